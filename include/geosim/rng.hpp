@@ -1,0 +1,40 @@
+#pragma once
+// Counter-based random numbers (model.md section 9): Philox4x32-10 keyed by
+// the run's seed, counter {index, tick, stream, word3}. Any draw can be
+// recomputed from its coordinates alone, so results do not depend on how the
+// work is split between threads or processes.
+#include <array>
+#include <cstdint>
+
+namespace geosim::rng {
+
+enum Stream : std::uint32_t {
+  initial_attitudes = 0,  // index = global citizen index, word3 = power / 4
+  citizen_noise = 1,      // index = global citizen index, tick, word3 = power / 4
+  campaigns = 2,          // index = t * |P| + p, tick
+  other = 3,
+};
+
+using Words = std::array<std::uint32_t, 4>;
+
+/// One Philox4x32-10 block.
+Words philox(std::uint64_t seed, std::uint32_t index, std::uint32_t tick, std::uint32_t stream,
+             std::uint32_t word3);
+
+/// 32-bit word -> uniform in (0, 1], never 0 (safe for log).
+inline float uniform_open0(std::uint32_t w) {
+  return (static_cast<float>(w >> 8) + 1.0f) * (1.0f / 16777216.0f);
+}
+/// Two 32-bit words -> uniform double in [0, 1) with 53 random bits.
+inline double uniform_double(std::uint32_t hi, std::uint32_t lo) {
+  const std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 21) ^ (lo >> 11);
+  return static_cast<double>(bits & ((1ULL << 53) - 1)) * (1.0 / 9007199254740992.0);
+}
+
+/// Box-Muller: four words -> four standard normals (pairs (w0,w1) and (w2,w3)).
+std::array<float, 4> normals4(const Words& w);
+
+/// Poisson(lambda) by inversion of the CDF from one uniform in [0,1).
+int poisson(double lambda, double uniform);
+
+}  // namespace geosim::rng
