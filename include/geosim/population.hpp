@@ -47,13 +47,24 @@ class Population {
   void update(std::span<const UpdateCoefficients> coeffs, int tick, float negative_threshold,
               std::span<GroupTally> tallies);
   /// Tallies of the current attitudes without changing them (row 0).
-  void tally(float negative_threshold, std::span<GroupTally> tallies) const;
+  void tally(float negative_threshold, std::span<GroupTally> tallies);
 
   /// Bytes of attitude storage per citizen (for the memory check).
   static std::int64_t bytes_per_citizen(int powers) { return 2 * powers * sizeof(float); }
 
  private:
+  static constexpr std::int64_t kBlockSize = 1024;
+  struct Block {
+    int target, group;
+    std::int64_t begin, end;  // citizen range within the target
+  };
+  void build_blocks();
+  void combine_blocks(std::span<GroupTally> tallies) const;
+
   std::uint64_t seed_;
+  std::vector<Block> blocks_;
+  std::vector<GroupTally> block_tallies_;  // [block][power], reused every tick
+  std::vector<float> noise_scratch_;       // [thread][power][kBlockSize], reused every tick
   int powers_ = 0, groups_ = 0;
   std::vector<std::int64_t> target_begin_;  // size T+1
   std::vector<std::int64_t> group_begin_;   // size T*(G+1)

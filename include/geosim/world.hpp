@@ -29,6 +29,7 @@ struct WorldState {
   Eigen::ArrayXXi campaigns_new;                 // drawn this tick, act from the next
   Eigen::ArrayXXi campaigns_active;              // acting during the next tick
   std::vector<std::vector<char>> member;         // [institution][target]
+  std::vector<double> growth;                    // g[p], events may change it
 };
 
 class World;
@@ -65,7 +66,9 @@ class World {
  private:
   void apply_events();
   void allocate();
-  void update_stocks_and_influence();
+  double efficiency(int channel, int power, int target) const;  // eta of model.md section 4
+  void update_stocks();
+  void compute_influence();
   void update_citizens();
   void reduce_tallies();
   void update_alignment();
@@ -81,6 +84,8 @@ class World {
   std::vector<UpdateCoefficients> coeffs_;
   std::vector<GroupTally> tallies_;
   std::vector<double> weights_;
+  std::vector<double> alignment_target_;  // (power + self) unnormalised target of section 6
+  Eigen::ArrayXXd next_budget_;
   Eigen::ArrayXXi campaign_history_;  // (P*T) x duration ring buffer of new campaigns
 };
 
@@ -88,5 +93,8 @@ class World {
 /// shares[p] for each power and returns self's share. Exposed for tests.
 double tullock_shares(const double* stocks, int powers, double autonomy, double exponent,
                       double* shares);
+/// The share of power p alone if it had `extra` more stock (the contest policy's look-ahead).
+double tullock_share_of(const double* stocks, int powers, int p, double autonomy, double exponent,
+                        double extra);
 
 }  // namespace geosim

@@ -1,0 +1,184 @@
+#include "geosim/population.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <omp.h>
+
+#include "geosim/rng.hpp"
+
+namespace geosim {
+namespace {
+
+/// Citizens per group by the largest-remainder method: exact total, ties to the lower group.
+std::vector<std::int64_t> split_by_share(std::int64_t total, const std::vector<double>& shares) {
+  const std::size_t groups = shares.size();
+  std::vector<std::int64_t> counts(groups, 0);
+  std::vector<std::pair<double, std::size_t>> remainders;
+  std::int64_t assigned = 0;
+  for (std::size_t g = 0; g < groups; ++g) {
+    const double exact = static_cast<double>(total) * shares[g];
+    counts[g] = static_cast<std::int64_t>(std::floor(exact));
+    assigned += counts[g];
+    remainders.emplace_back(exact - static_cast<double>(counts[g]), g);
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; assigned < total && k < remainders.size(); ++k, ++assigned) {
+    if (shares[remainders[k].second] > 0.0) ++counts[remainders[k].second];
+    else --assigned;  // a zero share never receives citizens
+  }
+  return counts;
+}
+
+}  // namespace
+
+Population::Population(const Scenario& scenario, std::uint64_t seed)
+    : seed_(seed), powers_(scenario.num_powers()), groups_(scenario.num_groups()) {
+  const int targets = scenario.num_targets();
+  target_begin_.assign(targets + 1, 0);
+  group_begin_.assign(static_cast<std::size_t>(targets) * (groups_ + 1), 0);
+  for (int t = 0; t < targets; ++t) {
+    const auto counts = split_by_share(scenario.targets[t].citizens, scenario.targets[t].group_share);
+    std::int64_t running = 0;
+    for (int g = 0; g < groups_; ++g) {
+      group_begin_[t * (groups_ + 1) + g] = running;
+      running += counts[g];
+    }
+    group_begin_[t * (groups_ + 1) + groups_] = running;
+    target_begin_[t + 1] = target_begin_[t] + running;
+  }
+  x_.assign(static_cast<std::size_t>(size()) * powers_, 0.0f);
+  x0_.assign(x_.size(), 0.0f);
+  build_blocks();
+
+  // Initial attitudes: stream 0, counter {citizen, 0, 0, power / 4}.
+  const int words_per_citizen = (powers_ + 3) / 4;
+  for (int t = 0; t < targets; ++t) {
+    for (int g = 0; g < groups_; ++g) {
+      const GroupSpec& group = scenario.groups[g];
+      for (std::int64_t i = group_begin(t, g); i < group_begin(t, g + 1); ++i) {
+        const auto citizen = static_cast<std::uint32_t>(target_begin_[t] + i);
+        for (int block = 0; block < words_per_citizen; ++block) {
+          const auto z = rng::normals4(
+              rng::philox(seed_, citizen, 0, rng::initial_attitudes, static_cast<std::uint32_t>(block)));
+          for (int lane = 0; lane < 4 && 4 * block + lane < powers_; ++lane) {
+            const int p = 4 * block + lane;
+            const double drawn = group.attitude_mean[p] + group.attitude_sd[p] * z[lane];
+            const float clipped = static_cast<float>(std::clamp(drawn, -1.0, 1.0));
+            slice(x_, t, p)[i] = clipped;
+            slice(x0_, t, p)[i] = clipped;
+          }
+        }
+      }
+    }
+  }
+}
+
+void Population::build_blocks() {
+  // Fixed blocking, independent of the thread count: each block lies inside
+  // one (target, group) range, so its coefficients are uniform and its
+  // partial tallies combine in a fixed order.
+  blocks_.clear();
+  for (int t = 0; t < num_targets(); ++t)
+    for (int g = 0; g < groups_; ++g)
+      for (std::int64_t b = group_begin(t, g); b < group_begin(t, g + 1); b += kBlockSize)
+        blocks_.push_back({t, g, b, std::min(b + kBlockSize, group_begin(t, g + 1))});
+  block_tallies_.assign(blocks_.size() * powers_, GroupTally{});
+  noise_scratch_.assign(static_cast<std::size_t>(omp_get_max_threads()) * powers_ * kBlockSize, 0.0f);
+}
+
+std::span<float> Population::slice(std::vector<float>& v, int t, int p) {
+  const std::size_t n = static_cast<std::size_t>(target_size(t));
+  return {v.data() + static_cast<std::size_t>(target_begin_[t]) * powers_ + p * n, n};
+}
+std::span<const float> Population::slice(const std::vector<float>& v, int t, int p) const {
+  const std::size_t n = static_cast<std::size_t>(target_size(t));
+  return {v.data() + static_cast<std::size_t>(target_begin_[t]) * powers_ + p * n, n};
+}
+std::span<float> Population::attitudes(int t, int p) { return slice(x_, t, p); }
+std::span<const float> Population::attitudes(int t, int p) const { return slice(x_, t, p); }
+std::span<const float> Population::initial_attitudes(int t, int p) const { return slice(x0_, t, p); }
+
+void Population::update(std::span<const UpdateCoefficients> coeffs, int tick,
+                        float negative_threshold, std::span<GroupTally> tallies) {
+  const auto block_count = static_cast<std::int64_t>(blocks_.size());
+  const int words_per_citizen = (powers_ + 3) / 4;
+  const auto scratch_needed = static_cast<std::size_t>(omp_get_max_threads()) * powers_ * kBlockSize;
+  if (noise_scratch_.size() < scratch_needed) noise_scratch_.resize(scratch_needed);  // thread count grew
+#pragma omp parallel for schedule(static)
+  for (std::int64_t k = 0; k < block_count; ++k) {
+    const Block& block = blocks_[k];
+    const std::int64_t n = block.end - block.begin;
+    // Noise for this block: stream 1, counter {citizen, tick, 1, power / 4}.
+    float* noise = noise_scratch_.data() +
+                   static_cast<std::size_t>(omp_get_thread_num()) * powers_ * kBlockSize;
+    bool any_noise = false;
+    for (int p = 0; p < powers_; ++p)
+      any_noise |= coeffs[(block.target * groups_ + block.group) * powers_ + p].noise != 0.0f;
+    if (any_noise) {
+      const std::int64_t first = target_begin_[block.target] + block.begin;
+      for (std::int64_t i = 0; i < n; ++i)
+        for (int w = 0; w < words_per_citizen; ++w) {
+          const auto z = rng::normals4(rng::philox(seed_, static_cast<std::uint32_t>(first + i),
+                                                   static_cast<std::uint32_t>(tick),
+                                                   rng::citizen_noise, static_cast<std::uint32_t>(w)));
+          for (int lane = 0; lane < 4 && 4 * w + lane < powers_; ++lane) noise[(4 * w + lane) * kBlockSize + i] = z[lane];
+        }
+    }
+    for (int p = 0; p < powers_; ++p) {
+      const UpdateCoefficients c = coeffs[(block.target * groups_ + block.group) * powers_ + p];
+      float* x = slice(x_, block.target, p).data() + block.begin;
+      const float* x0 = slice(x0_, block.target, p).data() + block.begin;
+      const float* eps = noise + p * kBlockSize;
+      const float noise_scale = any_noise ? c.noise : 0.0f;
+      double sum = 0.0;
+      std::int64_t negative = 0, positive = 0;
+      for (std::int64_t i = 0; i < n; ++i) {
+        float v = c.offset + c.slope * x[i] + c.anchor * x0[i];
+        if (noise_scale != 0.0f) v += noise_scale * eps[i];
+        v = std::min(1.0f, std::max(-1.0f, v));
+        x[i] = v;
+        sum += v;
+        negative += v < -negative_threshold;
+        positive += v > negative_threshold;
+      }
+      block_tallies_[k * powers_ + p] = {sum, negative, positive, n};
+    }
+  }
+  combine_blocks(tallies);
+}
+
+void Population::tally(float negative_threshold, std::span<GroupTally> tallies) {
+  const auto block_count = static_cast<std::int64_t>(blocks_.size());
+  for (std::int64_t k = 0; k < block_count; ++k) {
+    const Block& block = blocks_[k];
+    for (int p = 0; p < powers_; ++p) {
+      const float* x = slice(x_, block.target, p).data() + block.begin;
+      GroupTally partial{0.0, 0, 0, block.end - block.begin};
+      for (std::int64_t i = 0; i < partial.count; ++i) {
+        partial.sum += x[i];
+        partial.negative += x[i] < -negative_threshold;
+        partial.positive += x[i] > negative_threshold;
+      }
+      block_tallies_[k * powers_ + p] = partial;
+    }
+  }
+  combine_blocks(tallies);
+}
+
+void Population::combine_blocks(std::span<GroupTally> tallies) const {
+  std::fill(tallies.begin(), tallies.end(), GroupTally{});
+  for (std::size_t k = 0; k < blocks_.size(); ++k)
+    for (int p = 0; p < powers_; ++p) {
+      GroupTally& into = tallies[(blocks_[k].target * groups_ + blocks_[k].group) * powers_ + p];
+      const GroupTally& part = block_tallies_[k * powers_ + p];
+      into.sum += part.sum;
+      into.negative += part.negative;
+      into.positive += part.positive;
+      into.count += part.count;
+    }
+}
+
+}  // namespace geosim
