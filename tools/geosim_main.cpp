@@ -1,0 +1,244 @@
+// geosim command-line front end: a thin layer over the library. Every error
+// is caught once, here: input errors exit 2, runtime failures exit 1.
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "geosim/build_info.hpp"
+#include "geosim/output.hpp"
+#include "geosim/recorder.hpp"
+#include "geosim/scenario.hpp"
+#include "geosim/world.hpp"
+
+namespace po = boost::program_options;
+using namespace geosim;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitFailure = 1, kExitBadInput = 2;
+
+const char* kUsage =
+    "usage: geosim <command> [options]\n"
+    "\n"
+    "Agent-based simulation of great-power influence (economic, security, soft\n"
+    "power) over target states and their citizens.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.yaml       run a scenario and write its results (HDF5)\n"
+    "  validate SCENARIO.yaml  check a scenario as `run` would, run nothing\n"
+    "\n"
+    "options:\n"
+    "  -h [ --help ]           this help; `geosim COMMAND --help` for a command\n"
+    "  --version               print the version and build\n"
+    "\n"
+    "exit status: 0 success, 1 runtime failure, 2 bad input or usage\n";
+
+std::string version_text() {
+  return std::string("geosim ") + build_info::version + " (commit " + build_info::git_commit + ", " +
+         build_info::compiler + ", " + build_info::build_type + ")";
+}
+
+/// Prints ticks done, ticks/s and ETA on a terminal, at most a few times a second.
+class ProgressLine : public StepObserver {
+ public:
+  void on_start(const World&) override { start_ = last_ = Clock::now(); }
+  void on_step(const World& world) override {
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const int done = world.tick(), total = world.scenario().ticks;
+    const double rate = done / elapsed;
+    std::fprintf(stderr, "\r  tick %d/%d (%3.0f%%)  %.1f ticks/s  ETA %.1f s   ", done, total,
+                 100.0 * done / total, rate, (total - done) / rate);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+  void on_finish(const World&) override {
+    if (shown_) std::fprintf(stderr, "\r%60s\r", "");
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point start_, last_;
+  bool shown_ = false;
+};
+
+struct CommonOptions {
+  std::string scenario;
+  std::vector<std::string> sets;
+  LoadOptions load;
+};
+
+po::options_description scenario_options(CommonOptions& common) {
+  po::options_description opts("scenario options");
+  opts.add_options()
+      ("set", po::value(&common.sets)->composing()->value_name("PATH=VALUE"),
+       "override a scalar of the scenario by its dotted path, e.g. powers.CHN.budget.soft=2.5 "
+       "(repeatable; validated like the file)")
+      ("help,h", "this help");
+  return opts;
+}
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& visible,
+                        const std::string& positional_name) {
+  po::options_description all;
+  all.add(visible);
+  all.add_options()(positional_name.c_str(), po::value<std::string>());
+  po::positional_options_description positional;
+  positional.add(positional_name.c_str(), 1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
+std::string joined(int argc, char** argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) {
+    if (i) text += ' ';
+    text += argv[i];
+  }
+  return text;
+}
+
+int command_validate(const std::vector<std::string>& args) {
+  CommonOptions common;
+  auto opts = scenario_options(common);
+  const auto vm = parse(args, opts, "scenario");
+  if (vm.count("help")) {
+    std::cout << "usage: geosim validate SCENARIO.yaml [--set PATH=VALUE ...]\n\n"
+                 "Checks the scenario (syntax, schema, ranges, references, dates) exactly as\n"
+                 "`run` would, and runs nothing. Exit 0 if valid, 2 if not.\n\n"
+              << opts;
+    return kExitOk;
+  }
+  if (!vm.count("scenario")) throw UsageError({"command line"}, "", "validate needs a SCENARIO.yaml");
+  common.load.overrides = common.sets;
+  const Scenario scenario = load_scenario(vm["scenario"].as<std::string>(), common.load);
+  check_run_fits(scenario);
+  std::cout << scenario.source_path.string() << ": valid: " << scenario.name << ", "
+            << scenario.num_powers() << " powers, " << scenario.num_targets() << " targets, "
+            << scenario.num_groups() << " groups, " << scenario.num_citizens() << " citizens, "
+            << scenario.ticks << " ticks from " << scenario.start.str() << ", "
+            << scenario.events.size() << " events\n";
+  return kExitOk;
+}
+
+int command_run(const std::vector<std::string>& args, const std::string& command_line) {
+  CommonOptions common;
+  std::string output;
+  std::int64_t seed = -1;
+  int ticks = -1, threads = 0;
+  bool quiet = false;
+  auto opts = scenario_options(common);
+  opts.add_options()
+      ("output,o", po::value(&output)->value_name("OUT.h5"), "results file (default: SCENARIO name + .h5 in the current directory)")
+      ("seed", po::value(&seed)->value_name("N"), "random seed (default: the scenario's `seed`)")
+      ("ticks", po::value(&ticks)->value_name("N"), "run N ticks instead of the scenario's; events beyond are skipped and recorded as such")
+      ("threads", po::value(&threads)->value_name("N"), "threads for the citizen update (default: all cores); results do not depend on it")
+      ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
+  const auto vm = parse(args, opts, "scenario");
+  if (vm.count("help")) {
+    std::cout << "usage: geosim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--ticks N] [--set PATH=VALUE ...] [--quiet]\n\n"
+                 "Runs the scenario and writes every time series to an HDF5 file that h5py,\n"
+                 "xarray and ncdump read (docs/results-format.md). The file appears only when\n"
+                 "the run succeeds.\n\n"
+              << opts;
+    return kExitOk;
+  }
+  if (!vm.count("scenario")) throw UsageError({"command line"}, "", "run needs a SCENARIO.yaml");
+  if (vm.count("seed") && seed < 0) throw UsageError({"command line"}, "--seed", "expected an integer >= 0");
+  if (vm.count("ticks") && ticks < 1) throw UsageError({"command line"}, "--ticks", "expected an integer >= 1");
+  if (threads < 0) throw UsageError({"command line"}, "--threads", "expected an integer >= 0");
+
+  common.load.overrides = common.sets;
+  common.load.ticks = ticks;
+  if (seed >= 0) {
+    common.load.has_seed = true;
+    common.load.seed = static_cast<std::uint64_t>(seed);
+  }
+  const std::filesystem::path scenario_path = vm["scenario"].as<std::string>();
+  const Scenario scenario = load_scenario(scenario_path, common.load);
+  if (output.empty()) output = scenario_path.stem().string() + ".h5";
+  check_output_writable(output);
+  check_run_fits(scenario);
+  set_thread_count(threads);
+
+  const auto started = std::chrono::steady_clock::now();
+  World world(scenario, scenario.seed);
+  Recorder recorder;
+  ProgressLine progress;
+  std::vector<StepObserver*> observers{&recorder};
+  if (!quiet && isatty(STDERR_FILENO)) observers.push_back(&progress);
+  world.run(observers);
+  RunInfo info;
+  info.seed = scenario.seed;
+  info.command_line = command_line;
+  info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const bool agents = scenario.output.agents == OutputSpec::Agents::final;
+  write_results(output, scenario, recorder.record(), agents ? &world.population() : nullptr, info);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  if (!quiet) {
+    std::size_t skipped = 0;
+    for (const auto& event : scenario.events) skipped += event.tick >= scenario.ticks;
+    std::cout << "wrote " << output << ": " << scenario.name << ", " << scenario.ticks << " ticks ("
+              << scenario.start.str() << " to " << scenario.row_date(scenario.ticks).str() << "), "
+              << scenario.num_citizens() << " citizens, seed " << scenario.seed << ", "
+              << seconds << " s\n";
+    if (scenario.ticks < scenario.scenario_ticks)
+      std::cout << "note: --ticks " << scenario.ticks << " ends the run before the scenario's "
+                << scenario.scenario_ticks << " ticks; " << skipped
+                << " event(s) beyond the horizon were skipped (recorded in event_applied)\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty()) {
+      std::cerr << kUsage;
+      return kExitBadInput;
+    }
+    const std::string& command = args.front();
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (command == "-h" || command == "--help" || command == "help") {
+      std::cout << kUsage;
+      return kExitOk;
+    }
+    if (command == "--version" || command == "version") {
+      std::cout << version_text() << "\n";
+      return kExitOk;
+    }
+    if (command == "run") return command_run(rest, joined(argc, argv));
+    if (command == "validate") return command_validate(rest);
+    std::cerr << "geosim: unknown command '" << command << "' (expected run or validate)\n\n" << kUsage;
+    return kExitBadInput;
+  } catch (const InputError& error) {
+    std::cerr << "geosim: " << error.what() << "\n";
+    return kExitBadInput;
+  } catch (const po::error& error) {
+    std::cerr << "geosim: " << error.what() << " (see geosim " << (args.empty() ? "" : args.front())
+              << " --help)\n";
+    return kExitBadInput;
+  } catch (const RuntimeFailure& error) {
+    std::cerr << "geosim: run failed: " << error.what() << "\n";
+    return kExitFailure;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "geosim: run failed: out of memory\n";
+    return kExitFailure;
+  } catch (const std::exception& error) {
+    std::cerr << "geosim: internal error: " << error.what() << "\n";
+    return kExitFailure;
+  }
+}
