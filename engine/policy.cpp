@@ -91,14 +91,4 @@ const AllocationPolicy& policy_for(PolicyKind kind) {
   return value;
 }
 
-std::string_view policy_name(PolicyKind kind) {
-  switch (kind) {
-    case PolicyKind::fixed: return "fixed";
-    case PolicyKind::value: return "value";
-    case PolicyKind::contest: return "contest";
-    case PolicyKind::richardson: return "richardson";
-  }
-  return "?";
-}
-
 }  // namespace geosim

@@ -1,0 +1,45 @@
+#pragma once
+// A scenario built in code (no YAML) for unit tests of the model: every
+// parameter neutral unless a test sets it.
+#include "geosim/scenario.hpp"
+
+namespace geosim::testing {
+
+inline Scenario tiny_scenario(int powers, int targets, int groups = 1, int ticks = 12,
+                              std::int64_t citizens_per_target = 0) {
+  Scenario s;
+  s.name = "tiny";
+  s.start = Date{2020, 1, 1};
+  s.end = s.start.plus_months(ticks - 1);
+  s.ticks = s.scenario_ticks = ticks;
+  s.seed = 42;
+  s.campaigns.duration = 3;
+  for (int p = 0; p < powers; ++p) {
+    PowerSpec power;
+    power.code = power.name = "P" + std::to_string(p);
+    power.strategic_value.assign(targets, 1.0);
+    power.fixed_weights.assign(targets, PerChannel{1.0, 1.0, 1.0});
+    s.powers.push_back(power);
+  }
+  for (int g = 0; g < groups; ++g) {
+    GroupSpec group;
+    group.name = "G" + std::to_string(g);
+    group.exposure.assign(powers, PerChannel{0.0, 0.0, 0.0});
+    group.attitude_mean.assign(powers, 0.0);
+    group.attitude_sd.assign(powers, 0.0);
+    s.groups.push_back(group);
+  }
+  for (int t = 0; t < targets; ++t) {
+    TargetSpec target;
+    target.code = target.name = "T" + std::to_string(t);
+    target.citizens = citizens_per_target;
+    target.group_share.assign(groups, 1.0 / groups);
+    target.channel_weights = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+    target.initial_alignment.assign(powers + 1, 1.0 / (powers + 1));
+    target.initial_stock.assign(powers, PerChannel{0.0, 0.0, 0.0});
+    s.targets.push_back(target);
+  }
+  return s;
+}
+
+}  // namespace geosim::testing
