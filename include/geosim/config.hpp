@@ -2,6 +2,7 @@
 // The raw configuration tree: YAML read into our own nodes that remember the
 // file, line and column each value came from. It is what `extends:` merges and
 // `--set` overrides, before the schema (scenario.cpp) turns it into a Scenario.
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -36,6 +37,13 @@ struct Node {
 /// DuplicateKeyError. Never lets a yaml-cpp exception escape.
 Node parse_file(const std::filesystem::path& path);
 Node parse_text(std::string_view text, const std::string& filename);
+
+/// Limits that make alias bombs and absurd nesting fail fast with SyntaxError.
+inline constexpr std::size_t kMaxNodes = 1'000'000;  // nodes after alias expansion
+inline constexpr int kMaxDepth = 64;                 // nested mappings/lists
+
+/// A file's bytes, exactly. Throws FileError (missing, a directory, unreadable).
+std::string read_file(const std::filesystem::path& path);
 
 /// Deep merge: mappings merge key by key, anything else in `overlay` replaces
 /// what `base` had. A null overlay value on a mapping entry keeps the key with a null value.
