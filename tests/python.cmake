@@ -1,0 +1,40 @@
+# Reading results as a user would: h5py, xarray and ncdump on a file written
+# by the CLI (tests/python/check_results.py), and the plot tool
+# (tools/plot_run.py). Included from tests/CMakeLists.txt.
+set(GEOSIM_PY_DIR ${CMAKE_CURRENT_SOURCE_DIR}/python)
+set(GEOSIM_PY_MINIMAL ${CMAKE_CURRENT_BINARY_DIR}/python_minimal.h5)
+set(GEOSIM_PY_AGENTS ${CMAKE_CURRENT_BINARY_DIR}/python_minimal_agents.h5)
+
+# Fixtures: the CLI runs tests/data/minimal.yaml, with and without final agents.
+add_test(NAME python.setup.run_minimal
+  COMMAND $<TARGET_FILE:geosim> run ${CMAKE_CURRENT_SOURCE_DIR}/data/minimal.yaml
+          -o ${GEOSIM_PY_MINIMAL} --quiet)
+set_tests_properties(python.setup.run_minimal PROPERTIES
+  FIXTURES_SETUP geosim_python_minimal LABELS python)
+add_test(NAME python.setup.run_minimal_agents
+  COMMAND $<TARGET_FILE:geosim> run ${CMAKE_CURRENT_SOURCE_DIR}/data/minimal.yaml
+          -o ${GEOSIM_PY_AGENTS} --ticks 6 --set output.agents=final --quiet)
+set_tests_properties(python.setup.run_minimal_agents PROPERTIES
+  FIXTURES_SETUP geosim_python_agents LABELS python)
+
+add_test(NAME python.check_results
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py ${GEOSIM_PY_MINIMAL})
+set_tests_properties(python.check_results PROPERTIES
+  FIXTURES_REQUIRED geosim_python_minimal LABELS python)
+
+add_test(NAME python.check_results_agents
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py --agents ${GEOSIM_PY_AGENTS})
+set_tests_properties(python.check_results_agents PROPERTIES
+  FIXTURES_REQUIRED geosim_python_agents LABELS python)
+
+# The checker must reject what readers would mangle (phony dims, no units, raw time).
+add_test(NAME python.check_results_rejects_bad_files
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/test_checker.py ${GEOSIM_PY_DIR}/check_results.py
+          ${CMAKE_CURRENT_BINARY_DIR}/python_bad.h5)
+set_tests_properties(python.check_results_rejects_bad_files PROPERTIES LABELS python)
+
+add_test(NAME python.plot_run
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_plot.py ${PROJECT_SOURCE_DIR}/tools/plot_run.py
+          ${GEOSIM_PY_MINIMAL} ${CMAKE_CURRENT_BINARY_DIR}/python_minimal.png)
+set_tests_properties(python.plot_run PROPERTIES
+  FIXTURES_REQUIRED geosim_python_minimal LABELS python)

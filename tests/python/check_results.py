@@ -1,0 +1,195 @@
+#!/usr/bin/python3
+"""Checks a geosim results file the way users read it (docs/results-format.md).
+
+    check_results.py FILE [--agents]
+
+Opens FILE with h5py, xarray.open_dataset and `ncdump -h`, and checks the
+layout: named dimensions (no phony_dim), dates decoded on `time`, label
+coordinates, units and long_name on the data variables, the global
+attributes, and a few invariants of the model (shares sum to one). Exits 1
+with one line per problem.
+"""
+import argparse
+import math
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+import xarray as xr
+
+FORMAT_VERSION = "1.0"
+CHANNELS = ["economic", "security", "soft"]
+
+# variable -> dims, in the order the format fixes
+SERIES = {
+    "budget": ("time", "power", "channel"),
+    "allocation": ("time", "channel", "power", "target"),
+    "stock": ("time", "channel", "power", "target"),
+    "influence": ("time", "channel", "power", "target"),
+    "autonomy_stock": ("time", "channel", "target"),
+    "autonomy_share": ("time", "channel", "target"),
+    "alignment": ("time", "power", "target"),
+    "alignment_self": ("time", "target"),
+    "attitude_mean": ("time", "power", "target"),
+    "negative_share": ("time", "power", "target"),
+    "positive_share": ("time", "power", "target"),
+    "group_attitude_mean": ("time", "group", "power", "target"),
+    "group_negative_share": ("time", "group", "power", "target"),
+    "group_positive_share": ("time", "group", "power", "target"),
+    "campaigns_new": ("time", "power", "target"),
+    "campaigns_active": ("time", "power", "target"),
+    "membership": ("time", "institution", "target"),
+    "power_name": ("power",),
+    "target_name": ("target",),
+    "event_id": ("event",),
+    "event_time": ("event",),
+    "event_tick": ("event",),
+    "event_note": ("event",),
+    "event_applied": ("event",),
+}
+AGENTS = {
+    "final_attitude": ("citizen", "power"),
+    "citizen_target": ("citizen",),
+    "citizen_group": ("citizen",),
+}
+TEXT_ATTRS = ["Conventions", "title", "geosim_results_format", "geosim_version", "git_commit",
+              "compiler", "build_type", "scenario_name", "scenario_file", "scenario_text",
+              "resolved_parameters", "start_date", "command_line", "created"]
+NUMBER_ATTRS = ["seed", "ticks", "scenario_ticks", "truncated", "events_skipped",
+                "negative_threshold", "wall_seconds"]
+
+
+class Checker:
+    def __init__(self, path):
+        self.path = path
+        self.problems = []
+
+    def check(self, ok, message):
+        if not ok:
+            self.problems.append(message)
+        return ok
+
+    def with_h5py(self):
+        with h5py.File(self.path, "r") as f:
+            for name, obj in f.items():
+                if not isinstance(obj, h5py.Dataset):
+                    self.check(False, f"h5py: unexpected group /{name}")
+                    continue
+                is_scale = obj.attrs.get("CLASS") == b"DIMENSION_SCALE"
+                if obj.ndim and not is_scale:
+                    self.check("DIMENSION_LIST" in obj.attrs,
+                               f"h5py: {name} has no dimension scales attached")
+                    for axis, scales in enumerate(obj.dims):
+                        self.check(len(scales) == 1,
+                                   f"h5py: axis {axis} of {name} has {len(scales)} scales")
+            text = f.attrs.get("scenario_text")
+            self.check(isinstance(text, str), "h5py: scenario_text is not a UTF-8 string")
+
+    def with_xarray(self, want_agents):
+        ds = xr.open_dataset(self.path)
+        try:
+            for dim in ds.dims:
+                self.check(not str(dim).startswith("phony_dim"), f"xarray: phony dimension {dim}")
+            for dim in ("time", "power", "target", "channel", "group", "institution", "event"):
+                self.check(dim in ds.dims, f"xarray: no dimension {dim}")
+            self.check(np.issubdtype(ds["time"].dtype, np.datetime64),
+                       f"xarray: time not decoded to dates (dtype {ds['time'].dtype})")
+            if ds.sizes.get("time", 0) > 1:
+                self.check(bool((np.diff(ds["time"].values) > np.timedelta64(0)).all()),
+                           "xarray: time not increasing")
+            self.check(str(ds["time"].values[0])[:10] == ds.attrs.get("start_date"),
+                       "xarray: time[0] is not start_date")
+            powers = [str(p) for p in ds["power"].values]
+            self.check(len(powers) >= 1 and len(set(powers)) == len(powers),
+                       f"xarray: power coordinate {powers}")
+            self.check("self" not in [p.lower() for p in powers],
+                       "xarray: power coordinate includes self")
+            self.check(list(ds["channel"].values) == CHANNELS,
+                       f"xarray: channel coordinate {list(ds['channel'].values)}")
+            self.check(ds.attrs.get("Conventions") == "CF-1.8", "missing Conventions = CF-1.8")
+            self.check(ds.attrs.get("geosim_results_format") == FORMAT_VERSION,
+                       f"geosim_results_format is {ds.attrs.get('geosim_results_format')!r}, "
+                       f"expected {FORMAT_VERSION}")
+            for a in TEXT_ATTRS:
+                self.check(isinstance(ds.attrs.get(a), str), f"global attribute {a} missing or not text")
+            for a in NUMBER_ATTRS:
+                self.check(isinstance(ds.attrs.get(a), (int, float, np.number)),
+                           f"global attribute {a} missing or not a number")
+
+            expected = dict(SERIES)
+            if want_agents or "final_attitude" in ds:
+                expected.update(AGENTS)
+            for name, dims in expected.items():
+                if self.check(name in ds.variables, f"xarray: no variable {name}"):
+                    self.check(ds[name].dims == dims,
+                               f"xarray: {name} has dims {ds[name].dims}, expected {dims}")
+            for name, var in ds.data_vars.items():
+                self.check(bool(var.attrs.get("long_name")), f"{name}: no long_name")
+                numeric = var.dtype.kind in "iufM"
+                if numeric:
+                    units = var.attrs.get("units") or var.encoding.get("units")
+                    self.check(bool(units), f"{name}: no units")
+            for name in ("power", "target", "channel", "group", "institution"):
+                self.check(bool(ds[name].attrs.get("long_name")), f"{name}: no long_name")
+
+            self.invariants(ds)
+        finally:
+            ds.close()
+
+    def invariants(self, ds):
+        tol = 1e-9
+        alloc = ds["allocation"].values
+        self.check(bool(np.isnan(alloc[0]).all()), "allocation row 0 is not all NaN")
+        self.check(not np.isnan(alloc[1:]).any(), "allocation has NaN after row 0")
+        total = ds["influence"].sum("power") + ds["autonomy_share"]
+        self.check(bool((abs(total - 1) < tol).all()),
+                   "influence shares plus autonomy share do not sum to 1")
+        total = ds["alignment"].sum("power") + ds["alignment_self"]
+        self.check(bool((abs(total - 1) < tol).all()), "alignment does not sum to 1")
+        for name in ("influence", "autonomy_share", "alignment", "negative_share",
+                     "positive_share"):
+            v = ds[name].values
+            self.check(bool(((v >= -tol) & (v <= 1 + tol)).all()), f"{name} outside [0, 1]")
+        v = ds["attitude_mean"].values
+        self.check(bool(((v >= -1) & (v <= 1)).all()), "attitude_mean outside [-1, 1]")
+        self.check(int((ds["event_applied"] == 0).sum()) == int(ds.attrs["events_skipped"]),
+                   "events_skipped does not match event_applied")
+        self.check(ds.sizes["time"] == int(ds.attrs["ticks"]) + 1, "time has not ticks + 1 rows")
+
+    def with_ncdump(self):
+        try:
+            r = subprocess.run(["ncdump", "-h", self.path], capture_output=True, text=True,
+                               timeout=120)
+        except FileNotFoundError:
+            self.check(False, "ncdump not found (install netcdf-bin)")
+            return
+        if self.check(r.returncode == 0, f"ncdump -h failed: {r.stderr.strip()}"):
+            self.check("phony_dim" not in r.stdout, "ncdump: phony dimensions")
+            self.check("time = " in r.stdout and "power = " in r.stdout,
+                       "ncdump: time/power dimensions missing")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file")
+    parser.add_argument("--agents", action="store_true",
+                        help="require the final agents (final_attitude, ...)")
+    args = parser.parse_args()
+    c = Checker(args.file)
+    try:
+        c.with_h5py()
+        c.with_xarray(args.agents)
+        c.with_ncdump()
+    except Exception as e:  # a reader refusing the file is a failure, not a crash
+        c.problems.append(f"{type(e).__name__}: {e}")
+    if c.problems:
+        for p in c.problems:
+            print(f"check_results: {args.file}: {p}", file=sys.stderr)
+        return 1
+    print(f"check_results: {args.file}: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
