@@ -23,7 +23,7 @@ TEST_CASE("the seed's high word keys the generator") {
   CHECK(rng::philox(1ULL << 32, 5, 6, 1, 0) != rng::philox(1, 5, 6, 1, 0));
 }
 
-TEST_CASE("uniform_open0 never returns 0 and stays within (0, 1]") {
+TEST_CASE("uniform_open0 never returns 0 and never exceeds 1") {
   CHECK(rng::uniform_open0(0u) > 0.0f);
   CHECK(rng::uniform_open0(0xffffffffu) == 1.0f);
 }
