@@ -904,10 +904,9 @@ Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& opt
   s.resolved_yaml = config::to_yaml(tree);
   Validator(s).run(tree);
 
-  if (options.ticks >= 1) {
-    s.ticks = options.ticks;
-    std::erase_if(s.events, [&](const EventSpec& e) { return e.tick >= s.ticks; });
-  }
+  // Events at ticks >= s.ticks stay in the list: the run never reaches them and
+  // the results record them as skipped (event_applied = 0).
+  if (options.ticks >= 1) s.ticks = options.ticks;
   if (options.has_seed) s.seed = options.seed;
   return s;
 }

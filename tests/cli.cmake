@@ -1,0 +1,79 @@
+# Command-line behaviour of `geosim`: exit codes and error messages.
+#
+# This file has two roles:
+#  - included from tests/CMakeLists.txt, it registers CTest tests named cli.*;
+#  - run as `cmake -DCMD=a|b|c -DEXPECT_RC=N [-DEXPECT_STDERR=x|y] -P cli.cmake`,
+#    it runs CMD and checks that the exit code is exactly EXPECT_RC and that
+#    stderr contains every `|`-separated string of EXPECT_STDERR. (WILL_FAIL is
+#    not used: it would accept any non-zero code, a crash included.)
+#
+# Every file in tests/data/bad/ starts with `# expect: ERROR LOCATION KEY`
+# (LOCATION = file[:line], KEY = dotted key or `-`); `geosim validate FILE` must
+# exit 2 and print `geosim: ...LOCATION:...: KEY: ...` on stderr.
+
+if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
+  # ------------------------------------------------------------ checker ----
+  string(REPLACE "|" ";" command "${CMD}")
+  execute_process(COMMAND ${command}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  set(problems "")
+  if(NOT rc STREQUAL "${EXPECT_RC}")
+    string(APPEND problems "exit code ${rc}, expected ${EXPECT_RC}\n")
+  endif()
+  if(DEFINED EXPECT_STDERR AND NOT EXPECT_STDERR STREQUAL "")
+    string(REPLACE "|" ";" wanted "${EXPECT_STDERR}")
+    foreach(text IN LISTS wanted)
+      string(FIND "${err}" "${text}" at)
+      if(at EQUAL -1)
+        string(APPEND problems "stderr lacks '${text}'\n")
+      endif()
+    endforeach()
+  endif()
+  if(problems)
+    message(FATAL_ERROR "${CMD}\n${problems}--- stdout:\n${out}--- stderr:\n${err}")
+  endif()
+  return()
+endif()
+
+# ------------------------------------------------------------ registration ----
+set(_cli_check ${CMAKE_COMMAND} -P ${CMAKE_CURRENT_LIST_FILE})
+set(_cli_data ${CMAKE_CURRENT_LIST_DIR}/data)
+
+# geosim_cli_test(NAME RC "STDERR1|STDERR2" ARG...)
+function(geosim_cli_test name rc stderr_texts)
+  list(JOIN ARGN "|" args)
+  add_test(NAME cli.${name}
+           COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:geosim>|${args}" -DEXPECT_RC=${rc}
+                   "-DEXPECT_STDERR=${stderr_texts}" -P ${CMAKE_CURRENT_FUNCTION_LIST_FILE})
+  set_tests_properties(cli.${name} PROPERTIES LABELS cli TIMEOUT 60)
+endfunction()
+
+geosim_cli_test(help 0 "" --help)
+geosim_cli_test(version 0 "" --version)
+geosim_cli_test(validate_minimal 0 "" validate ${_cli_data}/minimal.yaml)
+geosim_cli_test(validate_extends 0 "" validate ${_cli_data}/extends/no_sanctions.yaml)
+geosim_cli_test(validate_set_ok 0 "" validate ${_cli_data}/minimal.yaml
+                --set powers.CHN.budget.soft=2.5)
+geosim_cli_test(validate_set_bad 2 "geosim: --set: powers.CHN.budget.soft: expected a number >= 0"
+                validate ${_cli_data}/minimal.yaml --set powers.CHN.budget.soft=-1)
+geosim_cli_test(validate_set_syntax 2 "geosim: --set: |PATH=VALUE"
+                validate ${_cli_data}/minimal.yaml --set powers.CHN.budget.soft)
+geosim_cli_test(validate_missing_file 2 "geosim: |no_such_scenario.yaml: no such file"
+                validate ${_cli_data}/no_such_scenario.yaml)
+geosim_cli_test(validate_directory 2 "geosim: |is a directory" validate ${_cli_data})
+geosim_cli_test(run_bad_input 2 "geosim: |negative_budget.yaml:9:|: powers.CHN.budget.soft: "
+                run ${_cli_data}/bad/negative_budget.yaml -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
+
+file(GLOB _cli_bad_files CONFIGURE_DEPENDS ${_cli_data}/bad/*.yaml)
+foreach(file IN LISTS _cli_bad_files)
+  get_filename_component(stem ${file} NAME_WE)
+  file(STRINGS ${file} header LIMIT_COUNT 1 REGEX "^# expect: ")
+  if(NOT header MATCHES "^# expect: ([A-Za-z]+) ([^ ]+) ([^ ]+)$")
+    message(FATAL_ERROR "${file}: the first line must be '# expect: ERROR LOCATION KEY'")
+  endif()
+  set(expected "geosim: |${CMAKE_MATCH_2}:")
+  if(NOT CMAKE_MATCH_3 STREQUAL "-")
+    string(APPEND expected "|: ${CMAKE_MATCH_3}: ")
+  endif()
+  geosim_cli_test(bad.${stem} 2 "${expected}" validate ${file})
+endforeach()

@@ -1,0 +1,461 @@
+// load_scenario: the schema, its errors (typed, with file:line and key),
+// extends, --set, --ticks and --seed. Bad inputs live in tests/data/bad/, each
+// with a first line "# expect: ERROR FILE:LINE KEY" that tests/cli.cmake reads too.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <typeinfo>
+
+#include "geosim/config.hpp"
+#include "geosim/scenario.hpp"
+
+namespace fs = std::filesystem;
+using namespace geosim;
+
+namespace {
+
+const fs::path kData = GEOSIM_TEST_DATA_DIR;
+
+fs::path bad(const std::string& name) { return kData / "bad" / name; }
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+/// Loads `path`, requires exactly the error E, and returns what().
+template <class E>
+std::string load_error(const fs::path& path, const LoadOptions& options = {}) {
+  try {
+    load_scenario(path, options);
+  } catch (const std::exception& e) {
+    INFO("what(): " << e.what());
+    CHECK_MESSAGE(typeid(e) == typeid(E), "threw " << typeid(e).name() << " instead of "
+                                                   << typeid(E).name());
+    return e.what();
+  }
+  FAIL("no exception thrown for " << path);
+  return {};
+}
+
+/// The error must say `file:line:` (the location) and `: key: ` (the dotted key).
+void check_where(const std::string& what, const std::string& file_line, const std::string& key) {
+  INFO("what(): " << what);
+  CHECK(contains(what, file_line + ":"));
+  if (!key.empty()) CHECK(contains(what, ": " + key + ": "));
+  CHECK(what.find('\n') == std::string::npos);
+}
+
+fs::path temp_dir() {
+  static const fs::path dir = [] {
+    fs::path d = fs::temp_directory_path() / ("geosim_scenario_test_" + std::to_string(::getpid()));
+    fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+fs::path write_temp(const std::string& name, const std::string& text) {
+  const fs::path p = temp_dir() / name;
+  std::ofstream(p, std::ios::binary) << text;
+  return p;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+/// A complete small scenario around a variable part (for temp files).
+std::string scenario_with(const std::string& extra) {
+  return "name: t\ntime: {start: 2013-09, end: 2014-08}\n"
+         "powers: {RUS: {}, CHN: {}}\ntargets: {KAZ: {}, KGZ: {}}\ngroups: {public: {}}\n" +
+         extra;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ valid input ----
+
+TEST_CASE("scenario: minimal.yaml loads with the documented defaults") {
+  const Scenario s = load_scenario(kData / "minimal.yaml");
+  CHECK(s.name == "minimal");
+  CHECK(s.seed == 42);
+  CHECK(s.start == Date{2013, 9, 1});
+  CHECK(s.end == Date{2014, 8, 1});
+  CHECK(s.step_months == 1);
+  CHECK(s.dt == doctest::Approx(1.0 / 12));
+  CHECK(s.ticks == 12);
+  CHECK(s.scenario_ticks == 12);
+  CHECK(s.row_date(12) == Date{2014, 9, 1});
+  REQUIRE(s.num_powers() == 2);
+  REQUIRE(s.num_targets() == 2);
+  REQUIRE(s.num_groups() == 1);
+  CHECK(s.powers[0].code == "RUS");
+  CHECK(s.powers[1].code == "CHN");
+  CHECK(s.powers[1].policy[economic] == PolicyKind::contest);
+  CHECK(s.powers[1].policy[soft] == PolicyKind::fixed);
+  CHECK(s.powers[0].temperature == 0.05);
+  CHECK(s.powers[0].strategic_value == std::vector<double>{1.0, 1.0});
+  CHECK(s.powers[0].richardson.rivals == std::vector<int>{1});
+  CHECK(s.channels[economic].decay == 0.02);
+  CHECK(s.channels[soft].exponent == 1.0);
+  CHECK(s.negative_threshold == 0.2);
+  CHECK(s.campaigns.threshold == 0.2);
+  CHECK(s.campaigns.duration == 6);
+  CHECK(s.campaigns.penalty == 0.0);
+  CHECK(s.output.agents == OutputSpec::Agents::none);
+  CHECK(s.targets[0].citizens == 200);
+  CHECK(s.targets[0].group_share == std::vector<double>{1.0});  // the only group
+  CHECK(s.targets[0].channel_weights[security] == doctest::Approx(1.0 / 3));
+  CHECK(s.targets[0].responsiveness == 0.1);
+  CHECK(s.targets[1].responsiveness == 0.2);
+  REQUIRE(s.targets[0].initial_alignment.size() == 3);
+  CHECK(s.targets[0].initial_alignment[2] == doctest::Approx(1.0 / 3));
+  CHECK(s.targets[0].initial_stock[0][soft] == 5.0);
+  CHECK(s.targets[1].initial_stock[1][economic] == 0.0);
+  CHECK(s.groups[0].attitude_mean[1] == -0.1);
+  CHECK(s.num_citizens() == 300);
+  CHECK(s.source_text == read(kData / "minimal.yaml"));
+  CHECK(s.events.empty());
+}
+
+TEST_CASE("scenario: quarterly steps count ticks to the last month inclusive") {
+  const Scenario s = load_scenario(write_temp(
+      "quarter.yaml", "name: q\ntime: {start: 2013-09, end: 2014-08, step: quarter}\n"
+                      "powers: {RUS: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
+  CHECK(s.step_months == 3);
+  CHECK(s.dt == 0.25);
+  CHECK(s.ticks == 4);  // (11 / 3) + 1
+}
+
+TEST_CASE("scenario: events are resolved to indices and sorted by tick, then file order") {
+  const Scenario s = load_scenario(kData / "extends" / "with_events.yaml");
+  REQUIRE(s.events.size() == 3);
+  CHECK(s.events[0].id == "accession");
+  CHECK(s.events[0].tick == 2);
+  CHECK(s.events[1].id == "sanctions");
+  CHECK(s.events[1].tick == 6);
+  CHECK(s.events[2].id == "base");  // same tick as sanctions, later in the file
+  const EventAction& join = s.events[0].actions[0];
+  CHECK(join.kind == EventAction::Kind::join);
+  CHECK(join.institution == 0);
+  CHECK(join.target == 1);
+  const EventAction& add = s.events[0].actions[1];
+  CHECK(add.kind == EventAction::Kind::add_stock);
+  CHECK(add.power == kSelf);
+  CHECK(add.target == -1);
+  CHECK(add.channel == -1);
+  CHECK(add.value == 0.5);
+  const EventAction& scale = s.events[1].actions[0];
+  CHECK(scale.power == 0);
+  CHECK(scale.channel == economic);
+  CHECK(scale.value == 0.5);
+  REQUIRE(s.institutions.size() == 1);
+  CHECK(s.institutions[0].leaders == std::vector<int>{0});
+  CHECK(s.institutions[0].bonus[economic] == 1.5);
+  CHECK(s.institutions[0].bonus[soft] == 1.0);
+}
+
+// ------------------------------------------------------- one error each ----
+
+TEST_CASE("scenario: malformed YAML is a SyntaxError at its line") {
+  check_where(load_error<SyntaxError>(bad("syntax.yaml")), "syntax.yaml:6", "");
+}
+
+TEST_CASE("scenario: an unknown key suggests the nearest one") {
+  const std::string what = load_error<UnknownKeyError>(bad("unknown_key.yaml"));
+  check_where(what, "unknown_key.yaml:7", "powers.CHN.budjet");
+  CHECK(contains(what, "did you mean 'budget'?"));
+}
+
+TEST_CASE("scenario: a duplicate key names both lines") {
+  const std::string what = load_error<DuplicateKeyError>(bad("duplicate_key.yaml"));
+  check_where(what, "duplicate_key.yaml:11", "targets.KAZ.citizens");
+  CHECK(contains(what, "first defined at line 9"));
+}
+
+TEST_CASE("scenario: a wrong type says what was expected and what was found") {
+  const std::string what = load_error<TypeError>(bad("wrong_type.yaml"));
+  check_where(what, "wrong_type.yaml:10", "targets.KGZ.citizens");
+  CHECK(contains(what, "expected an integer >= 0, got a list"));
+}
+
+TEST_CASE("scenario: a channel decay of 1.0 is out of range") {
+  const std::string what = load_error<RangeError>(bad("decay_one.yaml"));
+  check_where(what, "decay_one.yaml:14", "channels.economic.decay");
+  CHECK(contains(what, "expected a number in [0, 1), got 1.0"));
+}
+
+TEST_CASE("scenario: a negative budget is out of range") {
+  const std::string what = load_error<RangeError>(bad("negative_budget.yaml"));
+  check_where(what, "negative_budget.yaml:9", "powers.CHN.budget.soft");
+  CHECK(contains(what, "expected a number >= 0, got -1"));
+}
+
+TEST_CASE("scenario: negative citizens are out of range") {
+  check_where(load_error<RangeError>(bad("negative_citizens.yaml")), "negative_citizens.yaml:10",
+              "targets.KGZ.citizens");
+}
+
+TEST_CASE("scenario: group shares must sum to 1") {
+  const std::string what = load_error<RangeError>(bad("shares_sum.yaml"));
+  check_where(what, "shares_sum.yaml:9", "targets.KAZ.groups");
+  CHECK(contains(what, "shares sum to 0.9, expected 1"));
+}
+
+TEST_CASE("scenario: .nan is refused") {
+  const std::string what = load_error<RangeError>(bad("nan.yaml"));
+  check_where(what, "nan.yaml:6", "powers.RUS.growth");
+  CHECK(contains(what, "finite"));
+}
+
+TEST_CASE("scenario: .inf is refused") {
+  check_where(load_error<RangeError>(bad("inf.yaml")), "inf.yaml:6", "powers.RUS.budget.economic");
+}
+
+TEST_CASE("scenario: a number with trailing garbage is a TypeError") {
+  const std::string what = load_error<TypeError>(bad("garbage_number.yaml"));
+  check_where(what, "garbage_number.yaml:12", "groups.public.susceptibility");
+  CHECK(contains(what, "got 1.5x"));
+}
+
+TEST_CASE("scenario: an undefined power is a ReferenceError listing the defined ones") {
+  const std::string what = load_error<ReferenceError>(bad("undefined_power.yaml"));
+  check_where(what, "undefined_power.yaml:11", "targets.KAZ.stocks.USA");
+  CHECK(contains(what, "defined powers: RUS, CHN"));
+}
+
+TEST_CASE("scenario: an undefined target is a ReferenceError") {
+  const std::string what = load_error<ReferenceError>(bad("undefined_target.yaml"));
+  check_where(what, "undefined_target.yaml:6", "powers.RUS.strategic_value.UZB");
+  CHECK(contains(what, "defined targets: KAZ, KGZ"));
+}
+
+TEST_CASE("scenario: an undefined group is a ReferenceError") {
+  const std::string what = load_error<ReferenceError>(bad("undefined_group.yaml"));
+  check_where(what, "undefined_group.yaml:11", "targets.KGZ.groups.students");
+  CHECK(contains(what, "defined groups: public"));
+}
+
+TEST_CASE("scenario: an undefined institution is a ReferenceError") {
+  const std::string what = load_error<ReferenceError>(bad("undefined_institution.yaml"));
+  check_where(what, "undefined_institution.yaml:19", "events.accession.actions[0].join.institution");
+  CHECK(contains(what, "defined institutions: CSTO"));
+}
+
+TEST_CASE("scenario: a target named like a power is a ReferenceError") {
+  const std::string what = load_error<ReferenceError>(bad("duplicate_name.yaml"));
+  check_where(what, "duplicate_name.yaml:9", "targets.RUS");
+  CHECK(contains(what, "already used by a power"));
+}
+
+TEST_CASE("scenario: reserved and malformed names are refused") {
+  check_where(load_error<RangeError>(bad("reserved_name.yaml")), "reserved_name.yaml:6",
+              "powers.self");
+  const std::string what = load_error<RangeError>(write_temp(
+      "badname.yaml", "name: t\ntime: {start: 2013-09, end: 2014-08}\n"
+                      "powers: {RUS: {}, C-N: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
+  check_where(what, "badname.yaml:3", "powers.C-N");
+  CHECK(contains(what, "[A-Za-z][A-Za-z0-9_]*"));
+}
+
+TEST_CASE("scenario: an invalid date is a DateError") {
+  const std::string what = load_error<DateError>(bad("invalid_date.yaml"));
+  check_where(what, "invalid_date.yaml:4", "time.start");
+  CHECK(contains(what, "2013-13"));
+}
+
+TEST_CASE("scenario: time.end before time.start is a DateError") {
+  check_where(load_error<DateError>(bad("end_before_start.yaml")), "end_before_start.yaml:5",
+              "time.end");
+}
+
+TEST_CASE("scenario: an event outside the simulated period is a DateError") {
+  const std::string what = load_error<DateError>(bad("event_outside.yaml"));
+  check_where(what, "event_outside.yaml:14", "events.late.date");
+  CHECK(contains(what, "2013-09-01 .. 2014-08-31"));
+}
+
+TEST_CASE("scenario: an event on the last day of the last month is inside the period") {
+  const Scenario s = load_scenario(write_temp(
+      "last_day.yaml",
+      scenario_with("events:\n  e:\n    date: 2014-08-31\n    note: last\n    actions:\n"
+                    "      - set_growth: {power: CHN, value: 0.01}\n")));
+  REQUIRE(s.events.size() == 1);
+  CHECK(s.events[0].tick == 11);
+}
+
+TEST_CASE("scenario: an empty (comment-only) file is a FileError") {
+  const std::string what = load_error<FileError>(bad("empty.yaml"));
+  CHECK(contains(what, "empty.yaml: "));
+}
+
+TEST_CASE("scenario: a missing file is a FileError") {
+  const std::string what = load_error<FileError>(kData / "no_such_scenario.yaml");
+  CHECK(contains(what, "no_such_scenario.yaml: no such file"));
+}
+
+TEST_CASE("scenario: a missing required key is reported at the parent mapping") {
+  const std::string what = load_error<TypeError>(bad("missing_required.yaml"));
+  check_where(what, "missing_required.yaml:2", "time");
+  CHECK(contains(what, "missing required key 'time'"));
+}
+
+TEST_CASE("scenario: richardson is a security-only policy") {
+  check_where(load_error<RangeError>(bad("richardson_soft.yaml")), "richardson_soft.yaml:6",
+              "powers.RUS.policy.soft");
+}
+
+TEST_CASE("scenario: booleans are true or false only") {
+  check_where(load_error<TypeError>(bad("bad_bool.yaml")), "bad_bool.yaml:16", "events.e1.enabled");
+}
+
+TEST_CASE("scenario: an alias bomb is refused in well under a second") {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string what = load_error<SyntaxError>(bad("alias_bomb.yaml"));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  check_where(what, "alias_bomb.yaml:8", "");
+  CHECK(seconds < 5.0);  // a few milliseconds in practice; generous for loaded CI machines
+}
+
+TEST_CASE("scenario: a quoted number is a string, not a number") {
+  const std::string what = load_error<TypeError>(write_temp(
+      "quoted.yaml", scenario_with("campaigns:\n  threshold: \"0.3\"\n")));
+  check_where(what, "quoted.yaml:7", "campaigns.threshold");
+}
+
+TEST_CASE("scenario: every bad fixture throws what its '# expect:' line says") {
+  for (const auto& entry : fs::directory_iterator(kData / "bad")) {
+    if (entry.path().extension() != ".yaml") continue;
+    std::string line;
+    std::getline(std::ifstream(entry.path()) >> std::ws, line);
+    std::istringstream in(line);
+    std::string hash, tag, cls, where, key;
+    in >> hash >> tag >> cls >> where >> key;
+    INFO(entry.path().filename().string() << ": " << line);
+    REQUIRE(tag == "expect:");
+    try {
+      load_scenario(entry.path());
+      FAIL("no exception");
+    } catch (const InputError& e) {
+      const std::string what = e.what();
+      INFO("what(): " << what);
+      CHECK(contains(typeid(e).name(), cls));
+      CHECK(contains(what, where + ":"));
+      if (key != "-") CHECK(contains(what, ": " + key + ": "));
+    }
+  }
+}
+
+// ------------------------------------------------------------- extends ----
+
+TEST_CASE("scenario: a child changing one key differs from its base only at that path") {
+  const Scenario base = load_scenario(kData / "minimal.yaml");
+  const Scenario child = load_scenario(kData / "extends" / "child.yaml");
+  // The trees: the base with that one value set equals the child.
+  config::Node expected = config::parse_text(base.resolved_yaml, "base");
+  config::set_path(expected, "powers.CHN.budget.soft", "2.5", {"test", 0, 0});
+  CHECK(config::to_yaml(expected) == child.resolved_yaml);
+  CHECK(base.resolved_yaml != child.resolved_yaml);
+  // The scenarios: the same but for that value.
+  CHECK(child.powers[1].budget[soft] == 2.5);
+  Scenario patched = child;
+  patched.powers[1].budget[soft] = base.powers[1].budget[soft];
+  CHECK(patched.powers[1].budget == base.powers[1].budget);
+  CHECK(patched.powers[0].budget == base.powers[0].budget);
+  CHECK(child.name == base.name);
+  CHECK(child.ticks == base.ticks);
+  CHECK(child.seed == base.seed);
+  CHECK(child.targets[0].initial_stock == base.targets[0].initial_stock);
+  CHECK(child.groups[0].exposure == base.groups[0].exposure);
+  CHECK(child.source_text == read(kData / "extends" / "child.yaml"));
+  CHECK_FALSE(contains(child.resolved_yaml, "extends"));
+}
+
+TEST_CASE("scenario: a counterfactual disables an event by id") {
+  const Scenario s = load_scenario(kData / "extends" / "no_sanctions.yaml");
+  REQUIRE(s.events.size() == 2);
+  CHECK(s.events[0].id == "accession");
+  CHECK(s.events[1].id == "base");
+}
+
+TEST_CASE("scenario: an extends cycle is a ReferenceError at the extends key") {
+  const std::string what = load_error<ReferenceError>(bad("cycle_a.yaml"));
+  check_where(what, "cycle_b.yaml:3", "extends");
+  CHECK(contains(what, "cycle"));
+}
+
+TEST_CASE("scenario: an extends to a missing file is a FileError at the extends key") {
+  check_where(load_error<FileError>(bad("missing_base.yaml")), "missing_base.yaml:3", "extends");
+}
+
+TEST_CASE("scenario: an error in a base file names the base file") {
+  write_temp("base_bad.yaml", scenario_with("seed: -3\n"));
+  const std::string what =
+      load_error<RangeError>(write_temp("child_of_bad.yaml", "extends: base_bad.yaml\nname: c\n"));
+  check_where(what, "base_bad.yaml:6", "seed");
+}
+
+// --------------------------------------------------- --set, --ticks, --seed ----
+
+TEST_CASE("scenario: --set overrides a scalar and shows in resolved_yaml") {
+  LoadOptions o;
+  o.overrides = {"powers.CHN.budget.soft=2.5", "seed=7", "time.step=quarter"};
+  const Scenario s = load_scenario(kData / "minimal.yaml", o);
+  CHECK(s.powers[1].budget[soft] == 2.5);
+  CHECK(s.seed == 7);
+  CHECK(s.step_months == 3);
+  CHECK(contains(s.resolved_yaml, "soft: 2.5"));
+  CHECK(s.source_text == read(kData / "minimal.yaml"));  // the file, not the overrides
+}
+
+TEST_CASE("scenario: a bad --set value is rejected naming --set") {
+  LoadOptions o;
+  o.overrides = {"powers.CHN.budget.soft=-1"};
+  const std::string what = load_error<RangeError>(kData / "minimal.yaml", o);
+  CHECK(what == "--set: powers.CHN.budget.soft: expected a number >= 0, got -1");
+}
+
+TEST_CASE("scenario: a --set to an unknown key is an UnknownKeyError naming --set") {
+  LoadOptions o;
+  o.overrides = {"powers.CHN.budjet.soft=1"};
+  const std::string what = load_error<UnknownKeyError>(kData / "minimal.yaml", o);
+  CHECK(contains(what, "--set: powers.CHN.budjet: "));
+  CHECK(contains(what, "did you mean 'budget'?"));
+}
+
+TEST_CASE("scenario: --set without '=' is a UsageError") {
+  LoadOptions o;
+  o.overrides = {"powers.CHN.budget.soft"};
+  CHECK(contains(load_error<UsageError>(kData / "minimal.yaml", o), "PATH=VALUE"));
+}
+
+TEST_CASE("scenario: --ticks truncates the run and keeps scenario_ticks") {
+  LoadOptions o;
+  o.ticks = 4;
+  const Scenario s = load_scenario(kData / "extends" / "with_events.yaml", o);
+  CHECK(s.ticks == 4);
+  CHECK(s.scenario_ticks == 12);
+  // Events beyond the horizon stay listed (the results mark them as skipped).
+  REQUIRE(s.events.size() == 3);
+  CHECK(s.events[0].tick < 4);
+  CHECK(s.events[1].tick >= 4);
+  LoadOptions zero;
+  zero.ticks = 0;
+  load_error<UsageError>(kData / "minimal.yaml", zero);
+}
+
+TEST_CASE("scenario: --seed overrides the scenario seed") {
+  LoadOptions o;
+  o.has_seed = true;
+  o.seed = 18446744073709551615ull;
+  CHECK(load_scenario(kData / "minimal.yaml", o).seed == 18446744073709551615ull);
+}
