@@ -883,15 +883,22 @@ Node resolve(const fs::path& path, const std::string& text, std::vector<fs::path
 
 }  // namespace
 
-Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
+config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text) {
+  std::string text = config::read_file(path);
+  std::vector<fs::path> chain;
+  Node tree = resolve(path, text, chain);
+  if (source_text) *source_text = std::move(text);
+  return tree;
+}
+
+Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source,
+                            std::string source_text, const LoadOptions& options) {
   if (options.ticks != -1 && options.ticks < 1)
     throw UsageError({"--ticks", 0, 0}, "",
                      "expected an integer >= 1, got " + std::to_string(options.ticks));
   Scenario s;
-  s.source_path = path;
-  s.source_text = config::read_file(path);
-  std::vector<fs::path> chain;
-  Node tree = resolve(path, s.source_text, chain);
+  s.source_path = source;
+  s.source_text = std::move(source_text);
 
   const SourceLocation origin{"--set", 0, 0};
   for (const auto& o : options.overrides) {
@@ -909,6 +916,15 @@ Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& opt
   if (options.ticks >= 1) s.ticks = options.ticks;
   if (options.has_seed) s.seed = options.seed;
   return s;
+}
+
+Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
+  if (options.ticks != -1 && options.ticks < 1)
+    throw UsageError({"--ticks", 0, 0}, "",
+                     "expected an integer >= 1, got " + std::to_string(options.ticks));
+  std::string text;
+  Node tree = read_scenario_tree(path, &text);
+  return scenario_from_tree(std::move(tree), path, std::move(text), options);
 }
 
 }  // namespace geosim

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "geosim/config.hpp"
 #include "geosim/dates.hpp"
 #include "geosim/errors.hpp"
 
@@ -154,5 +155,13 @@ struct LoadOptions {
 /// Reads, merges (`extends:`), overrides (`--set`) and validates a scenario.
 /// Throws an InputError subclass naming file:line:col and the key on bad input.
 Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& options = {});
+
+/// The two halves of load_scenario, for callers that build many scenarios
+/// from one file (sweeps): read the file and resolve its `extends:` chain
+/// once, then apply each run's overrides and validate. load_scenario(path, o)
+/// is scenario_from_tree(read_scenario_tree(path, &text), path, text, o).
+config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text = nullptr);
+Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source,
+                            std::string source_text, const LoadOptions& options = {});
 
 }  // namespace geosim
