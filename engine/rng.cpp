@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "kernels.hpp"
+
 namespace geosim::rng {
 
 Words philox(std::uint64_t seed, std::uint32_t index, std::uint32_t tick, std::uint32_t stream,
@@ -17,16 +19,10 @@ Words philox(std::uint64_t seed, std::uint32_t index, std::uint32_t tick, std::u
 }
 
 std::array<float, 4> normals4(const Words& w) {
-  // Box-Muller on (w0, w1) and (w2, w3): radius from a uniform in (0,1],
-  // angle from a uniform in (0,1]. Exact in distribution up to float rounding.
-  constexpr float two_pi = 6.28318530717958647692f;
+  // The same Box-Muller as the vectorised citizen update (kernels.hpp).
   std::array<float, 4> z{};
-  for (int pair = 0; pair < 2; ++pair) {
-    const float radius = std::sqrt(-2.0f * std::log(uniform_open0(w[2 * pair])));
-    const float angle = two_pi * uniform_open0(w[2 * pair + 1]);
-    z[2 * pair] = radius * std::cos(angle);
-    z[2 * pair + 1] = radius * std::sin(angle);
-  }
+  kernels::box_muller(w[0], w[1], z[0], z[1]);
+  kernels::box_muller(w[2], w[3], z[2], z[3]);
   return z;
 }
 

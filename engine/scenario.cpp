@@ -719,14 +719,16 @@ class Validator {
       e.id = id;
       const Node& dn = req(value, "date", path, "a date YYYY-MM or YYYY-MM-DD");
       e.date = date(dn, join(path, "date"));
-      if (e.date < s_.start || last_day < e.date)
+      bool enabled = true;
+      if (const Node* en = opt(value, "enabled")) enabled = boolean(*en, join(path, "enabled"));
+      // A disabled event is still checked, but its date may lie outside the
+      // period: a shorter scenario that extends a longer one disables those.
+      if (enabled && (e.date < s_.start || last_day < e.date))
         throw DateError(dn.where, join(path, "date"),
                         "event date " + e.date.str() + " is outside the simulated period " +
                             s_.start.str() + " .. " + last_day.str());
       e.tick = (e.date.month_index() - s_.start.month_index()) / s_.step_months;
       e.note = text(req(value, "note", path, "a string"), join(path, "note"));
-      bool enabled = true;
-      if (const Node* en = opt(value, "enabled")) enabled = boolean(*en, join(path, "enabled"));
       const Node& actions = req(value, "actions", path, "a non-empty list of actions");
       const std::string ap = join(path, "actions");
       expect_list(actions, ap, "a non-empty list of actions");

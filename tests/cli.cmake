@@ -77,3 +77,10 @@ foreach(file IN LISTS _cli_bad_files)
   endif()
   geosim_cli_test(bad.${stem} 2 "${expected}" validate ${file})
 endforeach()
+
+# A population that cannot fit in memory is refused up front, naming the bytes it needs.
+geosim_cli_test(too_many_citizens 2 "geosim: |targets.*.citizens: |bytes"
+                run ${_cli_data}/minimal.yaml --set targets.KAZ.citizens=2000000000
+                --set targets.KGZ.citizens=2000000000 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
+geosim_cli_test(citizen_index_limit 2 "geosim: |citizens" validate ${_cli_data}/minimal.yaml
+                --set targets.KAZ.citizens=3000000000 --set targets.KGZ.citizens=3000000000)

@@ -52,8 +52,9 @@ class Population {
   /// Bytes of attitude storage per citizen (for the memory check).
   static std::int64_t bytes_per_citizen(int powers) { return 2 * powers * sizeof(float); }
 
+  static constexpr std::int64_t kBlockSize = 1024;  // citizens per block of the update
+
  private:
-  static constexpr std::int64_t kBlockSize = 1024;
   struct Block {
     int target, group;
     std::int64_t begin, end;  // citizen range within the target
@@ -65,6 +66,7 @@ class Population {
   std::vector<Block> blocks_;
   std::vector<GroupTally> block_tallies_;  // [block][power], reused every tick
   std::vector<float> noise_scratch_;       // [thread][power][kBlockSize], reused every tick
+  std::vector<std::uint32_t> word_scratch_;  // [thread][4][kBlockSize] Philox output
   int powers_ = 0, groups_ = 0;
   std::vector<std::int64_t> target_begin_;  // size T+1
   std::vector<std::int64_t> group_begin_;   // size T*(G+1)
