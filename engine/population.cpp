@@ -196,7 +196,9 @@ void Population::update(std::span<const UpdateCoefficients> coeffs, int tick,
     noise_scratch_.resize(threads * noise_per_thread);
     word_scratch_.resize(threads * 4 * kBlockSize);
   }
-#pragma omp parallel for schedule(static)
+  // Small populations stay on the calling thread: waking a team costs more
+  // than it saves, and sweeps run many small worlds side by side.
+#pragma omp parallel for schedule(static) if (size() >= kParallelThreshold)
   for (std::int64_t k = 0; k < block_count; ++k) {
     const Block& block = blocks_[k];
     const auto thread = static_cast<std::size_t>(omp_get_thread_num());

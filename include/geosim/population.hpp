@@ -53,6 +53,7 @@ class Population {
   static std::int64_t bytes_per_citizen(int powers) { return 2 * powers * sizeof(float); }
 
   static constexpr std::int64_t kBlockSize = 1024;  // citizens per block of the update
+  static constexpr std::int64_t kParallelThreshold = 32768;  // fewer citizens: one thread
 
  private:
   struct Block {

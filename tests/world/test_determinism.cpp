@@ -10,8 +10,9 @@ using geosim::testing::tiny_scenario;
 
 namespace {
 Scenario noisy_scenario() {
-  Scenario s = tiny_scenario(5, 3, 2, 24, 5000);  // 5 powers: two Philox words per citizen
-  s.targets[1].citizens = 3333;
+  // Above Population::kParallelThreshold, so the update really runs on several threads.
+  Scenario s = tiny_scenario(5, 3, 2, 24, 40000);  // 5 powers: two Philox words per citizen
+  s.targets[1].citizens = 33333;
   s.targets[2].group_share = {0.3, 0.7};
   for (int p = 0; p < 5; ++p) {
     s.powers[p].budget = {1.0 + p, 0.5, 0.3 * p};
