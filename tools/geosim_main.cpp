@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <boost/program_options.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -13,6 +14,7 @@
 #include "geosim/output.hpp"
 #include "geosim/recorder.hpp"
 #include "geosim/scenario.hpp"
+#include "geosim/sweep.hpp"
 #include "geosim/world.hpp"
 
 namespace po = boost::program_options;
@@ -31,6 +33,8 @@ const char* kUsage =
     "commands:\n"
     "  run SCENARIO.yaml       run a scenario and write its results (HDF5)\n"
     "  validate SCENARIO.yaml  check a scenario as `run` would, run nothing\n"
+    "  sweep SWEEP.yaml        run a parameter sweep into one HDF5 file (docs/sweeps.md)\n"
+    "  batch A.yaml B.yaml ... run several scenarios with replicates into one HDF5 file\n"
     "\n"
     "options:\n"
     "  -h [ --help ]           this help; `geosim COMMAND --help` for a command\n"
@@ -201,6 +205,127 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   return kExitOk;
 }
 
+/// Options shared by `sweep` and `batch`.
+struct SweepCliOptions {
+  std::string output;
+  int jobs = -1;
+  bool resume = false, quiet = false;
+};
+
+void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
+  opts.add_options()
+      ("output,o", po::value(&o.output)->value_name("OUT.h5"), "results file; its journal OUT.h5.journal lives beside it until the sweep is done")
+      ("jobs,j", po::value(&o.jobs)->value_name("N"), "worker threads per process (default: all cores; 1 per MPI rank under mpirun); results do not depend on it")
+      ("resume", po::bool_switch(&o.resume), "continue an interrupted sweep from its journal, running only the missing runs")
+      ("quiet,q", po::bool_switch(&o.quiet), "no progress line and no summary");
+}
+
+int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
+  if (o.jobs == 0 || o.jobs < -1) throw UsageError({"command line"}, "-j", "expected an integer >= 1");
+  Cluster cluster;  // MPI ranks under mpirun when built with GEOSIM_MPI, else this process
+  const Sweep sweep(std::move(spec));
+  check_run_fits(sweep.base(0));
+  SweepOptions options;
+  options.output = o.output;
+  options.jobs = o.jobs > 0 ? o.jobs : (cluster.size() > 1 ? 1 : 0);
+  options.resume = o.resume;
+  options.progress = !o.quiet && isatty(STDERR_FILENO);
+  options.cluster = &cluster;
+  const SweepSummary summary = run_sweep(sweep, options);
+  if (!o.quiet && summary.reporting) {
+    std::cout << "wrote " << o.output << ": " << summary.runs << " runs (" << sweep.points() << " points x "
+              << sweep.spec().replicates << " replicates)";
+    if (summary.recovered == summary.runs && summary.ran == 0)
+      std::cout << ", already complete\n";
+    else
+      std::cout << ", " << summary.ran << " run now, " << summary.recovered << " recovered from the journal, "
+                << summary.seconds << " s (" << (summary.seconds > 0 ? summary.ran / summary.seconds : 0.0)
+                << " runs/s, " << summary.processes << " process" << (summary.processes > 1 ? "es" : "") << ")\n";
+  }
+  return kExitOk;
+}
+
+int command_sweep(const std::vector<std::string>& args) {
+  SweepCliOptions o;
+  po::options_description opts("sweep options");
+  add_sweep_options(opts, o);
+  opts.add_options()("help,h", "this help");
+  const auto vm = parse(args, opts, "sweep");
+  if (vm.count("help")) {
+    std::cout << "usage: geosim sweep SWEEP.yaml [-o OUT.h5] [-j N] [--resume] [--quiet]\n"
+                 "       mpirun -n K geosim sweep SWEEP.yaml ...   (built with -DGEOSIM_MPI=ON)\n\n"
+                 "Runs every (point, replicate) of the sweep file's design and writes one HDF5\n"
+                 "file with a `run` dimension (docs/sweeps.md). Finished runs are kept in a\n"
+                 "journal beside the output, so a killed sweep loses nothing: --resume.\n\n"
+              << opts;
+    return kExitOk;
+  }
+  if (!vm.count("sweep")) throw UsageError({"command line"}, "", "sweep needs a SWEEP.yaml");
+  const std::filesystem::path path = vm["sweep"].as<std::string>();
+  if (o.output.empty()) o.output = path.stem().string() + ".h5";
+  return execute_sweep(load_sweep_spec(path), o);
+}
+
+int command_batch(const std::vector<std::string>& args) {
+  SweepCliOptions o;
+  int replicates = 1, ticks = -1;
+  std::int64_t seed = 0;
+  bool crn = false;
+  std::string series;
+  po::options_description opts("batch options");
+  add_sweep_options(opts, o);
+  opts.add_options()
+      ("replicates,r", po::value(&replicates)->value_name("N"), "runs of each scenario (default 1)")
+      ("seed", po::value(&seed)->value_name("N"), "batch seed from which every run's seed derives (default 0)")
+      ("common-random-numbers", po::bool_switch(&crn), "replicate k has the same seed in every scenario")
+      ("ticks", po::value(&ticks)->value_name("N"), "run N ticks instead of the scenarios'")
+      ("time-series", po::value(&series)->value_name("all|NAME,..."), "also keep these time series per run")
+      ("help,h", "this help");
+  po::options_description all;
+  all.add(opts);
+  all.add_options()("scenario", po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add("scenario", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "usage: geosim batch A.yaml B.yaml ... -o OUT.h5 [-r N] [--seed N] [--common-random-numbers]\n"
+                 "                    [--ticks N] [--time-series all|NAME,...] [-j N] [--resume] [--quiet]\n\n"
+                 "Runs each scenario N times into one HDF5 file with a `run` dimension (a sweep\n"
+                 "whose points are the scenarios; docs/sweeps.md). The scenarios must share\n"
+                 "their powers and targets.\n\n"
+              << opts;
+    return kExitOk;
+  }
+  if (!vm.count("scenario")) throw UsageError({"command line"}, "", "batch needs at least one SCENARIO.yaml");
+  if (o.output.empty()) throw UsageError({"command line"}, "-o", "batch needs an output file: -o OUT.h5");
+  if (seed < 0) throw UsageError({"command line"}, "--seed", "expected an integer >= 0");
+  if (vm.count("ticks") && ticks < 1) throw UsageError({"command line"}, "--ticks", "expected an integer >= 1");
+  std::vector<std::filesystem::path> files;
+  for (const auto& f : vm["scenario"].as<std::vector<std::string>>()) files.emplace_back(f);
+  SweepSpec spec = batch_spec(files, replicates, static_cast<std::uint64_t>(seed), crn, ticks);
+  if (!series.empty()) {
+    const auto known = time_series_names();
+    if (series == "all") {
+      spec.time_series = known;
+    } else {
+      std::string name;
+      for (std::size_t i = 0; i <= series.size(); ++i) {
+        if (i < series.size() && series[i] != ',') {
+          name += series[i];
+          continue;
+        }
+        if (std::find(known.begin(), known.end(), name) == known.end())
+          throw UsageError({"command line"}, "--time-series", "unknown time series '" + name + "'");
+        spec.time_series.push_back(name);
+        name.clear();
+      }
+    }
+  }
+  return execute_sweep(std::move(spec), o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -222,9 +347,12 @@ int main(int argc, char** argv) {
     }
     if (command == "run") return command_run(rest, joined(argc, argv));
     if (command == "validate") return command_validate(rest);
-    std::cerr << "geosim: unknown command '" << command << "' (expected run or validate)\n\n" << kUsage;
+    if (command == "sweep") return command_sweep(rest);
+    if (command == "batch") return command_batch(rest);
+    std::cerr << "geosim: unknown command '" << command << "' (expected run, validate, sweep or batch)\n\n" << kUsage;
     return kExitBadInput;
   } catch (const InputError& error) {
+    if (!is_reporting_process()) return kExitBadInput;  // MPI: rank 0 reports
     std::cerr << "geosim: " << error.what() << "\n";
     return kExitBadInput;
   } catch (const po::error& error) {
@@ -232,6 +360,7 @@ int main(int argc, char** argv) {
               << " --help)\n";
     return kExitBadInput;
   } catch (const RuntimeFailure& error) {
+    if (!is_reporting_process()) return kExitFailure;
     std::cerr << "geosim: run failed: " << error.what() << "\n";
     return kExitFailure;
   } catch (const std::bad_alloc&) {

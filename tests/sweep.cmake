@@ -1,0 +1,69 @@
+# Sweeps and batches from the command line (docs/sweeps.md): bad sweep files
+# exit 2 naming file:line:col, -j identity, repeating a run alone, xarray,
+# kill-and-resume with SIGKILL, and (with GEOSIM_MPI) a 3-rank sweep equal to
+# -j 1. Included from tests/CMakeLists.txt; the sweeps are small (CI: 2 cores).
+set(_sweep_data ${CMAKE_CURRENT_SOURCE_DIR}/data)
+set(_sweep_py ${CMAKE_CURRENT_SOURCE_DIR}/sweep)
+set(_sweep_work ${CMAKE_CURRENT_BINARY_DIR}/sweep_work)
+file(MAKE_DIRECTORY ${_sweep_work})
+
+# Exit code and stderr, checked by the script mode of cli.cmake.
+function(geosim_sweep_cli_test name rc stderr_texts)
+  list(JOIN ARGN "|" args)
+  add_test(NAME sweep.cli.${name}
+           COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:geosim>|${args}" -DEXPECT_RC=${rc}
+                   "-DEXPECT_STDERR=${stderr_texts}" -P ${CMAKE_CURRENT_SOURCE_DIR}/cli.cmake)
+  set_tests_properties(sweep.cli.${name} PROPERTIES LABELS "cli;sweep" TIMEOUT 60)
+endfunction()
+
+geosim_sweep_cli_test(help 0 "" sweep --help)
+geosim_sweep_cli_test(batch_help 0 "" batch --help)
+geosim_sweep_cli_test(no_file 2 "geosim: |sweep needs a SWEEP.yaml" sweep)
+geosim_sweep_cli_test(batch_needs_output 2 "geosim: |-o OUT.h5" batch ${_sweep_data}/minimal.yaml)
+geosim_sweep_cli_test(bad_jobs 2 "geosim: |-j" sweep ${_sweep_data}/sweeps/tiny_lhs.yaml -j 0
+                      -o ${_sweep_work}/never.h5)
+geosim_sweep_cli_test(output_directory_missing 2 "geosim: |does not exist"
+                      sweep ${_sweep_data}/sweeps/tiny_lhs.yaml -o ${_sweep_work}/no/such/dir/out.h5)
+
+# Every file in tests/data/sweeps/bad/ starts with `# expect: ERROR LOCATION KEY`.
+file(GLOB _sweep_bad CONFIGURE_DEPENDS ${_sweep_data}/sweeps/bad/*.yaml)
+foreach(file IN LISTS _sweep_bad)
+  get_filename_component(stem ${file} NAME_WE)
+  file(STRINGS ${file} header LIMIT_COUNT 1 REGEX "^# expect: ")
+  if(NOT header MATCHES "^# expect: ([A-Za-z]+) ([^ ]+) ([^ ]+)$")
+    message(FATAL_ERROR "${file}: the first line must be '# expect: ERROR LOCATION KEY'")
+  endif()
+  set(expected "geosim: |${CMAKE_MATCH_2}:")
+  if(NOT CMAKE_MATCH_3 STREQUAL "-")
+    string(APPEND expected "|: ${CMAKE_MATCH_3}: ")
+  endif()
+  geosim_sweep_cli_test(bad.${stem} 2 "${expected}" sweep ${file} -o ${_sweep_work}/never_written.h5)
+endforeach()
+
+# -j identity, xarray, repeat a run alone, refusal of foreign files, batch.
+add_test(NAME sweep.end_to_end
+  COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_sweep.py $<TARGET_FILE:geosim>
+          ${_sweep_data}/sweeps/tiny_lhs.yaml ${_sweep_data}/extends/with_events.yaml
+          ${_sweep_data}/extends/no_sanctions.yaml ${_sweep_work}/end_to_end)
+set_tests_properties(sweep.end_to_end PROPERTIES LABELS "python;sweep" TIMEOUT 300)
+
+# SIGKILL at several moments, then --resume: the same datasets as uninterrupted.
+add_test(NAME sweep.kill_resume
+  COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/kill_resume.py $<TARGET_FILE:geosim>
+          ${_sweep_data}/sweeps/kill_resume.yaml ${_sweep_work}/kill_resume)
+set_tests_properties(sweep.kill_resume PROPERTIES LABELS "python;sweep" TIMEOUT 600 RUN_SERIAL TRUE)
+
+# tools/plot_sweep.py draws a metric against a parameter with the replicate spread.
+add_test(NAME sweep.plot
+  COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_plot_sweep.py ${PROJECT_SOURCE_DIR}/tools/plot_sweep.py
+          $<TARGET_FILE:geosim> ${_sweep_data}/sweeps/tiny_lhs.yaml ${_sweep_work}/plot)
+set_tests_properties(sweep.plot PROPERTIES LABELS "python;sweep" TIMEOUT 300)
+
+if(GEOSIM_MPI)
+  # A 3-rank sweep (dynamic load balancing, rank 0 writes) equals -j 1.
+  find_program(GEOSIM_MPIRUN NAMES mpirun mpiexec REQUIRED)
+  add_test(NAME sweep.mpi
+    COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_mpi.py ${GEOSIM_MPIRUN} $<TARGET_FILE:geosim>
+            ${_sweep_data}/sweeps/kill_resume.yaml ${_sweep_work}/mpi)
+  set_tests_properties(sweep.mpi PROPERTIES LABELS "mpi;sweep" TIMEOUT 600 RUN_SERIAL TRUE)
+endif()

@@ -1,0 +1,69 @@
+#!/usr/bin/python3
+"""Compares two sweep results files: every dataset (names, dtypes, shapes,
+values with NaN == NaN, dimension scales) and every attribute must be equal,
+except the attributes that record timing and host (created, wall_seconds, host).
+
+usage: compare_sweeps.py A.h5 B.h5      exit 0 if equal, 1 with the differences
+"""
+import sys
+
+import h5py
+import numpy as np
+
+VARYING = {"created", "wall_seconds", "host"}
+
+
+def attrs(obj):
+    out = {}
+    for k, v in obj.attrs.items():
+        if k in VARYING or k in ("DIMENSION_LIST", "REFERENCE_LIST"):
+            continue
+        out[k] = v.tobytes() if isinstance(v, np.ndarray) else v
+    return out
+
+
+def values(ds):
+    data = ds[()]
+    if ds.dtype.kind == "O":
+        return [x.decode() if isinstance(x, bytes) else x for x in np.ravel(data)]
+    return data
+
+
+def dims(ds):
+    return [[s.name for s in d.values()] for d in ds.dims]
+
+
+def compare(a_path, b_path):
+    problems = []
+    with h5py.File(a_path, "r") as a, h5py.File(b_path, "r") as b:
+        if list(a.keys()) != list(b.keys()):
+            problems.append(f"datasets differ: {list(a.keys())} vs {list(b.keys())}")
+        if attrs(a) != attrs(b):
+            for k in set(attrs(a)) | set(attrs(b)):
+                if attrs(a).get(k) != attrs(b).get(k):
+                    problems.append(f"global attribute {k} differs")
+        for name in a.keys():
+            if name not in b:
+                continue
+            x, y = a[name], b[name]
+            if x.dtype != y.dtype or x.shape != y.shape:
+                problems.append(f"{name}: {x.dtype}{x.shape} vs {y.dtype}{y.shape}")
+                continue
+            if attrs(x) != attrs(y):
+                problems.append(f"{name}: attributes differ")
+            if dims(x) != dims(y):
+                problems.append(f"{name}: dimensions differ")
+            vx, vy = values(x), values(y)
+            if isinstance(vx, list):
+                if vx != vy:
+                    problems.append(f"{name}: text values differ")
+            elif not np.array_equal(vx, vy, equal_nan=vx.dtype.kind == "f"):
+                problems.append(f"{name}: values differ")
+    return problems
+
+
+if __name__ == "__main__":
+    found = compare(sys.argv[1], sys.argv[2])
+    for p in found:
+        print(f"{sys.argv[1]} vs {sys.argv[2]}: {p}")
+    sys.exit(1 if found else 0)

@@ -1,0 +1,289 @@
+// Sweeps: designs (grid size and order, LHS strata, Sobol strata, log and
+// integer ranges), seeds, the journal's torn-record handling, thread-count
+// identity, and every bad sweep file in tests/data/sweeps/bad.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <sstream>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include "../../engine/sweep_internal.hpp"
+#include "geosim/output.hpp"
+#include "geosim/sweep.hpp"
+
+namespace fs = std::filesystem;
+using namespace geosim;
+
+namespace {
+
+const fs::path kData = GEOSIM_TEST_DATA_DIR;
+
+/// Writes `text` as a sweep file beside tests/data/minimal.yaml's folder (so
+/// `base: ../minimal.yaml` resolves) in a temporary directory of our own.
+fs::path sweep_file(const std::string& name, const std::string& text) {
+  const fs::path dir = fs::temp_directory_path() / ("geosim_sweep_tests_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path path = dir / (name + ".yaml");
+  std::ofstream(path) << "base: " << (kData / "minimal.yaml").string() << "\n" << text;
+  return path;
+}
+
+Sweep sweep_of(const std::string& name, const std::string& text) {
+  return Sweep(load_sweep_spec(sweep_file(name, text)));
+}
+
+double value(const Sweep& s, std::int64_t run, std::size_t parameter) {
+  return std::stod(s.plan(run).values.at(parameter));
+}
+
+}  // namespace
+
+TEST_CASE("grid: one point per combination, first parameter slowest, endpoints included") {
+  const Sweep s = sweep_of("grid", R"(
+set: {campaigns.duration: 3}
+parameters:
+  powers.CHN.budget.soft: {range: [0.5, 2.0], levels: 4}
+  campaigns.duration: {range: [2, 6], step: 2}
+  powers.RUS.policy: [value, contest]
+replicates: 2
+)");
+  CHECK(s.points() == 4 * 3 * 2);
+  CHECK(s.runs() == 48);
+  const RunPlan first = s.plan(0), second_point = s.plan(2), last = s.plan(47);
+  CHECK(first.values == std::vector<std::string>{"0.5", "2", "value"});
+  CHECK(second_point.values == std::vector<std::string>{"0.5", "2", "contest"});
+  CHECK(second_point.point == 1);
+  CHECK(last.values == std::vector<std::string>{"2", "6", "contest"});
+  CHECK(last.replicate == 1);
+  CHECK(s.plan(1).values == first.values);  // replicates share the point
+  std::set<std::vector<std::string>> distinct;
+  for (std::int64_t r = 0; r < s.runs(); r += 2) distinct.insert(s.plan(r).values);
+  CHECK(distinct.size() == 24);
+}
+
+TEST_CASE("lhs: exactly one point in each of the n strata of every parameter") {
+  const int n = 37;
+  const Sweep s = sweep_of("lhs", R"(
+set: {targets.KAZ.responsiveness: 0.1}
+parameters:
+  targets.KGZ.responsiveness: {range: [0, 1]}
+  targets.KAZ.responsiveness: {range: [0, 1]}
+design: lhs
+samples: 37
+seed: 99
+)");
+  REQUIRE(s.points() == n);
+  for (std::size_t j = 0; j < 2; ++j) {
+    std::vector<int> hits(n, 0);
+    for (std::int64_t p = 0; p < n; ++p) {
+      const double u = value(s, p, j);
+      REQUIRE(u >= 0.0);
+      REQUIRE(u < 1.0);
+      ++hits[static_cast<std::size_t>(std::floor(u * n))];
+    }
+    CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+  }
+  // Another seed gives another design; the same seed the same one.
+  const Sweep again = sweep_of("lhs2", R"(
+set: {targets.KAZ.responsiveness: 0.1}
+parameters:
+  targets.KGZ.responsiveness: {range: [0, 1]}
+  targets.KAZ.responsiveness: {range: [0, 1]}
+design: lhs
+samples: 37
+seed: 99
+)");
+  CHECK(again.plan(5).values == s.plan(5).values);
+}
+
+TEST_CASE("sobol: 2^m points put one point in each 1/2^m interval; log and integer ranges respected") {
+  const int n = 64;
+  const Sweep s = sweep_of("sobol", R"(
+set: {campaigns.duration: 3}
+parameters:
+  targets.KGZ.responsiveness: {range: [0, 1]}
+  powers.CHN.budget.soft: {range: [0.01, 100], scale: log}
+  campaigns.duration: {range: [1, 16], step: 1}
+design: sobol
+samples: 64
+)");
+  REQUIRE(s.points() == n);
+  std::vector<int> lin(n, 0), logs(n, 0);
+  std::map<int, int> durations;
+  for (std::int64_t p = 0; p < n; ++p) {
+    const double u = value(s, p, 0);
+    ++lin[static_cast<std::size_t>(std::floor(u * n))];
+    const double v = value(s, p, 1);
+    CHECK(v >= 0.01);
+    CHECK(v <= 100.0);
+    const double w = (std::log10(v) + 2.0) / 4.0 * n;  // position on the log scale
+    ++logs[static_cast<std::size_t>(std::floor(w + 1e-9))];
+    const std::string d = s.plan(p).values[2];
+    CHECK(d.find_first_not_of("0123456789") == std::string::npos);  // written as an integer
+    ++durations[std::stoi(d)];
+  }
+  CHECK(std::all_of(lin.begin(), lin.end(), [](int h) { return h == 1; }));
+  CHECK(std::all_of(logs.begin(), logs.end(), [](int h) { return h == 1; }));
+  CHECK(durations.size() == 16);  // 1..16, each in 64/16 points
+  for (const auto& [d, count] : durations) {
+    CHECK(d >= 1);
+    CHECK(d <= 16);
+    CHECK(count == 4);
+  }
+}
+
+TEST_CASE("random design: values inside the ranges, reproducible from the seed") {
+  const std::string text = R"(
+parameters:
+  powers.CHN.budget.soft: {range: [0.2, 0.4]}
+  powers.RUS.policy: {values: [value, contest, fixed]}
+design: random
+samples: 50
+seed: 5
+)";
+  const Sweep a = sweep_of("random", text), b = sweep_of("random_again", text);
+  for (std::int64_t p = 0; p < 50; ++p) {
+    CHECK(value(a, p, 0) >= 0.2);
+    CHECK(value(a, p, 0) <= 0.4);
+    CHECK(a.plan(p).values == b.plan(p).values);
+  }
+}
+
+TEST_CASE("seeds: SplitMix64 of the sweep seed and the run (or replicate with common random numbers)") {
+  CHECK(splitmix64(0) == 0xE220A8397B1DCDAFULL);  // the reference generator's first output from state 0
+  CHECK(run_seed(7, 3) == (splitmix64(splitmix64(7) ^ 3) & 0x7FFFFFFFFFFFFFFFULL));
+  const std::string grid = "parameters:\n  powers.CHN.budget.soft: [0.5, 1.0, 1.5]\nreplicates: 4\nseed: 7\n";
+  const Sweep plain = sweep_of("seeds", grid);
+  const Sweep crn = sweep_of("seeds_crn", grid + "common_random_numbers: true\n");
+  std::set<std::uint64_t> seeds;
+  for (std::int64_t r = 0; r < plain.runs(); ++r) {
+    seeds.insert(plain.plan(r).seed);
+    CHECK(plain.plan(r).seed == run_seed(7, static_cast<std::uint64_t>(r)));
+    CHECK(crn.plan(r).seed == run_seed(7, static_cast<std::uint64_t>(r % 4)));
+    CHECK(plain.plan(r).seed < (1ULL << 63));
+  }
+  CHECK(seeds.size() == 12);
+  CHECK(plain.identity() != crn.identity());
+  CHECK(plain.repeat_command(plain.plan(5)).find("--set powers.CHN.budget.soft=1.0 --seed " +
+                                                 std::to_string(plain.plan(5).seed)) != std::string::npos);
+}
+
+TEST_CASE("journal: a torn or corrupt last record is dropped; another sweep's journal is refused") {
+  const fs::path path = sweep_file("journal", "") .replace_extension(".journal");
+  fs::remove(path);
+  auto payload = [](std::uint64_t run) {
+    std::vector<char> p(8 + 16, static_cast<char>(run));
+    std::memcpy(p.data(), &run, 8);
+    return p;
+  };
+  {
+    sweep_detail::Journal j(path, "identity A", 10, true);
+    for (std::uint64_t r : {3, 1, 7}) j.append(payload(r));
+    CHECK(j.count() == 3);
+  }
+  const auto full = fs::file_size(path);
+  fs::resize_file(path, full - 5);  // the last record torn by a kill
+  {
+    sweep_detail::Journal j(path, "identity A", 10, false);
+    CHECK(j.recovered() == 2);
+    CHECK(j.has(3));
+    CHECK(j.has(1));
+    CHECK_FALSE(j.has(7));
+    CHECK(j.dropped_bytes() > 0);
+    std::vector<char> back;
+    j.read(1, back);
+    CHECK(back == payload(1));
+    j.append(payload(7));
+  }
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(fs::file_size(path)) - 3);
+    f.put('\x55');  // a flipped byte in the last record: its checksum fails
+  }
+  {
+    sweep_detail::Journal j(path, "identity A", 10, false);
+    CHECK(j.recovered() == 2);
+  }
+  CHECK_THROWS_AS(sweep_detail::Journal(path, "identity B", 10, false), OutputError);
+  CHECK_THROWS_AS(sweep_detail::Journal(path, "identity A", 10, true), OutputError);  // needs --resume
+  fs::remove(path);
+}
+
+TEST_CASE("run_sweep: -j 1 and -j 3 write the same values") {
+  const Sweep s = sweep_of("threads", R"(
+set: {campaigns.threshold: 0.1}
+parameters:
+  powers.CHN.budget.soft: {range: [0.1, 3.0], scale: log}
+  campaigns.threshold: {range: [0.02, 0.3]}
+design: lhs
+samples: 6
+replicates: 2
+ticks: 5
+time_series: [alignment, campaigns_new]
+)");
+  const fs::path dir = sweep_file("threads_out", "").parent_path();
+  std::map<int, fs::path> outs{{1, dir / "threads_j1.h5"}, {3, dir / "threads_j3.h5"}};
+  for (const auto& [jobs, out] : outs) {
+    fs::remove(out);
+    SweepOptions o;
+    o.output = out;
+    o.jobs = jobs;
+    const SweepSummary summary = run_sweep(s, o);
+    CHECK(summary.ran == 12);
+    CHECK_FALSE(fs::exists(journal_path(out)));
+  }
+  for (const char* name : {"final_alignment", "total_campaigns", "peak_negative_share", "alignment",
+                           "campaigns_new", "seed", "parameter_value"}) {
+    const Variable a = read_variable(outs[1], name), b = read_variable(outs[3], name);
+    CHECK(a.dims == b.dims);
+    CHECK(a.shape == b.shape);
+    CHECK(a.values == b.values);
+  }
+  CHECK(read_variable(outs[1], "alignment").dims ==
+        std::vector<std::string>{"run", "time", "power", "target"});
+  for (const auto& [jobs, out] : outs) fs::remove(out);
+}
+
+TEST_CASE("every bad sweep file is refused with its error class, location and key") {
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(kData / "sweeps" / "bad")) {
+    std::ifstream in(entry.path());
+    std::string header;
+    std::getline(in, header);
+    CAPTURE(entry.path().filename().string());
+    REQUIRE(header.rfind("# expect: ", 0) == 0);
+    std::istringstream fields(header.substr(10));
+    std::string error, location, key;
+    fields >> error >> location >> key;
+    std::string caught, message;
+    try {
+      Sweep s(load_sweep_spec(entry.path()));
+    } catch (const UnknownKeyError& e) {
+      caught = "UnknownKeyError", message = e.what();
+    } catch (const DuplicateKeyError& e) {
+      caught = "DuplicateKeyError", message = e.what();
+    } catch (const TypeError& e) {
+      caught = "TypeError", message = e.what();
+    } catch (const RangeError& e) {
+      caught = "RangeError", message = e.what();
+    } catch (const FileError& e) {
+      caught = "FileError", message = e.what();
+    } catch (const SyntaxError& e) {
+      caught = "SyntaxError", message = e.what();
+    } catch (const InputError& e) {
+      caught = "InputError", message = e.what();
+    }
+    CAPTURE(message);
+    CHECK(caught == error);
+    CHECK(message.find(location + ":") != std::string::npos);
+    if (key != "-") CHECK(message.find(": " + key + ": ") != std::string::npos);
+    ++checked;
+  }
+  CHECK(checked >= 20);
+}
