@@ -287,3 +287,15 @@ TEST_CASE("every bad sweep file is refused with its error class, location and ke
   }
   CHECK(checked >= 20);
 }
+
+TEST_CASE("the example sweep files in scenarios/sweeps are valid") {
+  const fs::path dir = fs::path(GEOSIM_SOURCE_DIR) / "scenarios" / "sweeps";
+  const Sweep lhs(load_sweep_spec(dir / "china_soft_vs_protest.yaml"));
+  CHECK(lhs.points() == 256);
+  CHECK(lhs.runs() == 1024);
+  CHECK(lhs.spec().design == Design::lhs);
+  const Sweep batch(load_sweep_spec(dir / "counterfactuals.yaml"));
+  CHECK(batch.points() == 4);
+  CHECK(batch.plan(9).scenario == 1);
+  CHECK(batch.plan(9).seed == batch.plan(1).seed);  // common random numbers across scenarios
+}
