@@ -28,6 +28,8 @@
 #       xarray and ncdump (tests/python/check_results.py), and plotting it
 #   baseline.cxx_read_back: the baseline file read back from C++ and compared
 #       with an in-process run (tests/end_to_end/test_end_to_end.cpp)
+#   baseline.readme_examples: README.md's Quick start commands, scenario
+#       example and Python example (tests/baseline/readme_examples.py)
 
 if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
   # ------------------------------------------------------------ checker ----
@@ -138,6 +140,12 @@ geosim_baseline_test(check_results baseline_own
 geosim_baseline_test(plot baseline_own
   ${GEOSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/python/check_plot.py ${PROJECT_SOURCE_DIR}/tools/plot_run.py
   ${_bl_dir}/own.h5 ${_bl_dir}/own.png)
+
+# The README's examples work as printed: the two Quick start commands, the
+# scenario example (geosim validate), the Python example (on the baseline).
+geosim_baseline_test(readme_examples baseline_own
+  ${GEOSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/baseline/readme_examples.py ${PROJECT_SOURCE_DIR}/README.md
+  --geosim $<TARGET_FILE:geosim> --results ${_bl_dir}/own.h5 --workdir ${_bl_dir}/readme)
 
 # The baseline file read back from C++ and compared with an in-process run.
 # PASS_REGULAR_EXPRESSION makes sure the filter selected the test case and it passed.
