@@ -70,7 +70,21 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
   const SweepSpec& spec = sweep.spec();
   const Scenario& sc = sweep.base(0);
   const std::int64_t N = sweep.runs();
-  File file = create_netcdf_file(path);
+  // Small chunk caches: runs are written in order, a block at a time, so a
+  // chunk is rarely revisited; HDF5's default (1 MB per dataset) would add
+  // megabytes per variable to the peak memory.
+  File file = create_netcdf_file(path, 256 << 10);
+  {
+    // Bound HDF5's metadata cache too (by default it may grow to 32 MB).
+    H5AC_cache_config_t mdc;
+    mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    check(H5Fget_mdc_config(file, &mdc), "get metadata cache configuration");
+    mdc.set_initial_size = true;
+    mdc.initial_size = 1 << 20;
+    mdc.min_size = 1 << 20;
+    mdc.max_size = 4 << 20;
+    check(H5Fset_mdc_config(file, &mdc), "set metadata cache configuration");
+  }
   {
     Writer w(file);
     // Dimensions.
