@@ -113,7 +113,22 @@ Journal::Journal(const std::filesystem::path& path, const std::string& identity,
 
   std::uint32_t kind = 0;
   std::vector<char> payload;
-  if (size > 0) {
+  bool fresh = size == 0;
+  if (size > 0 && !read_record(fd_, 0, size, kind, payload)) {
+    // No intact identity record. Killed while writing it (so no run had
+    // finished): start afresh. Anything else is not our journal: refuse.
+    char head[4] = {};
+    std::uint32_t magic = 0;
+    const bool ours = size < 4 || (read_exact(fd_, 0, head, 4) && (std::memcpy(&magic, head, 4), magic == kMagic));
+    if (!ours || size > static_cast<std::int64_t>(kHeader + identity.size())) {
+      ::close(fd_);
+      fd_ = -1;
+      throw OutputError(where, "-o", "this file is not a geosim sweep journal; refusing to use or overwrite it");
+    }
+    if (::ftruncate(fd_, 0) != 0) throw RuntimeFailure("cannot truncate " + path.string() + ": " + os_error());
+    fresh = true;
+  }
+  if (!fresh) {
     if (must_be_new) {
       ::close(fd_);
       fd_ = -1;

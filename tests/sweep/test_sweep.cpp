@@ -212,6 +212,23 @@ TEST_CASE("journal: a torn or corrupt last record is dropped; another sweep's jo
   }
   CHECK_THROWS_AS(sweep_detail::Journal(path, "identity B", 10, false), OutputError);
   CHECK_THROWS_AS(sweep_detail::Journal(path, "identity A", 10, true), OutputError);  // needs --resume
+  // Killed while writing the identity record: nothing had finished, start afresh.
+  const auto first_bytes = [&](std::size_t n) {
+    std::ifstream in(path, std::ios::binary);
+    std::string head(n, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(n));
+    return head;
+  };
+  const std::string torn = first_bytes(12);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << torn;
+  {
+    sweep_detail::Journal j(path, "identity A", 10, true);
+    CHECK(j.recovered() == 0);
+  }
+  // Not a journal at all: refused, left alone.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "precious data that is not a journal";
+  CHECK_THROWS_AS(sweep_detail::Journal(path, "identity A", 10, false), OutputError);
+  CHECK(first_bytes(8) == "precious");
   fs::remove(path);
 }
 
