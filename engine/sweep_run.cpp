@@ -38,6 +38,7 @@ namespace {
 /// worker builds the point's scenario once for all its replicates).
 class WorkSource {
  public:
+  static constexpr std::int64_t kMaxUnit = 4;
   WorkSource(const Sweep& sweep, std::vector<char> todo) : sweep_(sweep), todo_(std::move(todo)) {}
   /// [first, last) or nullopt when everything has been handed out.
   std::optional<std::pair<std::int64_t, std::int64_t>> next() {
@@ -46,7 +47,9 @@ class WorkSource {
     while (cursor_ < n && !todo_[static_cast<std::size_t>(cursor_)]) ++cursor_;
     if (cursor_ >= n) return std::nullopt;
     const std::int64_t first = cursor_, reps = sweep_.spec().replicates;
-    const std::int64_t point_end = (first / reps + 1) * reps;
+    // At most kMaxUnit runs, so a few points with many replicates still spread
+    // over every worker; enough to build the point's scenario once for several runs.
+    const std::int64_t point_end = std::min((first / reps + 1) * reps, first + kMaxUnit);
     std::int64_t last = first + 1;
     while (last < point_end && todo_[static_cast<std::size_t>(last)]) ++last;
     cursor_ = last;

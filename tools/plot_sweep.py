@@ -74,7 +74,7 @@ def main():
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.scatter(x, y, s=6, alpha=0.35, color="tab:blue", label="runs")
-    ax.errorbar(px[sort], mean[sort], yerr=[mean[sort] - lo[sort], hi[sort] - mean[sort]], fmt="o-",
+    ax.errorbar(px[sort], mean[sort], yerr=[mean[sort] - lo[sort], hi[sort] - mean[sort]], fmt="o" if batch else "o-",
                 ms=3, lw=1, color="tab:red", ecolor="tab:red", alpha=0.8,
                 label=f"mean over {int(ds.attrs.get('replicates', 1))} replicates, 10-90%")
     if batch:
