@@ -71,6 +71,8 @@ class Journal {
   /// `kSyncEvery` records or `kSyncSeconds`, whichever comes first.
   void append(const std::vector<char>& payload);
   void sync();
+  /// Syncs if records are waiting and kSyncSeconds have passed (call periodically).
+  void sync_if_due();
   /// Reads back a run's payload (checksum verified).
   void read(std::int64_t run, std::vector<char>& payload) const;
   const std::filesystem::path& path() const { return path_; }

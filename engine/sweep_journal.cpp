@@ -205,6 +205,10 @@ void Journal::sync() {
   last_sync_ = now_seconds();
 }
 
+void Journal::sync_if_due() {
+  if (unsynced_ > 0 && now_seconds() - last_sync_ >= kSyncSeconds) sync();
+}
+
 void Journal::read(std::int64_t run, std::vector<char>& payload) const {
   const std::int64_t offset = offsets_.at(static_cast<std::size_t>(run));
   std::uint32_t kind = 0;

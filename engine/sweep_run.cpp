@@ -494,6 +494,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
       }
       if (auto error = results.error()) std::rethrow_exception(error);
       received += remote.poll([&](const std::vector<char>& payload) { journal->append(payload); });
+      journal->sync_if_due();
       progress.update(journal->count());
     }
     workers.join();
