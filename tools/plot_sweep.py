@@ -72,11 +72,19 @@ def main():
     hi = np.array([np.percentile(g, 90) for g in groups])
     sort = np.argsort(px)
 
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    # With other parameters varying too, the means are not a curve: no line,
+    # and the means are coloured by the next parameter.
+    others = [] if batch else [str(p) for p in ds.parameter.values if str(p) != xlabel]
+    fig, ax = plt.subplots(figsize=(7.5 if others else 7, 4.5))
     ax.scatter(x, y, s=6, alpha=0.35, color="tab:blue", label="runs")
-    ax.errorbar(px[sort], mean[sort], yerr=[mean[sort] - lo[sort], hi[sort] - mean[sort]], fmt="o" if batch else "o-",
-                ms=3, lw=1, color="tab:red", ecolor="tab:red", alpha=0.8,
-                label=f"mean over {int(ds.attrs.get('replicates', 1))} replicates, 10-90%")
+    ax.errorbar(px[sort], mean[sort], yerr=[mean[sort] - lo[sort], hi[sort] - mean[sort]],
+                fmt="o" if batch or others else "o-", ms=3, lw=1, color="tab:red", ecolor="tab:red",
+                alpha=0.6, label=f"mean over {int(ds.attrs.get('replicates', 1))} replicates, 10-90%")
+    if others:
+        c = ds.parameter_value.sel(parameter=others[0]).values
+        pc = np.array([c[points == p][0] for p in order])
+        sc = ax.scatter(px, mean, c=pc, s=14, cmap="viridis", zorder=3)
+        fig.colorbar(sc, ax=ax, label=others[0])
     if batch:
         ax.set_xticks(range(len(ticks)))
         ax.set_xticklabels(ticks, rotation=20, ha="right")
