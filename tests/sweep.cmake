@@ -59,7 +59,7 @@ add_test(NAME sweep.plot
           $<TARGET_FILE:geosim> ${_sweep_data}/sweeps/tiny_lhs.yaml ${_sweep_work}/plot)
 set_tests_properties(sweep.plot PROPERTIES LABELS "python;sweep" TIMEOUT 300)
 
-if(GEOSIM_MPI)
+if(GEOSIM_WITH_MPI)
   # A 3-rank sweep (dynamic load balancing, rank 0 writes) equals -j 1.
   find_program(GEOSIM_MPIRUN NAMES mpirun mpiexec REQUIRED)
   add_test(NAME sweep.mpi
