@@ -19,8 +19,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <limits>
 #include <memory>
@@ -313,6 +315,13 @@ void check_output_writable(const std::filesystem::path& path) {
     error("directory " + parent.string() + " is not writable");
   if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0)
     error("file exists and is not writable");
+  // Permissions do not tell everything (read-only or special file systems,
+  // root): create and remove the very temporary file the run will write.
+  const std::string probe = path.string() + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+  if (fd < 0) error("cannot create a file in " + parent.string() + ": " + std::strerror(errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
 void write_results(const std::filesystem::path& path, const Scenario& scenario,

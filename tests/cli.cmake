@@ -84,3 +84,9 @@ geosim_cli_test(too_many_citizens 2 "geosim: |targets.*.citizens: |bytes"
                 --set targets.KGZ.citizens=2000000000 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
 geosim_cli_test(citizen_index_limit 2 "geosim: |citizens" validate ${_cli_data}/minimal.yaml
                 --set targets.KAZ.citizens=3000000000 --set targets.KGZ.citizens=3000000000)
+
+# Unwritable output: refused before running, exit 2, nothing written.
+geosim_cli_test(output_missing_directory 2 "geosim: |-o: directory|does not exist"
+                run ${_cli_data}/minimal.yaml -o ${CMAKE_CURRENT_BINARY_DIR}/no_such_dir/run.h5)
+geosim_cli_test(output_is_directory 2 "geosim: |-o: is a directory" run ${_cli_data}/minimal.yaml -o ${_cli_data})
+geosim_cli_test(output_special_filesystem 2 "geosim: |-o: cannot create a file" run ${_cli_data}/minimal.yaml -o /proc/run.h5)
