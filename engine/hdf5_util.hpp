@@ -4,6 +4,7 @@
 // sweep). Errors become RuntimeFailure, handles are RAII, and Writer creates
 // dimensions and variables the way netCDF-C expects (see
 // /work/shared/ecosystem-notes.md and the header of output.cpp).
+#include "geosim/build_info.hpp"
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -189,6 +190,14 @@ inline void text_attribute(hid_t obj, const std::string& name, const std::string
   check(H5Tset_cset(type, H5T_CSET_ASCII), "set ASCII character set");
   const std::string padded = value.empty() ? std::string(1, '\0') : value;
   write_attribute(obj, name, type, type, padded.data(), where);
+}
+
+/// Which geosim wrote a file: version, commit, compiler, build type (every results file).
+inline void provenance_attributes(hid_t root) {
+  text_attribute(root, "geosim_version", build_info::version, "/");
+  text_attribute(root, "git_commit", build_info::git_commit, "/");
+  text_attribute(root, "compiler", build_info::compiler, "/");
+  text_attribute(root, "build_type", build_info::build_type, "/");
 }
 
 /// Free text of any content (the scenario file as given): always a scalar

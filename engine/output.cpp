@@ -31,7 +31,6 @@
 #include <type_traits>
 #include <utility>
 
-#include "geosim/build_info.hpp"
 #include "geosim/errors.hpp"
 #include "geosim/population.hpp"
 
@@ -274,10 +273,7 @@ void write_file(const fs::path& path, const Scenario& sc, const RunRecord& rec,
     text_attribute(root, "Conventions", "CF-1.8", "/");
     text_attribute(root, "title", "geosim run of scenario " + sc.name, "/");
     text_attribute(root, "geosim_results_format", kResultsFormatVersion, "/");
-    text_attribute(root, "geosim_version", build_info::version, "/");
-    text_attribute(root, "git_commit", build_info::git_commit, "/");
-    text_attribute(root, "compiler", build_info::compiler, "/");
-    text_attribute(root, "build_type", build_info::build_type, "/");
+    provenance_attributes(root);
     text_attribute(root, "scenario_name", sc.name, "/");
     text_attribute(root, "scenario_description", sc.description, "/");
     text_attribute(root, "scenario_file", sc.source_path.string(), "/");

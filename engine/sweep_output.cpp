@@ -10,7 +10,6 @@
 #include <limits>
 #include <map>
 
-#include "geosim/build_info.hpp"
 #include "geosim/output.hpp"
 #include "hdf5_util.hpp"
 #include "sweep_internal.hpp"
@@ -230,10 +229,7 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
     text_attribute(root, "Conventions", "CF-1.8", "/");
     text_attribute(root, "title", "geosim sweep " + spec.name, "/");
     text_attribute(root, "geosim_results_format", std::string("sweep-") + kResultsFormatVersion, "/");
-    text_attribute(root, "geosim_version", build_info::version, "/");
-    text_attribute(root, "git_commit", build_info::git_commit, "/");
-    text_attribute(root, "compiler", build_info::compiler, "/");
-    text_attribute(root, "build_type", build_info::build_type, "/");
+    provenance_attributes(root);
     text_attribute(root, "sweep_name", spec.name, "/");
     utf8_attribute(root, "sweep_description", spec.description, "/");
     text_attribute(root, "sweep_file", spec.file.string(), "/");

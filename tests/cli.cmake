@@ -64,9 +64,9 @@ geosim_cli_test(validate_directory 2 "geosim: |is a directory" validate ${_cli_d
 geosim_cli_test(run_bad_input 2 "geosim: |negative_budget.yaml:9:|: powers.CHN.budget.soft: "
                 run ${_cli_data}/bad/negative_budget.yaml -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
 
-file(GLOB _cli_bad_files CONFIGURE_DEPENDS ${_cli_data}/bad/*.yaml)
-foreach(file IN LISTS _cli_bad_files)
-  get_filename_component(stem ${file} NAME_WE)
+# The stderr a bad fixture must produce, from its `# expect: ERROR LOCATION KEY`
+# first line (shared with tests/sweep.cmake).
+function(geosim_expected_stderr file out_var)
   file(STRINGS ${file} header LIMIT_COUNT 1 REGEX "^# expect: ")
   if(NOT header MATCHES "^# expect: ([A-Za-z]+) ([^ ]+) ([^ ]+)$")
     message(FATAL_ERROR "${file}: the first line must be '# expect: ERROR LOCATION KEY'")
@@ -75,6 +75,13 @@ foreach(file IN LISTS _cli_bad_files)
   if(NOT CMAKE_MATCH_3 STREQUAL "-")
     string(APPEND expected "|: ${CMAKE_MATCH_3}: ")
   endif()
+  set(${out_var} "${expected}" PARENT_SCOPE)
+endfunction()
+
+file(GLOB _cli_bad_files CONFIGURE_DEPENDS ${_cli_data}/bad/*.yaml)
+foreach(file IN LISTS _cli_bad_files)
+  get_filename_component(stem ${file} NAME_WE)
+  geosim_expected_stderr(${file} expected)
   geosim_cli_test(bad.${stem} 2 "${expected}" validate ${file})
 endforeach()
 

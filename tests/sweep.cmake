@@ -29,14 +29,7 @@ geosim_sweep_cli_test(output_directory_missing 2 "geosim: |does not exist"
 file(GLOB _sweep_bad CONFIGURE_DEPENDS ${_sweep_data}/sweeps/bad/*.yaml)
 foreach(file IN LISTS _sweep_bad)
   get_filename_component(stem ${file} NAME_WE)
-  file(STRINGS ${file} header LIMIT_COUNT 1 REGEX "^# expect: ")
-  if(NOT header MATCHES "^# expect: ([A-Za-z]+) ([^ ]+) ([^ ]+)$")
-    message(FATAL_ERROR "${file}: the first line must be '# expect: ERROR LOCATION KEY'")
-  endif()
-  set(expected "geosim: |${CMAKE_MATCH_2}:")
-  if(NOT CMAKE_MATCH_3 STREQUAL "-")
-    string(APPEND expected "|: ${CMAKE_MATCH_3}: ")
-  endif()
+  geosim_expected_stderr(${file} expected)  # tests/cli.cmake
   geosim_sweep_cli_test(bad.${stem} 2 "${expected}" sweep ${file} -o ${_sweep_work}/never_written.h5)
 endforeach()
 
