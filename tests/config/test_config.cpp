@@ -9,6 +9,7 @@
 #include <string>
 #include <typeinfo>
 
+#include "../support/temp_files.hpp"
 #include "geosim/config.hpp"
 
 namespace fs = std::filesystem;
@@ -32,19 +33,10 @@ std::string thrown(Fn fn) {
   return {};
 }
 
-fs::path temp_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("geosim_config_test_" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
+fs::path temp_dir() { return geosim::testing::temp_dir("config_test"); }
 
 fs::path write_temp(const std::string& name, const std::string& text) {
-  const fs::path p = temp_dir() / name;
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
+  return geosim::testing::write_temp("config_test", name, text);
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <typeinfo>
 
+#include "../support/temp_files.hpp"
 #include "geosim/config.hpp"
 #include "geosim/scenario.hpp"
 
@@ -50,19 +51,8 @@ void check_where(const std::string& what, const std::string& file_line, const st
   CHECK(what.find('\n') == std::string::npos);
 }
 
-fs::path temp_dir() {
-  static const fs::path dir = [] {
-    fs::path d = fs::temp_directory_path() / ("geosim_scenario_test_" + std::to_string(::getpid()));
-    fs::create_directories(d);
-    return d;
-  }();
-  return dir;
-}
-
 fs::path write_temp(const std::string& name, const std::string& text) {
-  const fs::path p = temp_dir() / name;
-  std::ofstream(p, std::ios::binary) << text;
-  return p;
+  return geosim::testing::write_temp("scenario_test", name, text);
 }
 
 std::string read(const fs::path& p) {

@@ -1,0 +1,27 @@
+#pragma once
+// A per-process scratch folder for tests that write input files.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace geosim::testing {
+
+/// temp_directory_path()/geosim_<tag>_<pid>, created on first use.
+inline std::filesystem::path temp_dir(const std::string& tag) {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("geosim_" + tag + "_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+/// Writes `text` byte for byte to temp_dir(tag)/name and returns its path.
+inline std::filesystem::path write_temp(const std::string& tag, const std::string& name,
+                                        const std::string& text) {
+  const std::filesystem::path path = temp_dir(tag) / name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+}  // namespace geosim::testing
