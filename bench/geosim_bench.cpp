@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -91,10 +92,21 @@ int main(int argc, char** argv) {
       }
       return argv[++i];
     };
+    // Counts accept 1e6 as well as 1000000; anything else is a usage error.
+    auto count = [&]() -> std::int64_t {
+      const std::string text = next();
+      char* end = nullptr;
+      const double value = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() || *end != '\0' || !(value >= 1.0) || value > 1e12) {
+        std::fprintf(stderr, "geosim-bench: %s expects a positive count, got '%s'\n", arg.c_str(), text.c_str());
+        std::exit(2);
+      }
+      return static_cast<std::int64_t>(value);
+    };
     if (arg == "--json") json_path = next();
-    else if (arg == "--repetitions") repetitions = std::max(1, std::stoi(next()));
-    else if (arg == "--ticks") ticks = std::max(1, std::stoi(next()));
-    else if (arg == "--max-citizens") max_citizens = std::stoll(next());
+    else if (arg == "--repetitions") repetitions = static_cast<int>(count());
+    else if (arg == "--ticks") ticks = static_cast<int>(count());
+    else if (arg == "--max-citizens") max_citizens = count();
     else if (arg == "--scenario") scenario_path = next();
     else if (arg == "-h" || arg == "--help") {
       std::printf(

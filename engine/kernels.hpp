@@ -1,11 +1,13 @@
 #pragma once
 // Hot-loop building blocks for the citizen update, written so g++ vectorises
-// them: Philox4x32-10 over arrays of counters, and a Box-Muller transform
-// with branch-free polynomial log and sincos (no libm calls in the loop).
-// The scalar draws of rng.hpp use the same functions, so a value does not
-// depend on whether it was drawn alone or in a block.
+// them: Philox4x32-10 over arrays of counters, and a table-driven inverse
+// normal CDF (no libm calls, no branches, no division). The scalar draws of
+// rng.hpp and the AVX-512 kernel compute the same operations in the same
+// order, so a value does not depend on how it was drawn.
 #include <cstdint>
 #include <cstring>
+
+#include "normal_table.hpp"
 
 namespace geosim::kernels {
 
@@ -20,57 +22,28 @@ inline std::uint32_t float_to_bits(float f) {
   return bits;
 }
 
-/// Natural log of u in (0, 1], relative error below 2e-7. u = 2^e * m with m
-/// in [sqrt(1/2), sqrt(2)); log m = 2 atanh(s), s = (m-1)/(m+1), |s| < 0.172.
-inline float log_unit(float u) {
-  const std::uint32_t bits = float_to_bits(u);
-  // Shift the mantissa range to [sqrt(1/2), sqrt(2)) by borrowing from the exponent.
-  const std::uint32_t shifted = bits + (0x3f800000u - 0x3f3504f3u);
-  const int exponent = static_cast<int>(shifted >> 23) - 127;
-  const float m = bits_to_float((shifted & 0x007fffffu) + 0x3f3504f3u);
-  const float s = (m - 1.0f) / (m + 1.0f);
-  const float s2 = s * s;
-  const float series = 2.0f + s2 * (0.666666667f + s2 * (0.4f + s2 * (0.285714286f + s2 * 0.222222222f)));
-  return static_cast<float>(exponent) * 0.693147181f + s * series;
-}
+inline constexpr std::uint32_t kSignBit = 0x80000000u;
+/// The largest float below 2^31: v = q * 2^32 stays inside the top octave.
+inline constexpr float kLargestTailScaled = 2147483520.0f;
 
-/// sin and cos of 2*pi*f for f in [0, 1], absolute error below 3e-7.
-inline void sincos_turns(float f, float& sine, float& cosine) {
-  // Reduce to r in [-1/8, 1/8] turn and a quadrant q, then rotate.
-  const float quarter_turns = f * 4.0f;
-  const float q = static_cast<float>(static_cast<int>(quarter_turns + 0.5f));  // f >= 0: round half up
-  const float x = (quarter_turns - q) * 1.57079633f;                          // radians, |x| <= pi/4
-  const float x2 = x * x;
-  const float s = x * (1.0f + x2 * (-0.166666667f + x2 * (0.00833333333f + x2 * (-0.000198412698f + x2 * 2.75573192e-6f))));
-  const float c = 1.0f + x2 * (-0.5f + x2 * (0.0416666667f + x2 * (-0.00138888889f + x2 * 2.48015873e-5f)));
-  // Rotate by the quadrant with bit operations (no branches, so the loop vectorises):
-  // quadrant 0: (s, c); 1: (c, -s); 2: (-s, -c); 3: (-c, s).
-  const auto quadrant = static_cast<std::uint32_t>(static_cast<int>(q)) & 3u;
-  const std::uint32_t swap = 0u - (quadrant & 1u);  // all ones for odd quadrants
-  const std::uint32_t s_bits = float_to_bits(s), c_bits = float_to_bits(c);
-  const std::uint32_t sine_bits = (c_bits & swap) | (s_bits & ~swap);
-  const std::uint32_t cosine_bits = (s_bits & swap) | (c_bits & ~swap);
-  sine = bits_to_float(sine_bits ^ ((quadrant & 2u) << 30));
-  cosine = bits_to_float(cosine_bits ^ (((quadrant + 1u) & 2u) << 30));
-}
-
-/// 32-bit word -> uniform in (0, 1] with 24 random bits (exact in float).
-inline float unit_open0(std::uint32_t word) {
-  return static_cast<float>((word >> 8) + 1u) * (1.0f / 16777216.0f);
-}
-/// 32-bit word -> uniform in [0, 1) with 24 random bits.
-inline float unit_closed0(std::uint32_t word) {
-  return static_cast<float>(word >> 8) * (1.0f / 16777216.0f);
-}
-
-/// Box-Muller: two words -> two standard normals.
-inline void box_muller(std::uint32_t w_radius, std::uint32_t w_angle, float& z0, float& z1) {
-  float radius_squared = -2.0f * log_unit(unit_open0(w_radius));
-  const float radius = __builtin_sqrtf(radius_squared);
-  float sine, cosine;
-  sincos_turns(unit_closed0(w_angle), sine, cosine);
-  z0 = radius * cosine;
-  z1 = radius * sine;
+/// Inverse normal CDF of one 32-bit word: the standard normal quantile of
+/// u = (w + 0.5) / 2^32, to within 5e-7 * max(1, |z|). Branch-free and
+/// division-free: the tail probability's float exponent picks one of 32
+/// octaves and a degree-7 polynomial in its mantissa gives the quantile
+/// (normal_table.hpp, fitted by tools/gen_normal_table.py). Symmetric by
+/// construction: normal_from_word(~w) == -normal_from_word(w).
+inline float normal_from_word(std::uint32_t w) {
+  const std::uint32_t upper_half = 0u - (w >> 31);             // all ones when u > 1/2
+  const std::uint32_t tail = (w ^ upper_half) & ~kSignBit;      // q * 2^32 - 0.5, in [0, 2^31)
+  float scaled = static_cast<float>(static_cast<std::int32_t>(tail)) + 0.5f;
+  scaled = scaled < kLargestTailScaled ? scaled : kLargestTailScaled;  // rounding may reach 2^31
+  const std::uint32_t bits = float_to_bits(scaled);
+  const std::uint32_t octave = (bits >> 23) - 126u;             // 0 .. 31
+  const float x = bits_to_float((bits & 0x007fffffu) | 0x3f800000u) - 1.5f;
+  float quantile = kInverseNormal[kInverseNormalDegree][octave];
+  for (int j = kInverseNormalDegree - 1; j >= 0; --j) quantile = quantile * x + kInverseNormal[j][octave];
+  // Q is the upper quantile of q: negative below the median, positive above.
+  return bits_to_float(float_to_bits(quantile) ^ (~w & kSignBit));
 }
 
 /// Philox4x32-10 (Salmon et al. 2011; Random123's constants and round order).
@@ -96,12 +69,13 @@ inline void philox4x32_10(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2, 
   out[3] = c3;
 }
 
-/// Four standard normals per counter {first + i, tick, stream, word3} for
-/// i in [0, n): z[lane * stride + i], lanes 0..3. Two simple loops (Philox
-/// into `words`, 4 * stride of scratch; then Box-Muller) that g++ vectorises.
+/// Standard normals from the counters {first + i, tick, stream, word3} for
+/// i in [0, n): word `lane` of each block gives z[lane * stride + i], for
+/// lanes 0 .. lanes-1 (at most 4). Two simple loops (Philox into `words`,
+/// 4 * stride of scratch; then the inverse CDF) that g++ vectorises.
 inline void normals_block(std::uint64_t seed, std::uint32_t first, std::uint32_t tick,
-                          std::uint32_t stream, std::uint32_t word3, int n, float* z, int stride,
-                          std::uint32_t* words) {
+                          std::uint32_t stream, std::uint32_t word3, int n, int lanes, float* z,
+                          int stride, std::uint32_t* words) {
   const auto k0 = static_cast<std::uint32_t>(seed & 0xffffffffu);
   const auto k1 = static_cast<std::uint32_t>(seed >> 32);
   std::uint32_t* __restrict w0 = words;
@@ -116,13 +90,10 @@ inline void normals_block(std::uint64_t seed, std::uint32_t first, std::uint32_t
     w2[i] = w[2];
     w3[i] = w[3];
   }
-  float* __restrict z0 = z;
-  float* __restrict z1 = z + stride;
-  float* __restrict z2 = z + 2 * stride;
-  float* __restrict z3 = z + 3 * stride;
-  for (int i = 0; i < n; ++i) {
-    box_muller(w0[i], w1[i], z0[i], z1[i]);
-    box_muller(w2[i], w3[i], z2[i], z3[i]);
+  for (int lane = 0; lane < lanes; ++lane) {
+    const std::uint32_t* __restrict in = words + lane * stride;
+    float* __restrict out = z + lane * stride;
+    for (int i = 0; i < n; ++i) out[i] = normal_from_word(in[i]);
   }
 }
 

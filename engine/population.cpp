@@ -7,10 +7,13 @@
 #include <omp.h>
 
 #include "geosim/rng.hpp"
-#include "kernels.hpp"
+#include "citizen_kernel.hpp"
 
 namespace geosim {
 namespace {
+
+/// Portable-kernel scratch per thread: four words (or normals) per citizen of a block.
+constexpr std::size_t kScratchPerThread = 4 * Population::kBlockSize;
 
 /// Citizens per group by the largest-remainder method: exact total, ties to the lower group.
 std::vector<std::int64_t> split_by_share(std::int64_t total, const std::vector<double>& shares) {
@@ -87,8 +90,8 @@ void Population::build_blocks() {
       for (std::int64_t b = group_begin(t, g); b < group_begin(t, g + 1); b += kBlockSize)
         blocks_.push_back({t, g, b, std::min(b + kBlockSize, group_begin(t, g + 1))});
   block_tallies_.assign(blocks_.size() * powers_, GroupTally{});
-  noise_scratch_.assign(static_cast<std::size_t>(omp_get_max_threads()) * 4 * ((powers_ + 3) / 4) * kBlockSize, 0.0f);
-  word_scratch_.assign(static_cast<std::size_t>(omp_get_max_threads()) * 4 * kBlockSize, 0u);
+  noise_scratch_.assign(static_cast<std::size_t>(omp_get_max_threads()) * kScratchPerThread, 0.0f);
+  word_scratch_.assign(static_cast<std::size_t>(omp_get_max_threads()) * kScratchPerThread, 0u);
 }
 
 std::span<float> Population::slice(std::vector<float>& v, int t, int p) {
@@ -103,113 +106,39 @@ std::span<float> Population::attitudes(int t, int p) { return slice(x_, t, p); }
 std::span<const float> Population::attitudes(int t, int p) const { return slice(x_, t, p); }
 std::span<const float> Population::initial_attitudes(int t, int p) const { return slice(x0_, t, p); }
 
-namespace {
-
-/// Lane-wise partial sums in a fixed order: vectorisable without reassociating
-/// floating-point additions, and identical whatever the vector width.
-constexpr int kLanes = 16;
-
-struct LaneTally {
-  float sum[kLanes] = {};
-  std::int32_t negative[kLanes] = {};
-  std::int32_t positive[kLanes] = {};
-
-  GroupTally total(std::int64_t count) const {
-    GroupTally t;
-    for (int l = 0; l < kLanes; ++l) {
-      t.sum += sum[l];
-      t.negative += negative[l];
-      t.positive += positive[l];
-    }
-    t.count = count;
-    return t;
-  }
-};
-
-/// x = clamp(offset + slope x + anchor x0 + noise eps) over one block, fused
-/// with the tally of the new values.
-template <bool kWithNoise>
-GroupTally update_block(const UpdateCoefficients c, float* __restrict x, const float* __restrict x0,
-                        const float* __restrict eps, std::int64_t n, float threshold) {
-  LaneTally lanes;
-  auto one = [&](std::int64_t i, int l) {
-    float v = c.offset + c.slope * x[i] + c.anchor * x0[i];
-    if constexpr (kWithNoise) v += c.noise * eps[i];
-    v = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);
-    x[i] = v;
-    lanes.sum[l] += v;
-    lanes.negative[l] += v < -threshold;
-    lanes.positive[l] += v > threshold;
-  };
-  std::int64_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int l = 0; l < kLanes; ++l) one(i + l, l);
-  for (int l = 0; i < n; ++i, ++l) one(i, l);
-  return lanes.total(n);
-}
-
-}  // namespace
-
-// Runtime dispatch in the portable build: the block kernel is compiled for
-// AVX-512, AVX2 and baseline x86-64, and the loader picks the best the CPU
-// has. No FMA contraction happens in ISO C++ mode, so every variant computes
-// the same bits.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__AVX2__)
-#define GEOSIM_DISPATCH __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define GEOSIM_DISPATCH
-#endif
-
-namespace {
-
-/// One block of citizens (one target, one group): draw the noise, update
-/// every power's attitudes and tally them.
-GEOSIM_DISPATCH void process_block(std::uint64_t seed, std::uint32_t first_citizen, std::uint32_t tick,
-                                   int n, int powers, const UpdateCoefficients* c, float* x,
-                                   const float* x0, std::size_t power_stride, float threshold,
-                                   float* noise, std::uint32_t* words, GroupTally* out) {
-  constexpr int B = static_cast<int>(Population::kBlockSize);
-  bool any_noise = false;
-  for (int p = 0; p < powers; ++p) any_noise |= c[p].noise != 0.0f;
-  // Noise: stream 1, counter {citizen, tick, 1, power / 4}, lane power % 4.
-  if (any_noise)
-    for (int w = 0; 4 * w < powers; ++w)
-      kernels::normals_block(seed, first_citizen, tick, rng::citizen_noise, static_cast<std::uint32_t>(w),
-                             n, noise + static_cast<std::size_t>(4 * w) * B, B, words);
-  for (int p = 0; p < powers; ++p) {
-    float* xp = x + p * power_stride;
-    const float* x0p = x0 + p * power_stride;
-    const float* eps = noise + static_cast<std::size_t>(p) * B;
-    out[p] = c[p].noise != 0.0f ? update_block<true>(c[p], xp, x0p, eps, n, threshold)
-                                : update_block<false>(c[p], xp, x0p, eps, n, threshold);
-  }
-}
-
-}  // namespace
-
 void Population::update(std::span<const UpdateCoefficients> coeffs, int tick,
                         float negative_threshold, std::span<GroupTally> tallies) {
   const auto block_count = static_cast<std::int64_t>(blocks_.size());
-  const std::size_t noise_per_thread = static_cast<std::size_t>(4 * ((powers_ + 3) / 4)) * kBlockSize;
   const auto threads = static_cast<std::size_t>(omp_get_max_threads());
-  if (noise_scratch_.size() < threads * noise_per_thread) {  // only if the thread count grew
-    noise_scratch_.resize(threads * noise_per_thread);
-    word_scratch_.resize(threads * 4 * kBlockSize);
+  if (noise_scratch_.size() < threads * kScratchPerThread) {  // only if the thread count grew
+    noise_scratch_.resize(threads * kScratchPerThread);
+    word_scratch_.resize(threads * kScratchPerThread);
   }
   // Small populations stay on the calling thread: waking a team costs more
   // than it saves, and sweeps run many small worlds side by side.
+  const bool fused = kernels::avx512_available();
 #pragma omp parallel for schedule(static) if (size() >= kParallelThreshold)
   for (std::int64_t k = 0; k < block_count; ++k) {
     const Block& block = blocks_[k];
-    const auto thread = static_cast<std::size_t>(omp_get_thread_num());
-    process_block(seed_, static_cast<std::uint32_t>(target_begin_[block.target] + block.begin),
-                  static_cast<std::uint32_t>(tick), static_cast<int>(block.end - block.begin), powers_,
-                  &coeffs[(block.target * groups_ + block.group) * powers_],
-                  slice(x_, block.target, 0).data() + block.begin,
-                  slice(x0_, block.target, 0).data() + block.begin,
-                  static_cast<std::size_t>(target_size(block.target)), negative_threshold,
-                  noise_scratch_.data() + thread * noise_per_thread,
-                  word_scratch_.data() + thread * 4 * kBlockSize, &block_tallies_[k * powers_]);
+    const kernels::CitizenBlock citizens{
+        seed_,
+        static_cast<std::uint32_t>(target_begin_[block.target] + block.begin),
+        static_cast<std::uint32_t>(tick),
+        static_cast<int>(block.end - block.begin),
+        powers_,
+        &coeffs[(block.target * groups_ + block.group) * powers_],
+        slice(x_, block.target, 0).data() + block.begin,
+        slice(x0_, block.target, 0).data() + block.begin,
+        static_cast<std::size_t>(target_size(block.target)),
+        negative_threshold,
+        &block_tallies_[k * powers_]};
+    if (fused) {
+      kernels::update_block_avx512(citizens);
+    } else {
+      const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+      kernels::update_block_portable(citizens, {noise_scratch_.data() + thread * kScratchPerThread,
+                                                word_scratch_.data() + thread * kScratchPerThread});
+    }
   }
   combine_blocks(tallies);
 }

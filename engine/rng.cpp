@@ -19,11 +19,9 @@ Words philox(std::uint64_t seed, std::uint32_t index, std::uint32_t tick, std::u
 }
 
 std::array<float, 4> normals4(const Words& w) {
-  // The same Box-Muller as the vectorised citizen update (kernels.hpp).
-  std::array<float, 4> z{};
-  kernels::box_muller(w[0], w[1], z[0], z[1]);
-  kernels::box_muller(w[2], w[3], z[2], z[3]);
-  return z;
+  // The same inverse CDF as the vectorised citizen update (kernels.hpp).
+  return {kernels::normal_from_word(w[0]), kernels::normal_from_word(w[1]), kernels::normal_from_word(w[2]),
+          kernels::normal_from_word(w[3])};
 }
 
 int poisson(double lambda, double uniform) {

@@ -66,8 +66,9 @@ class Population {
   std::uint64_t seed_;
   std::vector<Block> blocks_;
   std::vector<GroupTally> block_tallies_;  // [block][power], reused every tick
-  std::vector<float> noise_scratch_;       // [thread][power][kBlockSize], reused every tick
-  std::vector<std::uint32_t> word_scratch_;  // [thread][4][kBlockSize] Philox output
+  // Scratch of the portable kernel (the AVX-512 one needs none), reused every tick.
+  std::vector<float> noise_scratch_;         // [thread][word lane][kBlockSize] normals
+  std::vector<std::uint32_t> word_scratch_;  // [thread][word lane][kBlockSize] Philox output
   int powers_ = 0, groups_ = 0;
   std::vector<std::int64_t> target_begin_;  // size T+1
   std::vector<std::int64_t> group_begin_;   // size T*(G+1)

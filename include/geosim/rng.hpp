@@ -31,7 +31,8 @@ inline double uniform_double(std::uint32_t hi, std::uint32_t lo) {
   return static_cast<double>(bits & ((1ULL << 53) - 1)) * (1.0 / 9007199254740992.0);
 }
 
-/// Box-Muller: four words -> four standard normals (pairs (w0,w1) and (w2,w3)).
+/// Four words -> four standard normals, word k -> normal k by the inverse CDF
+/// of u = (w + 0.5) / 2^32 (kernels.hpp, docs/model.md).
 std::array<float, 4> normals4(const Words& w);
 
 /// Poisson(lambda) by inversion of the CDF from one uniform in [0,1).

@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
+#include "../../engine/citizen_kernel.hpp"
 #include "../../engine/kernels.hpp"
 #include "../support/tiny_scenario.hpp"
 #include "geosim/population.hpp"
@@ -28,24 +30,54 @@ TEST_CASE("the vectorisable Philox equals Random123's on many counters and keys"
   }
 }
 
-TEST_CASE("polynomial log and sincos match libm to float precision") {
-  for (std::uint32_t w = 0; w < (1u << 24); w += 997) {
-    const float u = kernels::unit_open0(w << 8);
-    CHECK(std::abs(kernels::log_unit(u) - std::log(static_cast<double>(u))) <=
-          2e-7 * std::max(1.0, std::abs(std::log(static_cast<double>(u)))));
-    float s, c;
-    kernels::sincos_turns(kernels::unit_closed0(w << 8), s, c);
-    const double angle = 2.0 * M_PI * kernels::unit_closed0(w << 8);
-    CHECK(std::abs(s - std::sin(angle)) < 5e-7);
-    CHECK(std::abs(c - std::cos(angle)) < 5e-7);
+namespace {
+/// The standard normal quantile of u = (w + 0.5) / 2^32 in double precision:
+/// Newton's method on erfc, started from the float approximation under test
+/// (which only needs to be close for Newton to converge).
+double reference_quantile(std::uint32_t w, double start) {
+  const double q = (static_cast<double>(w) + 0.5) / 4294967296.0;
+  double z = start;
+  for (int step = 0; step < 4; ++step) {
+    const double cdf = 0.5 * std::erfc(-z / std::sqrt(2.0));
+    const double density = std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI);
+    z -= (cdf - q) / density;
   }
+  return z;
+}
+
+/// Largest error of normal_from_word over words, in units of max(1, |z|).
+double worst_relative_error(std::uint32_t first, std::uint32_t count, std::uint32_t step) {
+  double worst = 0;
+  for (std::uint32_t k = 0; k < count; ++k) {
+    const std::uint32_t w = first + k * step;
+    const float z = kernels::normal_from_word(w);
+    const double error = std::abs(z - reference_quantile(w, z));
+    worst = std::max(worst, error / std::max(1.0, std::abs(static_cast<double>(z))));
+  }
+  return worst;
+}
+}  // namespace
+
+TEST_CASE("the inverse normal CDF is accurate to float precision across the whole range") {
+  CHECK(worst_relative_error(0, 1u << 20, 4093) < 5e-7);           // every octave, sampled
+  CHECK(worst_relative_error(0, 1u << 16, 1) < 5e-7);              // far lower tail, every word
+  CHECK(worst_relative_error(0xffffffffu - 0xffffu, 1u << 16, 1) < 5e-7);  // far upper tail
+  CHECK(worst_relative_error(0x80000000u - 0x8000u, 1u << 16, 1) < 5e-7);  // around the median
+}
+
+TEST_CASE("the inverse normal CDF is symmetric and reaches the tails a 32-bit word allows") {
+  for (std::uint32_t w = 0; w < (1u << 22); w += 101) CHECK(kernels::normal_from_word(~w) == -kernels::normal_from_word(w));
+  // u = 0.5 / 2^32 gives z = -6.33795; the two words either side of the median give ~0.
+  CHECK(kernels::normal_from_word(0) == doctest::Approx(-6.33795).epsilon(1e-5));
+  CHECK(kernels::normal_from_word(0xffffffffu) == doctest::Approx(6.33795).epsilon(1e-5));
+  CHECK(std::abs(kernels::normal_from_word(0x80000000u)) < 3e-7f);
 }
 
 TEST_CASE("block normals equal the scalar draws of rng::normals4 bit for bit") {
   constexpr int n = 1000, stride = 1024;
   std::vector<float> z(4 * stride);
   std::vector<std::uint32_t> words(4 * stride);
-  kernels::normals_block(0xfeedbeefcafeULL, 500, 9, rng::citizen_noise, 1, n, z.data(), stride, words.data());
+  kernels::normals_block(0xfeedbeefcafeULL, 500, 9, rng::citizen_noise, 1, n, 4, z.data(), stride, words.data());
   for (int i = 0; i < n; ++i) {
     const auto expected = rng::normals4(rng::philox(0xfeedbeefcafeULL, 500 + i, 9, rng::citizen_noise, 1));
     for (int lane = 0; lane < 4; ++lane) REQUIRE(z[lane * stride + i] == expected[lane]);
@@ -153,4 +185,52 @@ TEST_CASE("initial attitudes follow the group's clipped normal") {
   const double mean = sum / 200000, sd = std::sqrt(sum2 / 200000 - mean * mean);
   CHECK(mean == doctest::Approx(0.2).epsilon(0.005));
   CHECK(sd == doctest::Approx(0.1).epsilon(0.01));
+}
+
+namespace {
+/// Attitudes and tallies after `ticks` updates, with the fused AVX-512 kernel or the portable one.
+struct UpdateResult {
+  std::vector<float> attitudes;
+  std::vector<GroupTally> tallies;
+};
+UpdateResult run_updates(const Scenario& s, bool portable, int ticks) {
+  kernels::force_portable_kernel(portable);
+  Population population(s, 4242);
+  const int P = population.num_powers(), T = population.num_targets(), G = population.num_groups();
+  std::vector<UpdateCoefficients> coeffs(static_cast<std::size_t>(T * G * P));
+  for (std::size_t k = 0; k < coeffs.size(); ++k)  // some powers without noise, some clamped hard
+    coeffs[k] = {0.02f * static_cast<float>(k % 5) - 0.04f, 0.9f + 0.01f * static_cast<float>(k % 3), 0.05f,
+                 k % 4 == 1 ? 0.0f : 0.3f + 0.1f * static_cast<float>(k % 2)};
+  UpdateResult result;
+  result.tallies.resize(coeffs.size());
+  for (int tick = 1; tick <= ticks; ++tick) population.update(coeffs, tick, 0.2f, result.tallies);
+  for (int t = 0; t < T; ++t)
+    for (int p = 0; p < P; ++p)
+      for (float x : population.attitudes(t, p)) result.attitudes.push_back(x);
+  kernels::force_portable_kernel(false);
+  return result;
+}
+}  // namespace
+
+TEST_CASE("the fused AVX-512 kernel and the portable kernel give the same bits") {
+  if (!kernels::avx512_available()) {
+    MESSAGE("this CPU has no AVX-512: only the portable kernel runs here");
+    return;
+  }
+  for (int powers : {1, 3, 4, 6}) {
+    CAPTURE(powers);
+    // 2 targets x 2 groups with sizes that are not multiples of 16 or of a block.
+    Scenario s = tiny_scenario(powers, 2, 2, 1, 2600 + 7 * powers);
+    s.targets[1].group_share = {0.3, 0.7};
+    for (auto& group : s.groups) group.attitude_sd.assign(static_cast<std::size_t>(powers), 0.6);
+    const UpdateResult fused = run_updates(s, false, 3), portable = run_updates(s, true, 3);
+    REQUIRE(fused.attitudes.size() == portable.attitudes.size());
+    CHECK(std::memcmp(fused.attitudes.data(), portable.attitudes.data(), fused.attitudes.size() * sizeof(float)) == 0);
+    for (std::size_t k = 0; k < fused.tallies.size(); ++k) {
+      CHECK(fused.tallies[k].sum == portable.tallies[k].sum);
+      CHECK(fused.tallies[k].negative == portable.tallies[k].negative);
+      CHECK(fused.tallies[k].positive == portable.tallies[k].positive);
+      CHECK(fused.tallies[k].count == portable.tallies[k].count);
+    }
+  }
 }

@@ -28,7 +28,7 @@ TEST_CASE("uniform_open0 never returns 0 and never exceeds 1") {
   CHECK(rng::uniform_open0(0xffffffffu) == 1.0f);
 }
 
-TEST_CASE("Box-Muller normals have mean 0, variance 1 and pass Kolmogorov-Smirnov on 10^6 draws") {
+TEST_CASE("inverse-CDF normals have mean 0, variance 1 and pass Kolmogorov-Smirnov on 10^6 draws") {
   const int draws = 1000000;
   std::vector<double> z;
   z.reserve(draws);
