@@ -40,8 +40,14 @@ inline float normal_from_word(std::uint32_t w) {
   const std::uint32_t bits = float_to_bits(scaled);
   const std::uint32_t octave = (bits >> 23) - 126u;             // 0 .. 31
   const float x = bits_to_float((bits & 0x007fffffu) | 0x3f800000u) - 1.5f;
-  float quantile = kInverseNormal[kInverseNormalDegree][octave];
-  for (int j = kInverseNormalDegree - 1; j >= 0; --j) quantile = quantile * x + kInverseNormal[j][octave];
+  // Estrin's scheme (shorter dependency chains than Horner's), degree 7.
+  static_assert(kInverseNormalDegree == 7, "the Estrin scheme below is written for degree 7");
+  float c[kInverseNormalDegree + 1];
+  for (int j = 0; j <= kInverseNormalDegree; ++j) c[j] = kInverseNormal[j][octave];
+  const float x2 = x * x, x4 = x2 * x2;
+  const float c03 = (c[0] + c[1] * x) + (c[2] + c[3] * x) * x2;
+  const float c47 = (c[4] + c[5] * x) + (c[6] + c[7] * x) * x2;
+  const float quantile = c03 + c47 * x4;
   // Q is the upper quantile of q: negative below the median, positive above.
   return bits_to_float(float_to_bits(quantile) ^ (~w & kSignBit));
 }
