@@ -59,15 +59,30 @@ GEOSIM_AVX512_INLINE void philox(const __m512i* counter0, std::uint32_t tick, st
                                  std::uint32_t word3, const PhiloxKeys& keys, __m512i (*out)[4]) {
   const __m512i m0 = _mm512_set1_epi32(static_cast<int>(0xD2511F53u));
   const __m512i m1 = _mm512_set1_epi32(static_cast<int>(0xCD9E8D57u));
+  // Rounds 0 and 1 by hand: only counter word 0 differs between lanes, so
+  // one of the two products of each is the same scalar in every lane.
+  constexpr std::uint64_t kMul0 = 0xD2511F53u, kMul1 = 0xCD9E8D57u;
+  const std::uint64_t round0_product1 = kMul1 * stream;
+  const auto round1_c0 = static_cast<std::uint32_t>(round0_product1 >> 32) ^ tick ^ keys.k0[0];
+  const auto round1_c1 = static_cast<std::uint32_t>(round0_product1);
+  const std::uint64_t round1_product0 = kMul0 * round1_c0;
+  const __m512i round1_high0 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(round1_product0 >> 32)));
+  const __m512i round2_c3 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(round1_product0)));
   __m512i c0[kBatches], c1[kBatches], c2[kBatches], c3[kBatches];
   for (int b = 0; b < kBatches; ++b) {
-    c0[b] = counter0[b];
-    c1[b] = _mm512_set1_epi32(static_cast<int>(tick));
-    c2[b] = _mm512_set1_epi32(static_cast<int>(stream));
-    c3[b] = _mm512_set1_epi32(static_cast<int>(word3));
+    __m512i high, low;
+    multiply_high_low(counter0[b], m0, high, low);  // round 0: c0 * M0
+    const __m512i round1_c2 = _mm512_xor_si512(high, _mm512_set1_epi32(static_cast<int>(word3 ^ keys.k1[0])));
+    const __m512i round1_c3 = low;
+    multiply_high_low(round1_c2, m1, high, low);  // round 1: c2 * M1
+    c0[b] = _mm512_ternarylogic_epi32(high, _mm512_set1_epi32(static_cast<int>(round1_c1)),
+                                      _mm512_set1_epi32(static_cast<int>(keys.k0[1])), 0x96);
+    c1[b] = low;
+    c2[b] = _mm512_ternarylogic_epi32(round1_high0, round1_c3, _mm512_set1_epi32(static_cast<int>(keys.k1[1])), 0x96);
+    c3[b] = round2_c3;
   }
-#pragma GCC unroll 10
-  for (int round = 0; round < 10; ++round) {
+#pragma GCC unroll 8
+  for (int round = 2; round < 10; ++round) {
     const __m512i k0 = _mm512_set1_epi32(static_cast<int>(keys.k0[round]));
     const __m512i k1 = _mm512_set1_epi32(static_cast<int>(keys.k1[round]));
 #pragma GCC unroll 4
