@@ -119,6 +119,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (!json_path.empty() && !std::ofstream(json_path)) {  // fail before a minute of timing, not after
+    std::fprintf(stderr, "geosim-bench: --json: cannot write %s\n", json_path.c_str());
+    return 2;
+  }
   const int all_threads = omp_get_num_procs();
   set_thread_count(all_threads);
   const Stats bandwidth = triad_bandwidth(std::max(5, repetitions));
@@ -180,6 +184,7 @@ int main(int argc, char** argv) {
 
   if (!json_path.empty()) {
     std::ofstream out(json_path);
+    out.precision(10);  // ratios recomputed from the JSON agree with the printed ones
     out << "{\n  \"powers\": " << powers << ",\n  \"targets\": 5,\n  \"repetitions\": " << repetitions
         << ",\n  \"bandwidth_bytes_per_second\": {\"median\": " << bandwidth.median << ", \"min\": "
         << bandwidth.min << ", \"max\": " << bandwidth.max << "},\n  \"bytes_per_update\": " << bytes_per_update
