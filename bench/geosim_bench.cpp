@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstdio>
 #include <fstream>
@@ -93,20 +94,21 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     // Counts accept 1e6 as well as 1000000; anything else is a usage error.
-    auto count = [&]() -> std::int64_t {
+    auto count = [&](double largest) -> std::int64_t {
       const std::string text = next();
       char* end = nullptr;
       const double value = std::strtod(text.c_str(), &end);
-      if (end == text.c_str() || *end != '\0' || !(value >= 1.0) || value > 1e12) {
-        std::fprintf(stderr, "geosim-bench: %s expects a positive count, got '%s'\n", arg.c_str(), text.c_str());
+      if (end == text.c_str() || *end != '\0' || !(value >= 1.0) || value > largest || value != std::floor(value)) {
+        std::fprintf(stderr, "geosim-bench: %s expects a positive count, got '%s' (a whole number up to %.0f)\n",
+                     arg.c_str(), text.c_str(), largest);
         std::exit(2);
       }
       return static_cast<std::int64_t>(value);
     };
     if (arg == "--json") json_path = next();
-    else if (arg == "--repetitions") repetitions = static_cast<int>(count());
-    else if (arg == "--ticks") ticks = static_cast<int>(count());
-    else if (arg == "--max-citizens") max_citizens = count();
+    else if (arg == "--repetitions") repetitions = static_cast<int>(count(1e6));
+    else if (arg == "--ticks") ticks = static_cast<int>(count(1e6));
+    else if (arg == "--max-citizens") max_citizens = count(4294967295.0);
     else if (arg == "--scenario") scenario_path = next();
     else if (arg == "-h" || arg == "--help") {
       std::printf(

@@ -8,15 +8,18 @@
 // Compiled in every build with a function-level target attribute, and only
 // called when the CPU reports AVX-512 F.
 #include <atomic>
+#include <cstdlib>
 
 #include "citizen_kernel.hpp"
 #include "geosim/rng.hpp"
 #include "kernels.hpp"
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#pragma GCC diagnostic push
 // GCC 12 warns about its own _mm512_undefined_*() (self-initialised on purpose).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
+#pragma GCC diagnostic pop
 #define GEOSIM_HAVE_AVX512_KERNEL 1
 #endif
 
@@ -280,7 +283,8 @@ GEOSIM_AVX512 void update_block_avx512(const CitizenBlock& block) {
 #else  // not x86-64: only the portable kernel exists
 
 bool avx512_available() { return false; }
-void update_block_avx512(const CitizenBlock&) {}
+// Never called: Population::update asks avx512_available() first.
+void update_block_avx512(const CitizenBlock&) { std::abort(); }
 
 #endif
 
