@@ -8,6 +8,7 @@
 
 #include "geosim/rng.hpp"
 #include "citizen_kernel.hpp"
+#include "kernels.hpp"
 
 namespace geosim {
 namespace {
@@ -57,22 +58,29 @@ Population::Population(const Scenario& scenario, std::uint64_t seed)
   x0_.assign(x_.size(), 0.0f);
   build_blocks();
 
-  // Initial attitudes: stream 0, counter {citizen, 0, 0, power / 4}.
-  const int words_per_citizen = (powers_ + 3) / 4;
+  // Initial attitudes: stream 0, counter {citizen, 0, 0, power / 4}, drawn a
+  // block at a time (the same bits as rng::normals4 of rng::philox per citizen).
+  std::vector<float> normals(4 * static_cast<std::size_t>(kBlockSize));
+  std::vector<std::uint32_t> words(4 * static_cast<std::size_t>(kBlockSize));
   for (int t = 0; t < targets; ++t) {
     for (int g = 0; g < groups_; ++g) {
       const GroupSpec& group = scenario.groups[g];
-      for (std::int64_t i = group_begin(t, g); i < group_begin(t, g + 1); ++i) {
-        const auto citizen = static_cast<std::uint32_t>(target_begin_[t] + i);
-        for (int block = 0; block < words_per_citizen; ++block) {
-          const auto z = rng::normals4(
-              rng::philox(seed_, citizen, 0, rng::initial_attitudes, static_cast<std::uint32_t>(block)));
-          for (int lane = 0; lane < 4 && 4 * block + lane < powers_; ++lane) {
-            const int p = 4 * block + lane;
-            const double drawn = group.attitude_mean[p] + group.attitude_sd[p] * z[lane];
-            const float clipped = static_cast<float>(std::clamp(drawn, -1.0, 1.0));
-            slice(x_, t, p)[i] = clipped;
-            slice(x0_, t, p)[i] = clipped;
+      for (std::int64_t begin = group_begin(t, g); begin < group_begin(t, g + 1); begin += kBlockSize) {
+        const int n = static_cast<int>(std::min(kBlockSize, group_begin(t, g + 1) - begin));
+        const auto first = static_cast<std::uint32_t>(target_begin_[t] + begin);
+        for (int word = 0; 4 * word < powers_; ++word) {
+          const int lanes = std::min(4, powers_ - 4 * word);
+          kernels::normals_block(seed_, first, 0, rng::initial_attitudes, static_cast<std::uint32_t>(word), n,
+                                 lanes, normals.data(), static_cast<int>(kBlockSize), words.data());
+          for (int lane = 0; lane < lanes; ++lane) {
+            const int p = 4 * word + lane;
+            const float* z = normals.data() + lane * kBlockSize;
+            float* x = slice(x_, t, p).data() + begin;
+            float* x0 = slice(x0_, t, p).data() + begin;
+            for (int i = 0; i < n; ++i) {
+              const double drawn = group.attitude_mean[p] + group.attitude_sd[p] * z[i];
+              x[i] = x0[i] = static_cast<float>(std::clamp(drawn, -1.0, 1.0));
+            }
           }
         }
       }

@@ -910,7 +910,8 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
     config::set_path(tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1),
                      origin);
   }
-  s.resolved_yaml = config::to_yaml(tree);
+  // Emitting YAML is a few percent of a small run: sweeps skip it per run.
+  if (options.keep_resolved_yaml) s.resolved_yaml = config::to_yaml(tree);
   Validator(s).run(tree);
 
   // Events at ticks >= s.ticks stay in the list: the run never reaches them and

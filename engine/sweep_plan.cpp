@@ -280,6 +280,7 @@ Scenario Sweep::scenario(const RunPlan& plan) const {
   options.ticks = spec_.ticks;
   options.has_seed = true;
   options.seed = plan.seed;
+  options.keep_resolved_yaml = false;  // the file records each base's resolved YAML once
   try {
     return scenario_from_tree(b.tree, spec_.scenarios[static_cast<std::size_t>(plan.scenario)], b.text, options);
   } catch (const InputError& e) {

@@ -150,6 +150,7 @@ struct LoadOptions {
   int ticks = -1;                      // >= 1: run this many ticks instead (events beyond are skipped)
   bool has_seed = false;
   std::uint64_t seed = 0;
+  bool keep_resolved_yaml = true;      // false: leave Scenario::resolved_yaml empty (sweeps keep one per base)
 };
 
 /// Reads, merges (`extends:`), overrides (`--set`) and validates a scenario.

@@ -339,3 +339,22 @@ TEST_CASE("the two block kernels agree on random blocks: 64-bit seeds, counters 
     }
   }
 }
+
+TEST_CASE("initial attitudes are stream 0's draws, citizen by citizen, bit for bit") {
+  Scenario s = ragged_scenario(5);  // 5 powers: two Philox words per citizen
+  for (int g = 0; g < 2; ++g) s.groups[g].attitude_mean = {0.3, -0.2, 0.0, 0.9, -0.7};
+  const std::uint64_t seed = 0x1234567890abcdefULL;
+  const Population population(s, seed);
+  for (int t = 0; t < 2; ++t)
+    for (int g = 0; g < 2; ++g)
+      for (std::int64_t i = population.group_begin(t, g); i < population.group_begin(t, g + 1); ++i) {
+        const auto citizen = static_cast<std::uint32_t>(population.target_begin(t) + i);
+        for (int p = 0; p < 5; ++p) {
+          const float z = rng::normals4(rng::philox(seed, citizen, 0, rng::initial_attitudes, p / 4))[p % 4];
+          const double drawn = s.groups[g].attitude_mean[p] + s.groups[g].attitude_sd[p] * z;
+          const auto expected = static_cast<float>(std::clamp(drawn, -1.0, 1.0));
+          REQUIRE(population.attitudes(t, p)[i] == expected);
+          REQUIRE(population.initial_attitudes(t, p)[i] == expected);
+        }
+      }
+}
