@@ -225,8 +225,10 @@ struct WordUpdate {
   }
 };
 
-/// One word of a block: 64 citizens per step (4 Philox batches in flight),
-/// then the last 0-63 citizens 16 at a time.
+/// One word of a block: 64 citizens per step (4 Philox batches in flight);
+/// small groups and block tails take a masked step, whose Philox for
+/// counters past the block's end is computed and discarded (cheaper than
+/// batches one at a time, whose multiplies wait on each other).
 template <int kPowers, bool kDraw>
 GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const CitizenBlock& block, int word,
                                             const PhiloxKeys& keys) {
@@ -242,12 +244,14 @@ GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const C
 #pragma GCC unroll 4
     for (int b = 0; b < kBatches; ++b) update.template apply<kDraw>(i + b * kLanes, 0xffff, words[b]);
   }
-  for (; i < block.size; i += kLanes) {
-    const int left = block.size - i;
-    const auto mask = static_cast<__mmask16>(left >= kLanes ? 0xffffu : (1u << left) - 1u);
-    counters[0] = _mm512_add_epi32(first, _mm512_set1_epi32(i));
-    if constexpr (kDraw) philox<1>(counters, block.tick, stream, word3, keys, words);
-    update.template apply<kDraw>(i, mask, words[0]);
+  if (i < block.size) {  // the last 1-63 citizens: one more step, batches masked
+    for (int b = 0; b < kBatches; ++b) counters[b] = _mm512_add_epi32(first, _mm512_set1_epi32(i + b * kLanes));
+    if constexpr (kDraw) philox<kBatches>(counters, block.tick, stream, word3, keys, words);
+    for (int b = 0; b < kBatches && i + b * kLanes < block.size; ++b) {
+      const int left = block.size - (i + b * kLanes);
+      const auto mask = static_cast<__mmask16>(left >= kLanes ? 0xffffu : (1u << left) - 1u);
+      update.template apply<kDraw>(i + b * kLanes, mask, words[b]);
+    }
   }
 }
 
