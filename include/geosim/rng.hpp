@@ -21,10 +21,6 @@ using Words = std::array<std::uint32_t, 4>;
 Words philox(std::uint64_t seed, std::uint32_t index, std::uint32_t tick, std::uint32_t stream,
              std::uint32_t word3);
 
-/// 32-bit word -> uniform in (0, 1], never 0 (safe for log).
-inline float uniform_open0(std::uint32_t w) {
-  return (static_cast<float>(w >> 8) + 1.0f) * (1.0f / 16777216.0f);
-}
 /// Two 32-bit words -> uniform double in [0, 1) with 53 random bits.
 inline double uniform_double(std::uint32_t hi, std::uint32_t lo) {
   const std::uint64_t bits = (static_cast<std::uint64_t>(hi) << 21) ^ (lo >> 11);

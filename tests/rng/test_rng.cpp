@@ -23,11 +23,6 @@ TEST_CASE("the seed's high word keys the generator") {
   CHECK(rng::philox(1ULL << 32, 5, 6, 1, 0) != rng::philox(1, 5, 6, 1, 0));
 }
 
-TEST_CASE("uniform_open0 never returns 0 and never exceeds 1") {
-  CHECK(rng::uniform_open0(0u) > 0.0f);
-  CHECK(rng::uniform_open0(0xffffffffu) == 1.0f);
-}
-
 TEST_CASE("inverse-CDF normals have mean 0, variance 1 and pass Kolmogorov-Smirnov on 10^6 draws") {
   const int draws = 1000000;
   std::vector<double> z;
