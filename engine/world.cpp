@@ -23,8 +23,11 @@ double tullock_shares(const double* stocks, int powers, double autonomy, double 
   }
   const double self_term = std::pow(autonomy / largest, exponent);
   double denominator = self_term;
-  for (int p = 0; p < powers; ++p) denominator += std::pow(stocks[p] / largest, exponent);
-  for (int p = 0; p < powers; ++p) shares[p] = std::pow(stocks[p] / largest, exponent) / denominator;
+  for (int p = 0; p < powers; ++p) {  // each pow once: it is most of a small run's non-citizen time
+    shares[p] = std::pow(stocks[p] / largest, exponent);
+    denominator += shares[p];
+  }
+  for (int p = 0; p < powers; ++p) shares[p] /= denominator;
   return self_term / denominator;
 }
 
