@@ -92,15 +92,16 @@ bool filter_chunk(Chunk& c) {
                    static_cast<uLong>(c.shuffled.size()), static_cast<int>(kDeflateLevel)) == Z_OK;
 }
 
-/// The chunks of one slab of citizens: final_attitude [citizen][power]
+/// The chunks of one slab of citizens: attitudes [citizen][power]
 /// (transposed from the population's [target][power][citizen]), citizen_target
-/// and citizen_group.
+/// and citizen_group. A chunk of no elements is not wanted and stays empty.
 struct Slab {
   Chunk att, target, group;
 };
 
 void fill_slab(const Population& pop, hsize_t start, hsize_t rows, Slab& s) {
   const int P = pop.num_powers(), G = pop.num_groups();
+  const bool want_att = !s.att.raw.empty(), want_index = !s.target.raw.empty();
   const hsize_t end = std::min(start + rows, static_cast<hsize_t>(pop.size()));
   int t = 0;
   for (hsize_t i = start; i < end;) {
@@ -109,7 +110,7 @@ void fill_slab(const Population& pop, hsize_t start, hsize_t rows, Slab& s) {
     const std::int64_t run = std::min<std::int64_t>(pop.target_size(t) - local0,
                                                     static_cast<std::int64_t>(end - i));
     const std::size_t row0 = static_cast<std::size_t>(i - start);
-    for (int p = 0; p < P; ++p) {
+    for (int p = 0; want_att && p < P; ++p) {
       const auto x = pop.attitudes(t, p);
       for (std::int64_t k = 0; k < run; ++k)
         s.att.store((row0 + static_cast<std::size_t>(k)) * static_cast<std::size_t>(P) +
@@ -117,7 +118,7 @@ void fill_slab(const Population& pop, hsize_t start, hsize_t rows, Slab& s) {
                     x[static_cast<std::size_t>(local0 + k)]);
     }
     int g = 0;
-    for (std::int64_t k = 0; k < run; ++k) {
+    for (std::int64_t k = 0; want_index && k < run; ++k) {
       while (g < G - 1 && pop.group_begin(t, g + 1) <= local0 + k) ++g;
       s.target.store_index(row0 + static_cast<std::size_t>(k), t);
       s.group.store_index(row0 + static_cast<std::size_t>(k), g);
@@ -125,13 +126,26 @@ void fill_slab(const Population& pop, hsize_t start, hsize_t rows, Slab& s) {
     i += static_cast<hsize_t>(run);
   }
   const std::size_t used = static_cast<std::size_t>(end - start);
-  s.att.zero_after(used * static_cast<std::size_t>(P));
-  s.target.zero_after(used);
-  s.group.zero_after(used);
+  if (want_att) s.att.zero_after(used * static_cast<std::size_t>(P));
+  if (want_index) {
+    s.target.zero_after(used);
+    s.group.zero_after(used);
+  }
 }
 
-/// Writes the final attitudes in slabs of `kSlab` citizens: final_attitude,
-/// citizen_target and citizen_group (see Slab).
+/// Where write_agents stores one copy of the population. An absent dataset
+/// (H5I_INVALID_HID) is skipped.
+struct AgentDatasets {
+  hid_t attitude = H5I_INVALID_HID;  // [citizen][power], or [snapshot][citizen][power]
+  std::string attitude_name;
+  hsize_t snapshot = 0;              // the leading offset if `attitude` has rank 3
+  hid_t target = H5I_INVALID_HID, group = H5I_INVALID_HID;  // [citizen], int16 or int32
+  bool small_t = true, small_g = true;                      // int16 (else int32)
+};
+
+/// Writes the population's attitudes and/or its citizen_target and
+/// citizen_group in slabs of citizens: one chunk per slab, as many rows as the
+/// chunking of the datasets (the attitude's if written, else the target's).
 ///
 /// HDF5 would filter the chunks one at a time on this thread, and zlib then
 /// dominates a run of 10^7 citizens. Instead each batch of slabs is filled and
@@ -140,53 +154,37 @@ void fill_slab(const Population& pop, hsize_t start, hsize_t rows, Slab& s) {
 /// writes the bytes as given. The datasets keep their shuffle + deflate
 /// pipeline, so readers decode them as if HDF5 had written them, and the
 /// stored chunks are the same bytes (tests/output/test_output.cpp checks).
-void write_final_agents(Writer& w, const Population& pop, const Dim& citizen, const Dim& power,
-                        const Dim& target, const Dim& group) {
+void write_agents(const Population& pop, const AgentDatasets& out) {
   // The raw chunks must already be in the file's little-endian types.
   static_assert(std::endian::native == std::endian::little);
-  constexpr hsize_t kSlab = 65536;
-  const int P = pop.num_powers(), T = pop.num_targets(), G = pop.num_groups();
+  const int P = pop.num_powers();
   const hsize_t N = static_cast<hsize_t>(pop.size());
-  require(P == static_cast<int>(power.size) && T == static_cast<int>(target.size) &&
-              G == static_cast<int>(group.size),
-          "final population does not match the scenario's powers, targets and groups");
-  const bool small_t = T <= std::numeric_limits<std::int16_t>::max();
-  const bool small_g = G <= std::numeric_limits<std::int16_t>::max();
-
-  const Storage slabbed{true, {kSlab, static_cast<hsize_t>(P)}, false};
-  const hid_t att = w.empty_variable<float>(
-      "final_attitude", {&citizen, &power}, "1",
-      "attitude of each citizen toward each power at the end of the run (-1 hostile .. 1 favourable)",
-      slabbed);
-  const Storage slabbed1{true, {kSlab}, false};
-  const std::string tl = "index of the citizen's target (0-based position on the target dimension)";
-  const std::string gl = "index of the citizen's group (0-based position on the group dimension)";
-  const hid_t ct = small_t ? w.empty_variable<std::int16_t>("citizen_target", {&citizen}, "1", tl, slabbed1)
-                           : w.empty_variable<std::int32_t>("citizen_target", {&citizen}, "1", tl, slabbed1);
-  const hid_t cg = small_g ? w.empty_variable<std::int16_t>("citizen_group", {&citizen}, "1", gl, slabbed1)
-                           : w.empty_variable<std::int32_t>("citizen_group", {&citizen}, "1", gl, slabbed1);
-  if (N == 0) return;
+  const bool want_att = out.attitude >= 0, want_index = out.target >= 0;
+  if (N == 0 || (!want_att && !want_index)) return;
 
   // Rows per chunk as the Writer chose them: kSlab, or all citizens if fewer.
-  hsize_t chunk_dims[2] = {0, 0};
-  {
-    PropList dcpl(H5Dget_create_plist(att), "get creation properties of final_attitude");
-    check(H5Pget_chunk(dcpl, 2, chunk_dims) == 2 ? 0 : -1, "get chunking of final_attitude");
-  }
-  const hsize_t rows = chunk_dims[0];
+  const hid_t shaped = want_att ? out.attitude : out.target;
+  PropList dcpl(H5Dget_create_plist(shaped), "get creation properties");
+  const int rank = H5Pget_chunk(dcpl, 0, nullptr);
+  hsize_t chunk_dims[3] = {0, 0, 0};
+  check(rank >= 1 && rank <= 3 && H5Pget_chunk(dcpl, rank, chunk_dims) == rank ? 0 : -1,
+        "get chunking of the agents");
+  const hsize_t rows = chunk_dims[want_att ? rank - 2 : 0];
   const std::size_t num_slabs = static_cast<std::size_t>((N + rows - 1) / rows);
   const std::size_t batch =
       std::min(num_slabs, 2 * static_cast<std::size_t>(std::max(1, omp_get_max_threads())));
+  const hsize_t att_elems = want_att ? rows * static_cast<hsize_t>(P) : 0;
+  const hsize_t index_elems = want_index ? rows : 0;
   std::vector<Slab> slabs;
   slabs.reserve(batch);
   for (std::size_t k = 0; k < batch; ++k)
-    slabs.push_back(Slab{Chunk(rows * static_cast<hsize_t>(P), sizeof(float)),
-                         Chunk(rows, small_t ? 2 : 4), Chunk(rows, small_g ? 2 : 4)});
+    slabs.push_back(Slab{Chunk(att_elems, sizeof(float)), Chunk(index_elems, out.small_t ? 2 : 4),
+                         Chunk(index_elems, out.small_g ? 2 : 4)});
 
-  auto write = [](hid_t ds, const hsize_t* offset, const Chunk& c, const char* name) {
+  auto write = [](hid_t ds, const hsize_t* offset, const Chunk& c, const std::string& name) {
     // Filter mask 0: every filter of the pipeline was applied.
     check(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, c.packed_size, c.packed.data()),
-          std::string("write a chunk of ") + name);
+          "write a chunk of " + name);
   };
   for (std::size_t first = 0; first < num_slabs; first += batch) {
     const std::size_t n = std::min(batch, num_slabs - first);
@@ -196,20 +194,235 @@ void write_final_agents(Writer& w, const Population& pop, const Dim& citizen, co
     for (std::size_t k = 0; k < n; ++k) {
       Slab& s = slabs[k];
       fill_slab(pop, (first + k) * rows, rows, s);
-      ok = filter_chunk(s.att) && filter_chunk(s.target) && filter_chunk(s.group) && ok;
+      if (want_att) ok = filter_chunk(s.att) && ok;
+      if (want_index) ok = filter_chunk(s.target) && filter_chunk(s.group) && ok;
     }
-    if (!ok) throw RuntimeFailure("zlib failed to compress the final agents");
+    if (!ok) throw RuntimeFailure("zlib failed to compress the agents");
     for (std::size_t k = 0; k < n; ++k) {
-      const hsize_t offset[2] = {(first + k) * rows, 0};
-      write(att, offset, slabs[k].att, "final_attitude");
-      write(ct, offset, slabs[k].target, "citizen_target");
-      write(cg, offset, slabs[k].group, "citizen_group");
+      const hsize_t row0 = (first + k) * rows;
+      const hsize_t offset2[2] = {row0, 0}, offset3[3] = {out.snapshot, row0, 0};
+      if (want_att) write(out.attitude, rank == 3 ? offset3 : offset2, slabs[k].att, out.attitude_name);
+      if (want_index) {
+        write(out.target, offset2, slabs[k].target, "citizen_target");
+        write(out.group, offset2, slabs[k].group, "citizen_group");
+      }
     }
   }
 }
 
-void write_file(const fs::path& path, const Scenario& sc, const RunRecord& rec,
-                const Population* agents, const RunInfo& info) {
+constexpr hsize_t kSlab = 65536;  // citizens per chunk of the agent datasets
+
+/// Creates citizen_target and citizen_group (written once per file, whether
+/// for final agents or snapshots) and returns where write_agents puts them.
+AgentDatasets create_citizen_indices(Writer& w, const Dim& citizen, int T, int G) {
+  AgentDatasets out;
+  out.small_t = T <= std::numeric_limits<std::int16_t>::max();
+  out.small_g = G <= std::numeric_limits<std::int16_t>::max();
+  const Storage slabbed1{true, {kSlab}, false};
+  const std::string tl = "index of the citizen's target (0-based position on the target dimension)";
+  const std::string gl = "index of the citizen's group (0-based position on the group dimension)";
+  out.target = out.small_t
+                   ? w.empty_variable<std::int16_t>("citizen_target", {&citizen}, "1", tl, slabbed1)
+                   : w.empty_variable<std::int32_t>("citizen_target", {&citizen}, "1", tl, slabbed1);
+  out.group = out.small_g
+                  ? w.empty_variable<std::int16_t>("citizen_group", {&citizen}, "1", gl, slabbed1)
+                  : w.empty_variable<std::int32_t>("citizen_group", {&citizen}, "1", gl, slabbed1);
+  return out;
+}
+
+void require_matches(const Population& pop, const Dim& citizen, const Dim& power,
+                     const Dim& target, const Dim& group) {
+  require(pop.num_powers() == static_cast<int>(power.size) &&
+              pop.num_targets() == static_cast<int>(target.size) &&
+              pop.num_groups() == static_cast<int>(group.size) &&
+              static_cast<hsize_t>(pop.size()) == citizen.size,
+          "population does not match the scenario's citizens, powers, targets and groups");
+}
+
+/// CF attributes of a time coordinate (its units, "days since START", are set
+/// with its values): `time`, and `snapshot_time` (an auxiliary coordinate, so no axis).
+void time_attributes(hid_t ds, const std::string& name, bool axis) {
+  text_attribute(ds, "calendar", "standard", name);
+  text_attribute(ds, "standard_name", "time", name);
+  if (axis) text_attribute(ds, "axis", "T", name);
+}
+
+/// Days from the scenario's start to each row (tick) in `rows`: time values in
+/// "days since START" units.
+std::vector<double> days_since_start(const Scenario& sc, const std::vector<int>& rows) {
+  const long epoch0 = sc.start.days_since_epoch();
+  std::vector<double> days;
+  days.reserve(rows.size());
+  for (int r : rows) days.push_back(static_cast<double>(sc.row_date(r).days_since_epoch() - epoch0));
+  return days;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// ResultsWriter: the file from the start of the run (snapshots) or at the end.
+
+struct ResultsWriter::Impl {
+  fs::path path, tmp;
+  const Scenario& sc;
+  std::vector<int> snapshot_ticks;  // 0, N, 2N, ... (empty: no snapshots)
+  std::size_t snapshots_written = 0;
+  bool renamed = false;
+  File h5file;
+  std::unique_ptr<Writer> writer;  // open from begin() to finish()
+  struct {
+    const Dim *time = nullptr, *power = nullptr, *target = nullptr, *channel = nullptr,
+              *group = nullptr, *institution = nullptr, *event = nullptr, *citizen = nullptr;
+  } dims;
+  AgentDatasets indices;   // citizen_target / citizen_group, once created
+  bool indices_written = false;
+  AgentDatasets snapshots;  // attitude [snapshot][citizen][power]
+
+  Impl(const fs::path& p, const Scenario& scenario)
+      : path(p), tmp(p.string() + ".tmp." + std::to_string(::getpid())), sc(scenario),
+        snapshot_ticks(scenario.output.snapshot_ticks(scenario.ticks)) {}
+
+  [[noreturn]] void failed(const std::exception& e) {
+    discard();
+    throw RuntimeFailure("cannot write results to " + path.string() + ": " + e.what());
+  }
+  /// Closes and removes the temporary file (nothing at `path` changes).
+  void discard() noexcept {
+    writer.reset();
+    h5file.reset();
+    std::error_code ec;
+    fs::remove(tmp, ec);
+    H5Eclear2(H5E_DEFAULT);
+  }
+
+  /// Creates the temporary file and every dimension; `rows` is the length of time.
+  void begin(int rows, bool with_citizens) {
+    std::error_code ec;
+    fs::remove(tmp, ec);  // a leftover of an earlier run with our pid
+    h5file = create_netcdf_file(tmp);
+    writer = std::make_unique<Writer>(h5file);
+    std::vector<int> row_list(static_cast<std::size_t>(rows));
+    for (int r = 0; r < rows; ++r) row_list[static_cast<std::size_t>(r)] = r;
+    dims.time = &writer->coordinate<double>("time", days_since_start(sc, row_list), time_units(),
+                                  "date of the row (row 0: initial state; row k: after k ticks)");
+    {
+      Dataset ds(H5Dopen2(h5file, "time", H5P_DEFAULT), "open time");
+      time_attributes(ds, "time", true);
+    }
+    auto labels = [&](const std::string& name, const auto& items, auto field,
+                      const std::string& long_name) {
+      std::vector<std::string> values;
+      for (const auto& item : items) values.push_back(item.*field);
+      return &writer->label_coordinate(name, values, long_name);
+    };
+    dims.power = labels("power", sc.powers, &PowerSpec::code, "power code");
+    dims.target = labels("target", sc.targets, &TargetSpec::code, "target code");
+    dims.channel = &writer->label_coordinate("channel", {kChannelNames.begin(), kChannelNames.end()},
+                                             "channel of influence");
+    dims.group = labels("group", sc.groups, &GroupSpec::name, "citizen group");
+    dims.institution = labels("institution", sc.institutions, &InstitutionSpec::name, "institution");
+    dims.event = &writer->plain_dimension("event", sc.events.size());
+    if (with_citizens)
+      dims.citizen = &writer->plain_dimension("citizen", static_cast<hsize_t>(sc.num_citizens()));
+  }
+
+  std::string time_units() const { return "days since " + sc.start.str(); }
+
+  /// The snapshot dimension, its coordinates and the empty attitude dataset.
+  void begin_snapshots() {
+    const Dim& snapshot = writer->plain_dimension("snapshot", snapshot_ticks.size());
+    const hid_t st = writer->variable("snapshot_time", {&snapshot}, days_since_start(sc, snapshot_ticks),
+                                 time_units(), "date of the snapshot of the citizens' attitudes",
+                                 {false, {}, false});
+    time_attributes(st, "snapshot_time", false);
+    std::vector<std::int32_t> ticks(snapshot_ticks.begin(), snapshot_ticks.end());
+    writer->variable("snapshot_tick", {&snapshot}, ticks, "1",
+                "ticks done at the snapshot (0: initial attitudes)", {false, {}, false});
+    const Storage slabbed{true, {1, kSlab, static_cast<hsize_t>(sc.num_powers())}, false};
+    snapshots.attitude = writer->empty_variable<float>(
+        "attitude", {&snapshot, dims.citizen, dims.power}, "1",
+        "attitude of each citizen toward each power at each snapshot (-1 hostile .. 1 favourable)",
+        slabbed);
+    snapshots.attitude_name = "attitude";
+    text_attribute(snapshots.attitude, "coordinates", "snapshot_time snapshot_tick", "attitude");
+  }
+
+  void write_indices_once(const Population& pop) {
+    if (indices.target < 0) indices = create_citizen_indices(*writer, *dims.citizen, sc.num_targets(), sc.num_groups());
+    if (!indices_written) write_agents(pop, indices);
+    indices_written = true;
+  }
+
+  void snapshot(const World& world) {
+    if (snapshots_written >= snapshot_ticks.size() ||
+        world.tick() != snapshot_ticks[snapshots_written])
+      return;
+    const Population& pop = world.population();
+    require_matches(pop, *dims.citizen, *dims.power, *dims.target, *dims.group);
+    write_indices_once(pop);
+    snapshots.snapshot = snapshots_written;
+    write_agents(pop, snapshots);
+    ++snapshots_written;
+  }
+
+  void finish(const RunRecord& rec, const Population* agents, const RunInfo& info);
+};
+
+ResultsWriter::ResultsWriter(const std::filesystem::path& path, const Scenario& scenario)
+    : impl_(std::make_unique<Impl>(path, scenario)) {}
+
+ResultsWriter::~ResultsWriter() {
+  if (impl_ && !impl_->renamed) {
+    const SilenceHdf5 silence;
+    impl_->discard();
+  }
+}
+
+void ResultsWriter::on_start(const World& world) {
+  Impl& m = *impl_;
+  if (m.snapshot_ticks.empty()) return;  // no snapshots: the file is written by finish()
+  const SilenceHdf5 silence;
+  try {
+    require(&world.scenario() == &m.sc, "results writer observes another scenario's run");
+    m.begin(m.sc.ticks + 1, true);
+    m.begin_snapshots();
+    m.snapshot(world);
+  } catch (const std::exception& e) {
+    m.failed(e);
+  }
+}
+
+void ResultsWriter::on_step(const World& world) {
+  Impl& m = *impl_;
+  if (!m.writer) return;
+  const SilenceHdf5 silence;
+  try {
+    m.snapshot(world);
+  } catch (const std::exception& e) {
+    m.failed(e);
+  }
+}
+
+void ResultsWriter::finish(const RunRecord& record, const Population* final_agents,
+                           const RunInfo& info) {
+  Impl& m = *impl_;
+  const SilenceHdf5 silence;
+  try {
+    require(!m.renamed, "results written twice");
+    m.finish(record, final_agents, info);
+    sync_path(m.tmp, false);
+    fs::rename(m.tmp, m.path);
+    m.renamed = true;
+    const fs::path parent = m.path.has_parent_path() ? m.path.parent_path() : fs::path(".");
+    sync_path(parent, true);
+  } catch (const std::exception& e) {
+    if (m.renamed) throw RuntimeFailure("cannot write results to " + m.path.string() + ": " + e.what());
+    m.failed(e);
+  }
+}
+
+void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
+                                 const RunInfo& info) {
   const int P = sc.num_powers(), T = sc.num_targets(), G = sc.num_groups();
   const int I = static_cast<int>(sc.institutions.size());
   require(rec.powers == P && rec.targets == T && rec.groups == G,
@@ -219,45 +432,25 @@ void write_file(const fs::path& path, const Scenario& sc, const RunRecord& rec,
   require(rec.institutions == I, "run record has " + std::to_string(rec.institutions) +
                                      " institutions, the scenario " + std::to_string(I));
   require(rec.rows >= 1, "run record has no rows");
+  require(snapshots_written == snapshot_ticks.size(),
+          std::to_string(snapshots_written) + " of " + std::to_string(snapshot_ticks.size()) +
+              " snapshots written: the results writer must observe the whole run");
 
-  File file = create_netcdf_file(path);
-
+  if (!writer) begin(rec.rows, agents != nullptr);  // no snapshots: the whole file now
+  require(dims.time->size == static_cast<hsize_t>(rec.rows),
+          "run record has " + std::to_string(rec.rows) + " rows, the file " +
+              std::to_string(dims.time->size));
   {
-    Writer w(file);
+    Writer& w = *writer;
     const std::string start = sc.start.str();
-    const std::string time_units = "days since " + start;
+    const std::string time_units = this->time_units();
     const long epoch0 = sc.start.days_since_epoch();
-
-    // Dimensions and their coordinates.
-    std::vector<double> days(static_cast<std::size_t>(rec.rows));
-    for (int r = 0; r < rec.rows; ++r)
-      days[static_cast<std::size_t>(r)] =
-          static_cast<double>(sc.row_date(r).days_since_epoch() - epoch0);
-    const Dim& time = w.coordinate<double>("time", days, time_units,
-                                           "date of the row (row 0: initial state; row k: after k ticks)");
-    {
-      Dataset ds(H5Dopen2(file, "time", H5P_DEFAULT), "open time");
-      text_attribute(ds, "calendar", "standard", "time");
-      text_attribute(ds, "standard_name", "time", "time");
-      text_attribute(ds, "axis", "T", "time");
-    }
-    std::vector<std::string> codes, names;
-    for (const auto& p : sc.powers) codes.push_back(p.code), names.push_back(p.name);
-    const Dim& power = w.label_coordinate("power", codes, "power code");
-    std::vector<std::string> tcodes, tnames;
-    for (const auto& t : sc.targets) tcodes.push_back(t.code), tnames.push_back(t.name);
-    const Dim& target = w.label_coordinate("target", tcodes, "target code");
-    const Dim& channel = w.label_coordinate(
-        "channel", {kChannelNames.begin(), kChannelNames.end()}, "channel of influence");
-    std::vector<std::string> gnames;
-    for (const auto& g : sc.groups) gnames.push_back(g.name);
-    const Dim& group = w.label_coordinate("group", gnames, "citizen group");
-    std::vector<std::string> inames;
-    for (const auto& i : sc.institutions) inames.push_back(i.name);
-    const Dim& institution = w.label_coordinate("institution", inames, "institution");
-    const Dim& event = w.plain_dimension("event", sc.events.size());
-    const Dim* citizen =
-        agents ? &w.plain_dimension("citizen", static_cast<hsize_t>(agents->size())) : nullptr;
+    const Dim &time = *dims.time, &power = *dims.power, &target = *dims.target,
+              &channel = *dims.channel, &group = *dims.group, &institution = *dims.institution,
+              &event = *dims.event;
+    std::vector<std::string> names, tnames;
+    for (const auto& p : sc.powers) names.push_back(p.name);
+    for (const auto& t : sc.targets) tnames.push_back(t.name);
 
     w.string_variable("power_name", power, names, "power name");
     w.string_variable("target_name", target, tnames, "target name");
@@ -341,10 +534,26 @@ void write_file(const fs::path& path, const Scenario& sc, const RunRecord& rec,
                "1 if the event was applied, 0 if skipped because the run was shortened",
                {false, {}, false});
 
-    if (agents) write_final_agents(w, *agents, *citizen, power, target, group);
+    if (agents) {
+      require_matches(*agents, *dims.citizen, power, target, group);
+      AgentDatasets final_agents;
+      final_agents.attitude = w.empty_variable<float>(
+          "final_attitude", {dims.citizen, &power}, "1",
+          "attitude of each citizen toward each power at the end of the run (-1 hostile .. 1 favourable)",
+          Storage{true, {kSlab, static_cast<hsize_t>(P)}, false});
+      final_agents.attitude_name = "final_attitude";
+      if (indices.target < 0) {  // else written with the first snapshot
+        const AgentDatasets created = create_citizen_indices(w, *dims.citizen, T, G);
+        final_agents.target = created.target;
+        final_agents.group = created.group;
+        final_agents.small_t = created.small_t;
+        final_agents.small_g = created.small_g;
+      }
+      write_agents(*agents, final_agents);
+    }
 
     // Global attributes.
-    const hid_t root = file;
+    const hid_t root = h5file;
     text_attribute(root, "Conventions", "CF-1.8", "/");
     text_attribute(root, "title", "geosim run of scenario " + sc.name, "/");
     text_attribute(root, "geosim_results_format", kResultsFormatVersion, "/");
@@ -365,12 +574,10 @@ void write_file(const fs::path& path, const Scenario& sc, const RunRecord& rec,
     text_attribute(root, "command_line", info.command_line, "/");
     text_attribute(root, "created", utc_now_iso8601(), "/");
     number_attribute<double>(root, "wall_seconds", info.wall_seconds, "/");
-  }  // every dataset closed here
-  file.close("close " + path.string());
+  }
+  writer.reset();  // every dataset closed here
+  h5file.close("close " + tmp.string());
 }
-
-
-}  // namespace
 
 void check_output_writable(const std::filesystem::path& path) {
   auto error = [&](const std::string& detail) {
@@ -397,21 +604,7 @@ void check_output_writable(const std::filesystem::path& path) {
 
 void write_results(const std::filesystem::path& path, const Scenario& scenario,
                    const RunRecord& record, const Population* final_agents, const RunInfo& info) {
-  const SilenceHdf5 silence;
-  const fs::path tmp = fs::path(path.string() + ".tmp." + std::to_string(::getpid()));
-  std::error_code ec;
-  fs::remove(tmp, ec);  // a leftover of an earlier run with our pid
-  try {
-    write_file(tmp, scenario, record, final_agents, info);
-    sync_path(tmp, false);
-    fs::rename(tmp, path);
-    const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-    sync_path(parent, true);
-  } catch (const std::exception& e) {
-    fs::remove(tmp, ec);
-    H5Eclear2(H5E_DEFAULT);
-    throw RuntimeFailure("cannot write results to " + path.string() + ": " + e.what());
-  }
+  ResultsWriter(path, scenario).finish(record, final_agents, info);
 }
 
 Variable read_variable(const std::filesystem::path& path, const std::string& name) {

@@ -451,11 +451,18 @@ class Validator {
     const Node* n = opt(root, "output");
     if (!n) return;
     expect_map(*n, "output");
-    check_keys(*n, "output", {"agents"});
+    check_keys(*n, "output", {"agents", "agents_every"});
     if (const Node* a = opt(*n, "agents"))
       s_.output.agents = choice(*a, "output.agents", {"none", "final"}) == 0
                              ? OutputSpec::Agents::none
                              : OutputSpec::Agents::final;
+    if (const Node* e = opt(*n, "agents_every")) {
+      const std::int64_t v = integer(*e, "output.agents_every", 1);
+      if (v > 1'000'000)
+        throw RangeError(e->where, "output.agents_every",
+                         "expected an integer in [1, 1000000], got " + e->scalar);
+      s_.output.agents_every = static_cast<int>(v);
+    }
   }
 
   /// Collects the names of powers, targets, groups and institutions (file order)

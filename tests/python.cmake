@@ -4,6 +4,7 @@
 set(GEOSIM_PY_DIR ${CMAKE_CURRENT_SOURCE_DIR}/python)
 set(GEOSIM_PY_MINIMAL ${CMAKE_CURRENT_BINARY_DIR}/python_minimal.h5)
 set(GEOSIM_PY_AGENTS ${CMAKE_CURRENT_BINARY_DIR}/python_minimal_agents.h5)
+set(GEOSIM_PY_SNAPSHOTS ${CMAKE_CURRENT_BINARY_DIR}/python_minimal_snapshots.h5)
 
 # Fixtures: the CLI runs tests/data/minimal.yaml, with and without final agents.
 add_test(NAME python.setup.run_minimal
@@ -17,6 +18,13 @@ add_test(NAME python.setup.run_minimal_agents
 set_tests_properties(python.setup.run_minimal_agents PROPERTIES
   FIXTURES_SETUP geosim_python_agents LABELS python)
 
+# Snapshots every 4 ticks of 12 (0, 4, 8, 12), with final agents too.
+add_test(NAME python.setup.run_minimal_snapshots
+  COMMAND $<TARGET_FILE:geosim> run ${CMAKE_CURRENT_SOURCE_DIR}/data/minimal.yaml
+          -o ${GEOSIM_PY_SNAPSHOTS} --set output.agents_every=4 --set output.agents=final --quiet)
+set_tests_properties(python.setup.run_minimal_snapshots PROPERTIES
+  FIXTURES_SETUP geosim_python_snapshots LABELS python)
+
 add_test(NAME python.check_results
   COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py ${GEOSIM_PY_MINIMAL})
 set_tests_properties(python.check_results PROPERTIES
@@ -26,6 +34,11 @@ add_test(NAME python.check_results_agents
   COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py --agents ${GEOSIM_PY_AGENTS})
 set_tests_properties(python.check_results_agents PROPERTIES
   FIXTURES_REQUIRED geosim_python_agents LABELS python)
+
+add_test(NAME python.check_results_snapshots
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py --agents --snapshots ${GEOSIM_PY_SNAPSHOTS})
+set_tests_properties(python.check_results_snapshots PROPERTIES
+  FIXTURES_REQUIRED geosim_python_snapshots LABELS python)
 
 # The checker must reject what readers would mangle (phony dims, no units, raw time).
 add_test(NAME python.check_results_rejects_bad_files

@@ -177,8 +177,9 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   const auto started = std::chrono::steady_clock::now();
   World world(scenario, scenario.seed);
   Recorder recorder;
+  ResultsWriter results(output, scenario);  // writes snapshots as the run goes, if any
   ProgressLine progress;
-  std::vector<StepObserver*> observers{&recorder};
+  std::vector<StepObserver*> observers{&recorder, &results};
   if (!quiet && isatty(STDERR_FILENO)) observers.push_back(&progress);
   world.run(observers);
   RunInfo info;
@@ -186,7 +187,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   info.command_line = command_line;
   info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const bool agents = scenario.output.agents == OutputSpec::Agents::final;
-  write_results(output, scenario, recorder.record(), agents ? &world.population() : nullptr, info);
+  results.finish(recorder.record(), agents ? &world.population() : nullptr, info);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 

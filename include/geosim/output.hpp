@@ -3,6 +3,7 @@
 // by h5py, xarray.open_dataset and ncdump.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,37 @@ struct RunInfo {
 /// unwritable directory, path is a directory). Call before running.
 void check_output_writable(const std::filesystem::path& path);
 
-/// Writes one run's results. Writes to a temporary name beside `path` and
+/// Writes one run's results file (docs/results-format.md). The file is
+/// written to a temporary name beside `path` and renamed by finish(); on any
+/// failure, or if finish() is never reached, the temporary is removed and
+/// nothing at `path` changes.
+///
+/// Without snapshots (the scenario's output.agents_every is 0) it does nothing
+/// until finish(), which writes the whole file. With snapshots it must observe
+/// the run (World::run): on_start creates the temporary file, its dimensions
+/// and the `attitude` dataset and writes the snapshot at tick 0; on_step
+/// writes each later snapshot as the run reaches it, so that no snapshot is
+/// kept in memory; finish() writes everything else.
+class ResultsWriter : public StepObserver {
+ public:
+  ResultsWriter(const std::filesystem::path& path, const Scenario& scenario);
+  ~ResultsWriter() override;
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  void on_start(const World& world) override;
+  void on_step(const World& world) override;
+  /// Writes the time series, the events, the final agents if `final_agents`
+  /// is not null and the global attributes, then renames the file into place.
+  /// Throws RuntimeFailure on failure.
+  void finish(const RunRecord& record, const Population* final_agents, const RunInfo& info);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Writes one run's results without snapshots (ResultsWriter::finish alone). Writes to a temporary name beside `path` and
 /// renames on success; on failure removes the temporary and throws
 /// RuntimeFailure, leaving nothing at `path`. `final_agents` may be null.
 void write_results(const std::filesystem::path& path, const Scenario& scenario,

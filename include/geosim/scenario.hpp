@@ -110,6 +110,15 @@ struct CampaignSpec {
 
 struct OutputSpec {
   enum class Agents { none, final } agents = Agents::none;
+  /// Snapshot every citizen's attitudes at tick 0 and after ticks N, 2N, ... (0 = never).
+  int agents_every = 0;
+  /// Ticks of the snapshots of a run of `ticks` ticks: 0, N, 2N, ... <= ticks (empty if off).
+  std::vector<int> snapshot_ticks(int ticks) const {
+    std::vector<int> out;
+    if (agents_every > 0)
+      for (int k = 0; k <= ticks; k += agents_every) out.push_back(k);
+    return out;
+  }
 };
 
 struct Scenario {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/temp_files.hpp"
 #include "geosim/errors.hpp"
 #include "geosim/output.hpp"
 #include "geosim/population.hpp"
@@ -22,18 +23,8 @@ using namespace geosim;
 namespace {
 
 /// A fresh directory for one test case, removed afterwards.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag) {
-    path = fs::temp_directory_path() /
-           ("geosim_output_" + tag + "_" + std::to_string(::getpid()));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
+struct TempDir : testing::ScopedTempDir {
+  explicit TempDir(const std::string& tag) : ScopedTempDir("output_" + tag) {}
 };
 
 /// If GEOSIM_KEEP_RESULTS names a directory, leave a copy of `file` there

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks a geosim results file the way users read it (docs/results-format.md).
 
-    check_results.py FILE [--agents]
+    check_results.py FILE [--agents] [--snapshots]
 
 Opens FILE with h5py, xarray.open_dataset and `ncdump -h`, and checks the
 layout: named dimensions (no phony_dim), dates decoded on `time`, label
@@ -53,6 +53,13 @@ AGENTS = {
     "citizen_target": ("citizen",),
     "citizen_group": ("citizen",),
 }
+SNAPSHOTS = {
+    "attitude": ("snapshot", "citizen", "power"),
+    "snapshot_time": ("snapshot",),
+    "snapshot_tick": ("snapshot",),
+    "citizen_target": ("citizen",),
+    "citizen_group": ("citizen",),
+}
 TEXT_ATTRS = ["Conventions", "title", "geosim_results_format", "geosim_version", "git_commit",
               "compiler", "build_type", "scenario_name", "scenario_file", "scenario_text",
               "resolved_parameters", "start_date", "command_line", "created"]
@@ -86,7 +93,7 @@ class Checker:
             text = f.attrs.get("scenario_text")
             self.check(isinstance(text, str), "h5py: scenario_text is not a UTF-8 string")
 
-    def with_xarray(self, want_agents):
+    def with_xarray(self, want_agents, want_snapshots=False):
         ds = xr.open_dataset(self.path)
         try:
             for dim in ds.dims:
@@ -120,6 +127,8 @@ class Checker:
             expected = dict(SERIES)
             if want_agents or "final_attitude" in ds:
                 expected.update(AGENTS)
+            if want_snapshots or "attitude" in ds:
+                expected.update(SNAPSHOTS)
             for name, dims in expected.items():
                 if self.check(name in ds.variables, f"xarray: no variable {name}"):
                     self.check(ds[name].dims == dims,
@@ -134,6 +143,8 @@ class Checker:
                 self.check(bool(ds[name].attrs.get("long_name")), f"{name}: no long_name")
 
             self.invariants(ds)
+            if "attitude" in ds:
+                self.snapshots(ds)
         finally:
             ds.close()
 
@@ -157,6 +168,46 @@ class Checker:
                    "events_skipped does not match event_applied")
         self.check(ds.sizes["time"] == int(ds.attrs["ticks"]) + 1, "time has not ticks + 1 rows")
 
+    def snapshots(self, ds):
+        """The periodic snapshots of every citizen's attitudes (output.agents_every)."""
+        when = ds["snapshot_time"]
+        self.check(np.issubdtype(when.dtype, np.datetime64),
+                   f"xarray: snapshot_time not decoded to dates (dtype {when.dtype})")
+        self.check("snapshot_time" in ds["attitude"].coords and "snapshot_tick" in ds["attitude"].coords,
+                   "xarray: snapshot_time / snapshot_tick are not coordinates of attitude")
+        ticks = ds["snapshot_tick"].values
+        self.check(len(ticks) >= 1 and int(ticks[0]) == 0, f"snapshot_tick does not start at 0: {ticks}")
+        if len(ticks) > 1:
+            every = int(ticks[1] - ticks[0])
+            self.check(bool((np.diff(ticks) == every).all()) and int(ticks[-1]) <= int(ds.attrs["ticks"])
+                       and int(ticks[-1]) + every > int(ds.attrs["ticks"]),
+                       f"snapshot_tick is not 0, N, 2N, ... up to the last tick: {ticks}")
+        # snapshot k is dated like row snapshot_tick[k] of time
+        self.check(bool((ds["time"].values[ticks] == when.values).all()),
+                   "snapshot_time does not match time at snapshot_tick")
+        self.check(ds["attitude"].dtype == np.float32, f"attitude is {ds['attitude'].dtype}, not float32")
+        v = ds["attitude"].values
+        self.check(bool(((v >= -1) & (v <= 1)).all()), "attitude outside [-1, 1]")
+        if "final_attitude" in ds and int(ticks[-1]) == int(ds.attrs["ticks"]):
+            self.check(np.array_equal(v[-1], ds["final_attitude"].values),
+                       "the last snapshot differs from final_attitude")
+        # The example of docs/results-format.md: mean attitude toward a power by target.
+        power = str(ds["power"].values[0])
+        by_target = ds.attitude.sel(power=power).groupby(ds.citizen_target).mean()
+        by_target["citizen_target"] = ds.target.values[by_target.citizen_target.values]
+        by_target = by_target.swap_dims(snapshot="snapshot_time")
+        means = by_target.values
+        # agree with attitude_mean (float64 mean of the float32 attitudes) at the snapshots
+        want = ds["attitude_mean"].sel(power=power).isel(time=ticks).values
+        self.check(means.shape == want.shape and bool((abs(means - want) < 1e-5).all()),
+                   "mean snapshot attitude by target differs from attitude_mean")
+        with h5py.File(self.path, "r") as f:
+            d = f["attitude"]
+            self.check(d.chunks is not None and d.chunks[0] == 1 and d.chunks[2] == d.shape[2],
+                       f"attitude is not chunked per snapshot: {d.chunks}")
+            self.check(d.compression == "gzip" and d.shuffle,
+                       "attitude is not shuffle + deflate compressed")
+
     def with_ncdump(self):
         try:
             r = subprocess.run(["ncdump", "-h", self.path], capture_output=True, text=True,
@@ -175,11 +226,13 @@ def main():
     parser.add_argument("file")
     parser.add_argument("--agents", action="store_true",
                         help="require the final agents (final_attitude, ...)")
+    parser.add_argument("--snapshots", action="store_true",
+                        help="require the attitude snapshots (attitude, snapshot_time, ...)")
     args = parser.parse_args()
     c = Checker(args.file)
     try:
         c.with_h5py()
-        c.with_xarray(args.agents)
+        c.with_xarray(args.agents, args.snapshots)
         c.with_ncdump()
     except Exception as e:  # a reader refusing the file is a failure, not a crash
         c.problems.append(f"{type(e).__name__}: {e}")

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <system_error>
 
 namespace geosim::testing {
 
@@ -23,5 +24,23 @@ inline std::filesystem::path write_temp(const std::string& tag, const std::strin
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }
+
+/// A fresh temp_directory_path()/geosim_<tag>_<pid> for one test case,
+/// removed with everything in it when the object goes.
+struct ScopedTempDir {
+  std::filesystem::path path;
+  explicit ScopedTempDir(const std::string& tag)
+      : path(std::filesystem::temp_directory_path() /
+             ("geosim_" + tag + "_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(path);
+    std::filesystem::create_directories(path);
+  }
+  ~ScopedTempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+};
 
 }  // namespace geosim::testing
