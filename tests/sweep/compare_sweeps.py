@@ -3,7 +3,9 @@
 values with NaN == NaN, dimension scales) and every attribute must be equal,
 except the attributes that record timing and host (created, wall_seconds, host).
 
-usage: compare_sweeps.py A.h5 B.h5      exit 0 if equal, 1 with the differences
+usage: compare_sweeps.py [--ignore ATTR,ATTR...] A.h5 B.h5
+exit 0 if equal, 1 with the differences. --ignore names more attributes to
+skip (tools/check_identity.sh skips the build's provenance: commit, compiler).
 """
 import sys
 
@@ -18,7 +20,8 @@ def attrs(obj):
     for k, v in obj.attrs.items():
         if k in VARYING or k in ("DIMENSION_LIST", "REFERENCE_LIST"):
             continue
-        out[k] = v.tobytes() if isinstance(v, np.ndarray) else v
+        # bytes, so that a NaN fill value equals itself
+        out[k] = np.asarray(v).tobytes() if isinstance(v, (np.ndarray, np.generic)) else v
     return out
 
 
@@ -63,7 +66,13 @@ def compare(a_path, b_path):
 
 
 if __name__ == "__main__":
-    found = compare(sys.argv[1], sys.argv[2])
+    args = sys.argv[1:]
+    if len(args) == 4 and args[0] == "--ignore":
+        VARYING.update(args[1].split(","))
+        args = args[2:]
+    if len(args) != 2:
+        sys.exit(__doc__)
+    found = compare(args[0], args[1])
     for p in found:
-        print(f"{sys.argv[1]} vs {sys.argv[2]}: {p}")
+        print(f"{args[0]} vs {args[1]}: {p}")
     sys.exit(1 if found else 0)
