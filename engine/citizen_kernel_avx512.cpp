@@ -15,11 +15,15 @@
 #include "kernels.hpp"
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#if !defined(__clang__)
 #pragma GCC diagnostic push
 // GCC 12 warns about its own _mm512_undefined_*() (self-initialised on purpose).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
+#if !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #define GEOSIM_HAVE_AVX512_KERNEL 1
 #endif
 

@@ -222,7 +222,7 @@ class Builder final : public YAML::EventHandler {
     // An empty value ("key:" then a newline) gets the mark of the next token;
     // point at the key instead.
     if (n.is_null() && (n.where.line != key_where.line || n.where.line == 0)) n.where = key_where;
-    parent.node.entries.emplace_back(std::move(key), std::move(n));
+    parent.node.entries.push_back({std::move(key), std::move(n)});
   }
 
   std::string file_;
@@ -335,7 +335,7 @@ void merge(Node& base, const Node& overlay) {
       merge(*existing, value);
       existing->key_where = value.key_where;
     } else {
-      base.entries.emplace_back(key, value);
+      base.entries.push_back({key, value});
     }
   }
 }
@@ -390,8 +390,8 @@ void set_path(Node& root, std::string_view dotted_path, std::string_view value_t
       Node fresh;
       fresh.where = origin;
       fresh.key_where = origin;
-      node->entries.emplace_back(parts[i], std::move(fresh));
-      next = &node->entries.back().second;
+      node->entries.push_back({std::string(parts[i]), std::move(fresh)});
+      next = &node->entries.back().value;
     }
     walked += (walked.empty() ? "" : ".") + parts[i];
     node = next;

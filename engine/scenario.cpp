@@ -757,7 +757,9 @@ class Validator {
                       "expected an action: a mapping with exactly one of " + list_names(kKinds) +
                           ", got " + (item.is_map() ? "a mapping with " + std::to_string(item.entries.size()) + " keys" : describe(item)));
     check_keys(item, path, kKinds);
-    const auto& [kind_name, body] = item.entries.front();
+    // Named references, not a structured binding: lambdas below capture them.
+    const std::string& kind_name = item.entries.front().key;
+    const Node& body = item.entries.front().value;
     const std::string bp = join(path, kind_name);
     expect_map(body, bp, "a mapping of action arguments");
     EventAction a;
@@ -852,9 +854,9 @@ Node resolve(const fs::path& path, const std::string& text, std::vector<fs::path
   Node tree = config::parse_text(text, path.string());
   if (!tree.is_map()) return tree;  // the validator reports it (for the top file)
   const auto it = std::find_if(tree.entries.begin(), tree.entries.end(),
-                               [](const auto& e) { return e.first == "extends"; });
+                               [](const auto& e) { return e.key == "extends"; });
   if (it == tree.entries.end()) return tree;
-  const Node ext = it->second;
+  const Node ext = it->value;
   tree.entries.erase(it);
   if (ext.is_null()) return tree;
   if (!ext.is_scalar())

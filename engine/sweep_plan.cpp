@@ -58,7 +58,7 @@ void check_path_exists(const Node& tree, const ParameterSpec& p, const std::stri
     const Node* next = node->find(part);
     if (!next) {
       std::vector<std::string> keys;
-      for (const auto& e : node->entries) keys.push_back(e.first);
+      for (const auto& e : node->entries) keys.push_back(e.key);
       const std::string best = config::nearest(part, keys);
       throw UnknownKeyError(p.where, key,
                             "the base scenario " + scenario_name + " has no '" +

@@ -15,11 +15,12 @@ namespace geosim::config {
 
 struct Node {
   enum class Kind { null, scalar, sequence, map };
+  struct Entry;  // a mapping entry: key and value (defined below, where Node is complete)
   Kind kind = Kind::null;
   std::string scalar;   // raw text of a scalar
   bool quoted = false;  // scalar was quoted (or tagged !!str): always a string
   std::vector<Node> items;                            // sequence items
-  std::vector<std::pair<std::string, Node>> entries;  // mapping entries, file order, keys unique
+  std::vector<Entry> entries;  // mapping entries, file order, keys unique
   SourceLocation where;      // where the value starts
   SourceLocation key_where;  // for a mapping value: where its key starts
 
@@ -30,6 +31,11 @@ struct Node {
   const Node* find(std::string_view key) const;
   Node* find(std::string_view key);
   const char* kind_name() const;  // "a mapping", "a list", "a scalar", "null"
+};
+
+struct Node::Entry {
+  std::string key;
+  Node value;
 };
 
 /// Reads one YAML document. Throws FileError (missing, unreadable, empty),

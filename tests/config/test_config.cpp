@@ -50,8 +50,8 @@ bool same_tree(const Node& a, const Node& b) {
   for (std::size_t i = 0; i < a.items.size(); ++i)
     if (!same_tree(a.items[i], b.items[i])) return false;
   for (std::size_t i = 0; i < a.entries.size(); ++i)
-    if (a.entries[i].first != b.entries[i].first ||
-        !same_tree(a.entries[i].second, b.entries[i].second))
+    if (a.entries[i].key != b.entries[i].key ||
+        !same_tree(a.entries[i].value, b.entries[i].value))
       return false;
   return true;
 }
