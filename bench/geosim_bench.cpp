@@ -22,8 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "geosim/scenario.hpp"
-#include "geosim/world.hpp"
+#include "geosim/run/resources.hpp"
+#include "geosim/scenario/scenario.hpp"
+#include "geosim/model/world.hpp"
 
 using namespace geosim;
 using Clock = std::chrono::steady_clock;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Sweep throughput and memory (issue 4 targets; not asserted in tests):
+# Sweep throughput and memory (figures for the README; not asserted in tests):
 #   runs/s of the baseline with 1,000 citizens per target, 120 ticks, metrics
 #   only, -j 2; peak RSS (/usr/bin/time -v) at 1,000 and 100,000 runs.
 #

@@ -16,8 +16,8 @@
 #                          (what the counterfactual check must reject)
 # Tests:
 #   baseline.facts_own, baseline.facts_mean_of_10_seeds
-#       tools/baseline_facts.py --check: the calibrated facts of issue 2
-#       (point 5), for the own seed and for the mean of seeds 1..10
+#       tools/baseline_facts.py --check: the calibrated facts of the
+#       baseline, for the own seed and for the mean of seeds 1..10
 #   baseline.same_seed_identical, baseline.other_seed_differs
 #       tests/baseline/compare_runs.py --expect same | different-citizens
 #   baseline.counterfactual.NAME

@@ -5,8 +5,8 @@ usage: baseline_facts.py RUN.h5 [MORE.h5 ...] [--check] [--json OUT.json]
 
 With one file, the facts are measured on that run. With several, each
 quantity is averaged over the files first (the ensemble mean), then the facts
-are judged. --check exits 1 if any fact fails. The facts (issue 2, from
-shared/seed/central-asia-article.txt), all averaged over 2019-2020:
+are judged. --check exits 1 if any fact fails. The facts (from the article
+the baseline was built on: see the header of scenarios/central_asia_2013.yaml), all averaged over 2019-2020:
   1. China's economic influence exceeds Russia's in at least 3 of the 5
      states; China's economic share relative to Russia's rises from 2013-2014
      to 2019-2020 in every state.

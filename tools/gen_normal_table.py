@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes engine/normal_table.hpp: the coefficients of geosim's inverse
+"""Writes engine/core/detail/normal_table.hpp: the coefficients of geosim's inverse
 normal CDF (docs/model.md, "Uniform to normal").
 
 A 32-bit word w stands for the uniform u = (w + 0.5) / 2^32. By symmetry
@@ -10,7 +10,7 @@ x in [-0.5, 0.5). This script fits those polynomials (Chebyshev least
 squares at 2000 nodes, near-minimax) against an inverse CDF computed here by
 bisection on math.erfc, so it needs only numpy (a dependency of python3-h5py).
 
-Run: /usr/bin/python3 tools/gen_normal_table.py > engine/normal_table.hpp
+Run: /usr/bin/python3 tools/gen_normal_table.py > engine/core/detail/normal_table.hpp
 """
 import math
 import sys

@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "geosim/run/resources.hpp"
 #include "geosim/build_info.hpp"
-#include "geosim/output.hpp"
-#include "geosim/recorder.hpp"
-#include "geosim/scenario.hpp"
-#include "geosim/sweep.hpp"
-#include "geosim/world.hpp"
+#include "geosim/io/results.hpp"
+#include "geosim/run/recorder.hpp"
+#include "geosim/scenario/scenario.hpp"
+#include "geosim/sweep/sweep.hpp"
+#include "geosim/model/world.hpp"
 
 namespace po = boost::program_options;
 using namespace geosim;

@@ -22,10 +22,10 @@
 #include <string>
 #include <vector>
 
-#include "geosim/output.hpp"
-#include "geosim/recorder.hpp"
-#include "geosim/scenario.hpp"
-#include "geosim/world.hpp"
+#include "geosim/io/results.hpp"
+#include "geosim/run/recorder.hpp"
+#include "geosim/scenario/scenario.hpp"
+#include "geosim/model/world.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;

@@ -11,9 +11,9 @@
 #include <string>
 #include <typeinfo>
 
-#include "../support/temp_files.hpp"
-#include "geosim/config.hpp"
-#include "geosim/scenario.hpp"
+#include "support/temp_files.hpp"
+#include "geosim/config/node.hpp"
+#include "geosim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;

@@ -1,7 +1,7 @@
 #pragma once
 // A scenario built in code (no YAML) for unit tests of the model: every
 // parameter neutral unless a test sets it.
-#include "geosim/scenario.hpp"
+#include "geosim/scenario/scenario.hpp"
 
 namespace geosim::testing {
 

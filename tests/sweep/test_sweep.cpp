@@ -13,9 +13,9 @@
 #include <set>
 #include <string>
 
-#include "../../engine/sweep_internal.hpp"
-#include "geosim/output.hpp"
-#include "geosim/sweep.hpp"
+#include "sweep/detail/internal.hpp"
+#include "geosim/io/results.hpp"
+#include "geosim/sweep/sweep.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;

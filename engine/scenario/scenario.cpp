@@ -1,0 +1,942 @@
+// Scenario loading: file -> config tree (extends, --set) -> validated Scenario.
+// The schema is documented key by key in docs/scenario-format.md; keep the two
+// in step. Every error names the location of the offending value (or of the
+// parent mapping when a required key is missing), its dotted key path and
+// what was expected.
+#include "geosim/scenario/scenario.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <sstream>
+
+#include "geosim/config/node.hpp"
+
+namespace geosim {
+
+std::string_view policy_name(PolicyKind kind) {
+  switch (kind) {
+    case PolicyKind::fixed: return "fixed";
+    case PolicyKind::value: return "value";
+    case PolicyKind::contest: return "contest";
+    case PolicyKind::richardson: return "richardson";
+  }
+  return "?";
+}
+
+std::int64_t Scenario::num_citizens() const {
+  std::int64_t n = 0;
+  for (const auto& t : targets) n += t.citizens;
+  return n;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using config::Node;
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kSumTolerance = 1e-9;
+
+// ------------------------------------------------------------ formatting ---
+
+std::string join(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string indexed(const std::string& path, std::size_t i) {
+  return path + "[" + std::to_string(i) + "]";
+}
+
+std::string fmt(double v) {
+  std::ostringstream out;
+  out.precision(12);
+  out << v;
+  return out.str();
+}
+
+std::string list_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "(none)" : out;
+}
+
+/// "a list", "a mapping", "null", or the scalar as written.
+std::string describe(const Node& n) {
+  if (!n.is_scalar()) return n.kind_name();
+  std::string text = n.scalar;
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return n.quoted ? "\"" + text + "\"" : text;
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  const std::string best = config::nearest(word, candidates);
+  return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
+}
+
+// Where to report a missing-or-null value: the value if it has a place, else its key.
+const SourceLocation& place(const Node& n) {
+  return n.where.file.empty() ? n.key_where : n.where;
+}
+
+// --------------------------------------------------------------- access ----
+
+/// The value of an optional key, or nullptr if absent or null.
+const Node* opt(const Node& map, std::string_view key) {
+  const Node* n = map.find(key);
+  return n && !n->is_null() ? n : nullptr;
+}
+
+/// The value of a required key (missing or null: TypeError at the parent/key).
+const Node& req(const Node& map, std::string_view key, const std::string& path,
+                const std::string& what) {
+  const Node* n = map.find(key);
+  if (!n) throw TypeError(map.where, join(path, key), "missing required key '" + std::string(key) + "' (" + what + ")");
+  if (n->is_null()) throw TypeError(place(*n), join(path, key), "expected " + what + ", got null");
+  return *n;
+}
+
+void expect_map(const Node& n, const std::string& path, const std::string& what = "a mapping") {
+  if (!n.is_map()) throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
+}
+
+void expect_list(const Node& n, const std::string& path, const std::string& what) {
+  if (!n.is_sequence()) throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
+}
+
+void check_keys(const Node& map, const std::string& path, const std::vector<std::string>& allowed) {
+  for (const auto& [key, value] : map.entries) {
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    const std::string hint = did_you_mean(key, allowed);
+    throw UnknownKeyError(value.key_where, join(path, key),
+                          "unknown key '" + key + "'" +
+                              (hint.empty() ? "; expected one of: " + list_names(allowed) : hint));
+  }
+}
+
+// --------------------------------------------------------------- scalars ----
+
+struct Bounds {
+  double lo = -kInf, hi = kInf;
+  bool lo_open = false, hi_open = false;
+  bool contains(double v) const {
+    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+  }
+  std::string str() const {
+    if (lo == -kInf && hi == kInf) return "";
+    if (hi == kInf) return std::string(lo_open ? "> " : ">= ") + fmt(lo);
+    if (lo == -kInf) return std::string(hi_open ? "< " : "<= ") + fmt(hi);
+    return std::string("in ") + (lo_open ? "(" : "[") + fmt(lo) + ", " + fmt(hi) + (hi_open ? ")" : "]");
+  }
+};
+constexpr Bounds kAny{};
+constexpr Bounds kNonNeg{0.0, kInf, false, false};
+constexpr Bounds kPositive{0.0, kInf, true, false};
+constexpr Bounds kUnit{0.0, 1.0, false, false};        // [0,1]
+constexpr Bounds kUnitOpenHigh{0.0, 1.0, false, true}; // [0,1)
+constexpr Bounds kSigned{-1.0, 1.0, false, false};     // [-1,1]
+constexpr Bounds kAboveMinusOne{-1.0, kInf, true, false};
+
+std::string expected_number(const Bounds& b) {
+  const std::string s = b.str();
+  return s.empty() ? "a number" : "a number " + s;
+}
+
+double number(const Node& n, const std::string& path, const Bounds& b = kAny) {
+  const std::string what = expected_number(b);
+  if (!n.is_scalar() || n.quoted)
+    throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
+  std::string_view s = n.scalar;
+  std::string lower(s);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == ".nan" || lower == ".inf" || lower == "+.inf" || lower == "-.inf")
+    throw RangeError(n.where, path, "expected a finite number, got " + n.scalar);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double v = 0.0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec == std::errc::invalid_argument || end != s.data() + s.size())
+    throw TypeError(n.where, path, "expected " + what + ", got " + describe(n));
+  if (ec == std::errc::result_out_of_range || !std::isfinite(v))
+    throw RangeError(n.where, path, "expected a finite number, got " + n.scalar);
+  if (!b.contains(v)) throw RangeError(n.where, path, "expected " + what + ", got " + n.scalar);
+  return v;
+}
+
+double number_or(const Node& map, std::string_view key, const std::string& path, double fallback,
+                 const Bounds& b = kAny) {
+  const Node* n = opt(map, key);
+  return n ? number(*n, join(path, key), b) : fallback;
+}
+
+std::int64_t integer(const Node& n, const std::string& path, std::int64_t min) {
+  const std::string what = "an integer >= " + std::to_string(min);
+  if (!n.is_scalar() || n.quoted)
+    throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
+  std::string_view s = n.scalar;
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
+    // 1e6 or 1000.0 are integers too; 1.5, .nan and "abc" are not.
+    const double d = number(n, path);
+    if (d != std::floor(d)) throw TypeError(n.where, path, "expected " + what + ", got " + n.scalar);
+    if (std::fabs(d) > 9.0e15) throw RangeError(n.where, path, "integer too large: " + n.scalar);
+    v = static_cast<std::int64_t>(d);
+  }
+  if (v < min) throw RangeError(n.where, path, "expected " + what + ", got " + n.scalar);
+  return v;
+}
+
+std::uint64_t unsigned64(const Node& n, const std::string& path) {
+  const std::string what = "an integer in [0, 18446744073709551615]";
+  if (!n.is_scalar() || n.quoted)
+    throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
+  std::string_view s = n.scalar;
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  if (!s.empty() && s.front() == '-') {
+    integer(n, path, std::numeric_limits<std::int64_t>::min());  // TypeError if not an integer
+    throw RangeError(n.where, path, "expected " + what + ", got " + n.scalar);
+  }
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc::result_out_of_range)
+    throw RangeError(n.where, path, "expected " + what + ", got " + n.scalar);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+    throw TypeError(n.where, path, "expected " + what + ", got " + describe(n));
+  return v;
+}
+
+std::string text(const Node& n, const std::string& path) {
+  if (!n.is_scalar()) throw TypeError(place(n), path, "expected a string, got " + describe(n));
+  return n.scalar;
+}
+
+std::string text_or(const Node& map, std::string_view key, const std::string& path,
+                    std::string fallback) {
+  const Node* n = opt(map, key);
+  return n ? text(*n, join(path, key)) : fallback;
+}
+
+bool boolean(const Node& n, const std::string& path) {
+  if (n.is_scalar() && !n.quoted && (n.scalar == "true" || n.scalar == "false"))
+    return n.scalar == "true";
+  throw TypeError(place(n), path, "expected true or false, got " + describe(n));
+}
+
+/// One of `choices` (a scalar); returns its index.
+int choice(const Node& n, const std::string& path, const std::vector<std::string>& choices) {
+  const std::string what = "one of " + list_names(choices);
+  if (!n.is_scalar()) throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
+  const auto it = std::find(choices.begin(), choices.end(), n.scalar);
+  if (it == choices.end())
+    throw RangeError(n.where, path,
+                     "expected " + what + ", got " + describe(n) + did_you_mean(n.scalar, choices));
+  return static_cast<int>(it - choices.begin());
+}
+
+Date date(const Node& n, const std::string& path) {
+  if (!n.is_scalar())
+    throw TypeError(place(n), path, "expected a date YYYY-MM or YYYY-MM-DD, got " + describe(n));
+  const auto d = Date::parse(n.scalar);
+  if (!d)
+    throw DateError(n.where, path,
+                    "expected a real date YYYY-MM or YYYY-MM-DD, got " + describe(n));
+  return *d;
+}
+
+const std::vector<std::string>& channel_names() {
+  static const std::vector<std::string> names{"economic", "security", "soft"};
+  return names;
+}
+
+/// {economic: x, security: y, soft: z}, each optional (default `fallback`).
+PerChannel per_channel(const Node& n, const std::string& path, double fallback, const Bounds& b) {
+  expect_map(n, path, "a mapping of channels (economic, security, soft)");
+  check_keys(n, path, channel_names());
+  PerChannel out{};
+  for (int c = 0; c < kChannels; ++c)
+    out[c] = number_or(n, kChannelNames[c], path, fallback, b);
+  return out;
+}
+
+PerChannel per_channel_or(const Node& map, std::string_view key, const std::string& path,
+                          double fallback, const Bounds& b) {
+  const Node* n = opt(map, key);
+  if (!n) return PerChannel{fallback, fallback, fallback};
+  return per_channel(*n, join(path, key), fallback, b);
+}
+
+void check_sum(double sum, const Node& n, const std::string& path, const std::string& what) {
+  if (std::fabs(sum - 1.0) > kSumTolerance)
+    throw RangeError(n.where, path, what + " sum to " + fmt(sum) + ", expected 1");
+}
+
+// ------------------------------------------------------------------ names ----
+
+bool valid_name(std::string_view s) {
+  if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  return true;
+}
+
+void check_name(const std::string& name, const Node& value, const std::string& path,
+                const std::string& kind) {
+  if (!valid_name(name))
+    throw RangeError(value.key_where, path,
+                     "invalid " + kind + " name '" + name +
+                         "': names must match [A-Za-z][A-Za-z0-9_]*");
+  if (name == "self" || name == "all")
+    throw RangeError(value.key_where, path,
+                     "'" + name + "' is reserved and cannot be a " + kind + " name");
+}
+
+struct Names {
+  std::vector<std::string> powers, targets, groups, institutions;
+};
+
+/// Index of `name` among the `kind`s defined; ReferenceError otherwise.
+/// `extra` (e.g. "self", "all") are accepted and return -1 - position.
+int resolve(const std::string& name, const SourceLocation& where, const std::string& path,
+            const std::string& kind, const std::vector<std::string>& defined,
+            const std::vector<std::string>& extra = {}) {
+  const auto it = std::find(defined.begin(), defined.end(), name);
+  if (it != defined.end()) return static_cast<int>(it - defined.begin());
+  const auto e = std::find(extra.begin(), extra.end(), name);
+  if (e != extra.end()) return -1 - static_cast<int>(e - extra.begin());
+  std::vector<std::string> all = defined;
+  all.insert(all.end(), extra.begin(), extra.end());
+  std::string detail = "undefined " + kind + " '" + name + "'" + did_you_mean(name, all) +
+                       "; defined " + kind + "s: " + list_names(defined);
+  if (!extra.empty()) detail += " (or " + list_names(extra) + ")";
+  throw ReferenceError(where, path, detail);
+}
+
+int resolve_scalar(const Node& n, const std::string& path, const std::string& kind,
+                   const std::vector<std::string>& defined,
+                   const std::vector<std::string>& extra = {}) {
+  if (!n.is_scalar())
+    throw TypeError(place(n), path, "expected a " + kind + " name, got " + describe(n));
+  return resolve(n.scalar, n.where, path, kind, defined, extra);
+}
+
+/// A mapping whose keys are names of `kind`: calls fn(index, value, path) per entry.
+template <class Fn>
+void for_each_named(const Node& map, const std::string& path, const std::string& kind,
+                    const std::vector<std::string>& defined, Fn fn,
+                    const std::vector<std::string>& extra = {}) {
+  expect_map(map, path, "a mapping of " + kind + " names");
+  for (const auto& [key, value] : map.entries) {
+    const std::string p = join(path, key);
+    fn(resolve(key, value.key_where, p, kind, defined, extra), value, p);
+  }
+}
+
+/// A list of distinct names of `kind`.
+std::vector<int> name_list(const Node& n, const std::string& path, const std::string& kind,
+                           const std::vector<std::string>& defined) {
+  expect_list(n, path, "a list of " + kind + " names");
+  std::vector<int> out;
+  for (std::size_t i = 0; i < n.items.size(); ++i) {
+    const int idx = resolve_scalar(n.items[i], indexed(path, i), kind, defined);
+    if (std::find(out.begin(), out.end(), idx) != out.end())
+      throw RangeError(n.items[i].where, indexed(path, i),
+                       kind + " '" + n.items[i].scalar + "' is listed twice");
+    out.push_back(idx);
+  }
+  return out;
+}
+
+// -------------------------------------------------------- the schema ----
+
+class Validator {
+ public:
+  explicit Validator(Scenario& s) : s_(s) {}
+
+  void run(const Node& root) {
+    if (!root.is_map())
+      throw TypeError(root.where, "",
+                      "the top level must be a mapping of scenario keys, got " + describe(root));
+    if (root.find("extends"))
+      throw UsageError(root.find("extends")->where, "extends",
+                       "'extends' can only be given in a scenario file, not with --set");
+    check_keys(root, "",
+               {"name", "description", "seed", "time", "channels", "opinion", "campaigns", "output",
+                "powers", "targets", "groups", "institutions", "events"});
+    s_.name = text(req(root, "name", "", "a string"), "name");
+    s_.description = text_or(root, "description", "", "");
+    s_.seed = 1;
+    if (const Node* n = opt(root, "seed")) s_.seed = unsigned64(*n, "seed");
+    time(req(root, "time", "", "a mapping with start, end and step"));
+    channels(root);
+    opinion_and_campaigns(root);
+    output(root);
+    names(root);
+    for (std::size_t i = 0; i < power_nodes_.size(); ++i) power(i);
+    for (std::size_t i = 0; i < target_nodes_.size(); ++i) target(i);
+    for (std::size_t i = 0; i < group_nodes_.size(); ++i) group(i);
+    if (const Node* n = opt(root, "institutions")) institutions(*n);
+    if (const Node* n = opt(root, "events")) events(*n);
+  }
+
+ private:
+  using Entry = std::pair<std::string, const Node*>;
+
+  void time(const Node& t) {
+    expect_map(t, "time", "a mapping with start, end and step");
+    check_keys(t, "time", {"start", "end", "step"});
+    s_.start = date(req(t, "start", "time", "a date YYYY-MM or YYYY-MM-DD"), "time.start");
+    const Node& end_node = req(t, "end", "time", "a date YYYY-MM or YYYY-MM-DD");
+    s_.end = date(end_node, "time.end");
+    if (s_.end.month_index() < s_.start.month_index())
+      throw DateError(end_node.where, "time.end",
+                      "the last simulated month " + end_node.scalar + " is before time.start " +
+                          s_.start.str());
+    s_.step_months = 1;
+    if (const Node* n = opt(t, "step")) {
+      static const int kMonths[] = {1, 3, 12};
+      s_.step_months = kMonths[choice(*n, "time.step", {"month", "quarter", "year"})];
+    }
+    s_.dt = s_.step_months / 12.0;
+    s_.ticks = (s_.end.month_index() - s_.start.month_index()) / s_.step_months + 1;
+    s_.scenario_ticks = s_.ticks;
+  }
+
+  void channels(const Node& root) {
+    for (auto& ch : s_.channels) ch = ChannelSpec{0.02, 1.0};
+    const Node* n = opt(root, "channels");
+    if (!n) return;
+    expect_map(*n, "channels", "a mapping of channels (economic, security, soft)");
+    check_keys(*n, "channels", channel_names());
+    for (int c = 0; c < kChannels; ++c) {
+      const Node* ch = opt(*n, kChannelNames[c]);
+      if (!ch) continue;
+      const std::string p = join("channels", kChannelNames[c]);
+      expect_map(*ch, p, "a mapping with decay and exponent");
+      check_keys(*ch, p, {"decay", "exponent"});
+      s_.channels[c].decay = number_or(*ch, "decay", p, 0.02, kUnitOpenHigh);
+      s_.channels[c].exponent = number_or(*ch, "exponent", p, 1.0, Bounds{0.0, 10.0, true, false});
+    }
+  }
+
+  void opinion_and_campaigns(const Node& root) {
+    s_.negative_threshold = 0.2;
+    if (const Node* n = opt(root, "opinion")) {
+      expect_map(*n, "opinion");
+      check_keys(*n, "opinion", {"negative_threshold"});
+      s_.negative_threshold =
+          number_or(*n, "negative_threshold", "opinion", 0.2, Bounds{0.0, 1.0, true, true});
+    }
+    s_.campaigns = CampaignSpec{0.2, 6, 0.0};
+    if (const Node* n = opt(root, "campaigns")) {
+      expect_map(*n, "campaigns");
+      check_keys(*n, "campaigns", {"threshold", "duration", "penalty"});
+      s_.campaigns.threshold = number_or(*n, "threshold", "campaigns", 0.2, kUnit);
+      if (const Node* d = opt(*n, "duration")) {
+        const std::int64_t v = integer(*d, "campaigns.duration", 1);
+        if (v > 1'000'000) throw RangeError(d->where, "campaigns.duration", "expected an integer in [1, 1000000], got " + d->scalar);
+        s_.campaigns.duration = static_cast<int>(v);
+      }
+      s_.campaigns.penalty = number_or(*n, "penalty", "campaigns", 0.0, kUnitOpenHigh);
+    }
+  }
+
+  void output(const Node& root) {
+    s_.output.agents = OutputSpec::Agents::none;
+    const Node* n = opt(root, "output");
+    if (!n) return;
+    expect_map(*n, "output");
+    check_keys(*n, "output", {"agents", "agents_every"});
+    if (const Node* a = opt(*n, "agents"))
+      s_.output.agents = choice(*a, "output.agents", {"none", "final"}) == 0
+                             ? OutputSpec::Agents::none
+                             : OutputSpec::Agents::final;
+    if (const Node* e = opt(*n, "agents_every")) {
+      const std::int64_t v = integer(*e, "output.agents_every", 1);
+      if (v > 1'000'000)
+        throw RangeError(e->where, "output.agents_every",
+                         "expected an integer in [1, 1000000], got " + e->scalar);
+      s_.output.agents_every = static_cast<int>(v);
+    }
+  }
+
+  /// Collects the names of powers, targets, groups and institutions (file order)
+  /// and checks that power, target and group names are valid and distinct.
+  void names(const Node& root) {
+    struct Seen {
+      std::string kind;
+      SourceLocation where;
+    };
+    std::map<std::string, Seen> seen;
+    auto collect = [&](const char* key, const std::string& kind, std::vector<Entry>& nodes,
+                       std::vector<std::string>& list, bool required, bool shared) {
+      const Node* n = required ? &req(root, key, "", "a mapping of " + kind + "s") : opt(root, key);
+      if (!n) return;
+      expect_map(*n, key, "a mapping of " + kind + "s");
+      if (required && n->entries.empty())
+        throw RangeError(n->where, key, "expected at least one " + kind);
+      for (const auto& [name, value] : n->entries) {
+        const std::string p = join(key, name);
+        check_name(name, value, p, kind);
+        if (shared) {
+          const auto [it, inserted] = seen.emplace(name, Seen{kind, value.key_where});
+          if (!inserted)
+            throw ReferenceError(value.key_where, p,
+                                 "the name '" + name + "' is already used by a " + it->second.kind +
+                                     " (" + it->second.where.str() +
+                                     "); power, target and group names must be distinct");
+        }
+        if (!value.is_null()) expect_map(value, p, "a mapping of " + kind + " settings");
+        nodes.emplace_back(name, &value);
+        list.push_back(name);
+      }
+    };
+    collect("powers", "power", power_nodes_, names_.powers, true, true);
+    collect("targets", "target", target_nodes_, names_.targets, true, true);
+    collect("groups", "group", group_nodes_, names_.groups, true, true);
+    collect("institutions", "institution", institution_nodes_, names_.institutions, false, false);
+  }
+
+  int P() const { return static_cast<int>(names_.powers.size()); }
+  int T() const { return static_cast<int>(names_.targets.size()); }
+  int G() const { return static_cast<int>(names_.groups.size()); }
+
+  static const Node& body(const Entry& e) {
+    static const Node kEmpty = [] {
+      Node n;
+      n.kind = Node::Kind::map;
+      return n;
+    }();
+    return e.second->is_null() ? kEmpty : *e.second;
+  }
+
+  void power(std::size_t i) {
+    const auto& [code, node] = power_nodes_[i];
+    const Node& n = body(power_nodes_[i]);
+    const std::string path = join("powers", code);
+    check_keys(n, path,
+               {"name", "budget", "growth", "policy", "temperature", "strategic_value",
+                "fixed_weights", "valence", "richardson"});
+    PowerSpec p;
+    p.code = code;
+    p.name = text_or(n, "name", path, code);
+    p.budget = per_channel_or(n, "budget", path, 0.0, kNonNeg);
+    p.growth = number_or(n, "growth", path, 0.0, kAboveMinusOne);
+    policy(n, path, p);
+    p.temperature = number_or(n, "temperature", path, 0.05, kPositive);
+    p.strategic_value.assign(T(), 1.0);
+    if (const Node* sv = opt(n, "strategic_value"))
+      for_each_named(*sv, join(path, "strategic_value"), "target", names_.targets,
+                     [&](int t, const Node& v, const std::string& pp) {
+                       p.strategic_value[t] = number(v, pp, kNonNeg);
+                     });
+    p.fixed_weights.assign(T(), PerChannel{1.0, 1.0, 1.0});
+    if (const Node* fw = opt(n, "fixed_weights"))
+      for_each_named(*fw, join(path, "fixed_weights"), "target", names_.targets,
+                     [&](int t, const Node& v, const std::string& pp) {
+                       p.fixed_weights[t] = v.is_null() ? PerChannel{1.0, 1.0, 1.0}
+                                                        : per_channel(v, pp, 1.0, kNonNeg);
+                     });
+    p.valence = per_channel_or(n, "valence", path, 0.0, kSigned);
+    richardson(n, path, static_cast<int>(i), p.richardson);
+    s_.powers.push_back(std::move(p));
+  }
+
+  void policy(const Node& n, const std::string& path, PowerSpec& p) {
+    p.policy.fill(PolicyKind::value);
+    const Node* pol = opt(n, "policy");
+    if (!pol) return;
+    const std::string pp = join(path, "policy");
+    static const std::vector<std::string> kAll{"fixed", "value", "contest", "richardson"};
+    if (pol->is_scalar()) {
+      const int k = choice(*pol, pp, kAll);
+      if (k == 3)
+        throw RangeError(pol->where, pp,
+                         "richardson is allowed for the security channel only "
+                         "(write policy: {security: richardson})");
+      p.policy.fill(static_cast<PolicyKind>(k));
+      return;
+    }
+    expect_map(*pol, pp, "one of fixed, value, contest or a mapping of channels to policies");
+    check_keys(*pol, pp, channel_names());
+    for (int c = 0; c < kChannels; ++c) {
+      const Node* v = opt(*pol, kChannelNames[c]);
+      if (!v) continue;
+      const std::string cp = join(pp, kChannelNames[c]);
+      const int k = choice(*v, cp, kAll);
+      if (k == 3 && c != security)
+        throw RangeError(v->where, cp, "richardson is allowed for the security channel only");
+      p.policy[c] = static_cast<PolicyKind>(k);
+    }
+  }
+
+  void richardson(const Node& n, const std::string& path, int self, RichardsonSpec& r) {
+    r = RichardsonSpec{};
+    for (int q = 0; q < P(); ++q)
+      if (q != self) r.rivals.push_back(q);
+    const Node* rn = opt(n, "richardson");
+    if (!rn) return;
+    const std::string rp = join(path, "richardson");
+    expect_map(*rn, rp, "a mapping with reaction, fatigue, grievance and rivals");
+    check_keys(*rn, rp, {"reaction", "fatigue", "grievance", "rivals"});
+    r.reaction = number_or(*rn, "reaction", rp, 0.0, kNonNeg);
+    r.fatigue = number_or(*rn, "fatigue", rp, 0.0, kNonNeg);
+    r.grievance = number_or(*rn, "grievance", rp, 0.0);
+    if (const Node* rivals = opt(*rn, "rivals")) {
+      const std::string lp = join(rp, "rivals");
+      r.rivals = name_list(*rivals, lp, "power", names_.powers);
+      for (std::size_t k = 0; k < r.rivals.size(); ++k)
+        if (r.rivals[k] == self)
+          throw RangeError(rivals->items[k].where, indexed(lp, k),
+                           "a power cannot be its own rival");
+    }
+  }
+
+  void target(std::size_t i) {
+    const auto& [code, node] = target_nodes_[i];
+    const Node& n = body(target_nodes_[i]);
+    const std::string path = join("targets", code);
+    check_keys(n, path,
+               {"name", "citizens", "groups", "channel_weights", "responsiveness",
+                "opinion_sensitivity", "alignment", "autonomy", "stocks", "campaign_rate"});
+    TargetSpec t;
+    t.code = code;
+    t.name = text_or(n, "name", path, code);
+    t.citizens = 1000;
+    if (const Node* c = opt(n, "citizens")) t.citizens = integer(*c, join(path, "citizens"), 0);
+
+    t.group_share.assign(G(), 0.0);
+    if (const Node* g = opt(n, "groups")) {
+      const std::string gp = join(path, "groups");
+      for_each_named(*g, gp, "group", names_.groups, [&](int k, const Node& v, const std::string& pp) {
+        t.group_share[k] = number(v, pp, kUnit);
+      });
+      check_sum(std::accumulate(t.group_share.begin(), t.group_share.end(), 0.0), *g, gp,
+                "group shares");
+    } else if (G() == 1) {
+      t.group_share[0] = 1.0;
+    } else {
+      throw TypeError(n.where.file.empty() ? node->key_where : n.where, join(path, "groups"),
+                      "missing required key 'groups' (the shares of the groups " +
+                          list_names(names_.groups) + "; required when there is more than one group)");
+    }
+
+    t.channel_weights = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+    if (const Node* w = opt(n, "channel_weights")) {
+      const std::string wp = join(path, "channel_weights");
+      t.channel_weights = per_channel(*w, wp, 0.0, kNonNeg);
+      check_sum(t.channel_weights[0] + t.channel_weights[1] + t.channel_weights[2], *w, wp,
+                "channel weights");
+    }
+    t.responsiveness = number_or(n, "responsiveness", path, 0.1, kUnit);
+    t.opinion_sensitivity = number_or(n, "opinion_sensitivity", path, 0.0, kNonNeg);
+
+    t.initial_alignment.assign(P() + 1, 1.0 / (P() + 1));
+    if (const Node* a = opt(n, "alignment")) {
+      const std::string ap = join(path, "alignment");
+      t.initial_alignment.assign(P() + 1, 0.0);
+      for_each_named(
+          *a, ap, "power", names_.powers,
+          [&](int p, const Node& v, const std::string& pp) {
+            t.initial_alignment[p < 0 ? P() : p] = number(v, pp, kUnit);
+          },
+          {"self"});
+      check_sum(std::accumulate(t.initial_alignment.begin(), t.initial_alignment.end(), 0.0), *a,
+                ap, "alignment shares");
+    }
+    t.autonomy = per_channel_or(n, "autonomy", path, 0.0, kNonNeg);
+    t.initial_stock.assign(P(), PerChannel{});
+    if (const Node* st = opt(n, "stocks"))
+      for_each_named(*st, join(path, "stocks"), "power", names_.powers,
+                     [&](int p, const Node& v, const std::string& pp) {
+                       if (!v.is_null()) t.initial_stock[p] = per_channel(v, pp, 0.0, kNonNeg);
+                     });
+    t.campaign_rate = number_or(n, "campaign_rate", path, 0.0, kNonNeg);
+    s_.targets.push_back(std::move(t));
+  }
+
+  void group(std::size_t i) {
+    const auto& [name, node] = group_nodes_[i];
+    const Node& n = body(group_nodes_[i]);
+    const std::string path = join("groups", name);
+    check_keys(n, path,
+               {"susceptibility", "anchoring", "peer_weight", "noise", "exposure", "attitude"});
+    GroupSpec g;
+    g.name = name;
+    g.susceptibility = number_or(n, "susceptibility", path, 0.1, kUnit);
+    g.anchoring = number_or(n, "anchoring", path, 0.0, kUnit);
+    g.peer_weight = number_or(n, "peer_weight", path, 0.0, kNonNeg);
+    g.noise = number_or(n, "noise", path, 0.0, kNonNeg);
+    g.exposure.assign(P(), PerChannel{});
+    if (const Node* e = opt(n, "exposure"))
+      for_each_named(*e, join(path, "exposure"), "power", names_.powers,
+                     [&](int p, const Node& v, const std::string& pp) {
+                       if (!v.is_null()) g.exposure[p] = per_channel(v, pp, 0.0, kNonNeg);
+                     });
+    g.attitude_mean.assign(P(), 0.0);
+    g.attitude_sd.assign(P(), 0.0);
+    if (const Node* a = opt(n, "attitude"))
+      for_each_named(*a, join(path, "attitude"), "power", names_.powers,
+                     [&](int p, const Node& v, const std::string& pp) {
+                       if (v.is_null()) return;
+                       expect_map(v, pp, "a mapping with mean and sd");
+                       check_keys(v, pp, {"mean", "sd"});
+                       g.attitude_mean[p] = number_or(v, "mean", pp, 0.0, kSigned);
+                       g.attitude_sd[p] = number_or(v, "sd", pp, 0.0, kNonNeg);
+                     });
+    s_.groups.push_back(std::move(g));
+  }
+
+  void institutions(const Node&) {
+    for (const auto& entry : institution_nodes_) {
+      const std::string path = join("institutions", entry.first);
+      const Node& n = body(entry);
+      check_keys(n, path, {"leaders", "members", "bonus"});
+      InstitutionSpec inst;
+      inst.name = entry.first;
+      const Node& leaders = req(n, "leaders", path, "a list of at least one power");
+      inst.leaders = name_list(leaders, join(path, "leaders"), "power", names_.powers);
+      if (inst.leaders.empty())
+        throw RangeError(leaders.where, join(path, "leaders"), "expected at least one leader power");
+      if (const Node* m = opt(n, "members"))
+        inst.members = name_list(*m, join(path, "members"), "target", names_.targets);
+      inst.bonus = per_channel_or(n, "bonus", path, 1.0, kPositive);
+      s_.institutions.push_back(std::move(inst));
+    }
+  }
+
+  void events(const Node& n) {
+    expect_map(n, "events", "a mapping of event ids to events");
+    const Date last_day = [&] {
+      Date d = s_.end;
+      d.day = 31;
+      while (!Date::parse(d.str())) --d.day;
+      return d;
+    }();
+    for (const auto& [id, value] : n.entries) {
+      const std::string path = join("events", id);
+      expect_map(value, path, "an event (a mapping with date, note and actions)");
+      check_keys(value, path, {"date", "note", "enabled", "actions"});
+      EventSpec e;
+      e.id = id;
+      const Node& dn = req(value, "date", path, "a date YYYY-MM or YYYY-MM-DD");
+      e.date = date(dn, join(path, "date"));
+      bool enabled = true;
+      if (const Node* en = opt(value, "enabled")) enabled = boolean(*en, join(path, "enabled"));
+      // A disabled event is still checked, but its date may lie outside the
+      // period: a shorter scenario that extends a longer one disables those.
+      if (enabled && (e.date < s_.start || last_day < e.date))
+        throw DateError(dn.where, join(path, "date"),
+                        "event date " + e.date.str() + " is outside the simulated period " +
+                            s_.start.str() + " .. " + last_day.str());
+      e.tick = (e.date.month_index() - s_.start.month_index()) / s_.step_months;
+      e.note = text(req(value, "note", path, "a string"), join(path, "note"));
+      const Node& actions = req(value, "actions", path, "a non-empty list of actions");
+      const std::string ap = join(path, "actions");
+      expect_list(actions, ap, "a non-empty list of actions");
+      if (actions.items.empty()) throw RangeError(actions.where, ap, "expected at least one action");
+      for (std::size_t k = 0; k < actions.items.size(); ++k)
+        e.actions.push_back(action(actions.items[k], indexed(ap, k)));
+      if (enabled) s_.events.push_back(std::move(e));
+    }
+    std::stable_sort(s_.events.begin(), s_.events.end(),
+                     [](const EventSpec& a, const EventSpec& b) { return a.tick < b.tick; });
+  }
+
+  EventAction action(const Node& item, const std::string& path) {
+    static const std::vector<std::string> kKinds{"scale_budget", "set_budget", "set_growth",
+                                                 "add_stock",    "set_stock",  "join",
+                                                 "leave"};
+    if (!item.is_map() || item.entries.size() != 1)
+      throw TypeError(place(item), path,
+                      "expected an action: a mapping with exactly one of " + list_names(kKinds) +
+                          ", got " + (item.is_map() ? "a mapping with " + std::to_string(item.entries.size()) + " keys" : describe(item)));
+    check_keys(item, path, kKinds);
+    // Named references, not a structured binding: lambdas below capture them.
+    const std::string& kind_name = item.entries.front().key;
+    const Node& body = item.entries.front().value;
+    const std::string bp = join(path, kind_name);
+    expect_map(body, bp, "a mapping of action arguments");
+    EventAction a;
+    a.kind = static_cast<EventAction::Kind>(
+        std::find(kKinds.begin(), kKinds.end(), kind_name) - kKinds.begin());
+    using K = EventAction::Kind;
+    const std::vector<std::string> all{"all"};
+    auto power = [&](bool allow_self) {
+      const Node& v = req(body, "power", bp, allow_self ? "a power name or self" : "a power name");
+      const int p = resolve_scalar(v, join(bp, "power"), "power", names_.powers,
+                                   allow_self ? std::vector<std::string>{"self"} : std::vector<std::string>{});
+      return p < 0 ? kSelf : p;
+    };
+    auto channel = [&] {
+      const Node& v = req(body, "channel", bp, "a channel name or all");
+      const std::string cp = join(bp, "channel");
+      if (!v.is_scalar()) throw TypeError(place(v), cp, "expected a channel name or all, got " + describe(v));
+      if (v.scalar == "all") return -1;
+      std::vector<std::string> choices = channel_names();
+      choices.push_back("all");
+      const int c = choice(v, cp, choices);
+      return c == kChannels ? -1 : c;
+    };
+    auto target = [&](bool allow_all) {
+      const Node& v = req(body, "target", bp, allow_all ? "a target name or all" : "a target name");
+      const int t = resolve_scalar(v, join(bp, "target"), "target", names_.targets,
+                                   allow_all ? all : std::vector<std::string>{});
+      return t < 0 ? -1 : t;
+    };
+    auto value = [&](const char* key, const Bounds& b) {
+      return number(req(body, key, bp, expected_number(b)), join(bp, key), b);
+    };
+    switch (a.kind) {
+      case K::scale_budget:
+        check_keys(body, bp, {"power", "channel", "factor"});
+        a.power = power(false);
+        a.channel = channel();
+        a.value = value("factor", kNonNeg);
+        break;
+      case K::set_budget:
+        check_keys(body, bp, {"power", "channel", "value"});
+        a.power = power(false);
+        a.channel = channel();
+        a.value = value("value", kNonNeg);
+        break;
+      case K::set_growth:
+        check_keys(body, bp, {"power", "value"});
+        a.power = power(false);
+        a.value = value("value", kAboveMinusOne);
+        break;
+      case K::add_stock:
+        check_keys(body, bp, {"power", "target", "channel", "amount"});
+        a.power = power(true);
+        a.target = target(true);
+        a.channel = channel();
+        a.value = value("amount", kAny);
+        break;
+      case K::set_stock:
+        check_keys(body, bp, {"power", "target", "channel", "value"});
+        a.power = power(true);
+        a.target = target(true);
+        a.channel = channel();
+        a.value = value("value", kNonNeg);
+        break;
+      case K::join:
+      case K::leave: {
+        check_keys(body, bp, {"institution", "target"});
+        const Node& v = req(body, "institution", bp, "an institution name");
+        a.institution = resolve_scalar(v, join(bp, "institution"), "institution", names_.institutions);
+        a.target = target(false);
+        break;
+      }
+    }
+    return a;
+  }
+
+  Scenario& s_;
+  Names names_;
+  std::vector<Entry> power_nodes_, target_nodes_, group_nodes_, institution_nodes_;
+};
+
+// ------------------------------------------------------ extends, --set ----
+
+fs::path canonical_or_absolute(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? fs::absolute(p) : c;
+}
+
+/// Parses `path` (whose bytes are `text`) and resolves its `extends:` chain.
+Node resolve(const fs::path& path, const std::string& text, std::vector<fs::path>& chain) {
+  Node tree = config::parse_text(text, path.string());
+  if (!tree.is_map()) return tree;  // the validator reports it (for the top file)
+  const auto it = std::find_if(tree.entries.begin(), tree.entries.end(),
+                               [](const auto& e) { return e.key == "extends"; });
+  if (it == tree.entries.end()) return tree;
+  const Node ext = it->value;
+  tree.entries.erase(it);
+  if (ext.is_null()) return tree;
+  if (!ext.is_scalar())
+    throw TypeError(place(ext), "extends",
+                    "expected the path of a base scenario file, got " + describe(ext));
+  const fs::path base_path = (path.parent_path() / ext.scalar).lexically_normal();
+  const fs::path here = canonical_or_absolute(path);
+  const fs::path there = canonical_or_absolute(base_path);
+  chain.push_back(here);
+  if (std::find(chain.begin(), chain.end(), there) != chain.end()) {
+    std::string cycle;
+    bool on = false;
+    for (const auto& p : chain) {
+      on = on || p == there;
+      if (on) cycle += p.filename().string() + " -> ";
+    }
+    throw ReferenceError(ext.where, "extends",
+                         "extends cycle: " + cycle + there.filename().string());
+  }
+  std::string base_text;
+  try {
+    base_text = config::read_file(base_path);
+  } catch (const FileError& e) {
+    throw FileError(ext.where, "extends",
+                    "cannot read the base scenario '" + base_path.string() + "': " + e.detail());
+  }
+  Node base = resolve(base_path, base_text, chain);
+  chain.pop_back();
+  if (!base.is_map())
+    throw TypeError(base.where, "",
+                    "the top level of a base scenario must be a mapping, got " + describe(base));
+  config::merge(base, tree);
+  return base;
+}
+
+}  // namespace
+
+config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text) {
+  std::string text = config::read_file(path);
+  std::vector<fs::path> chain;
+  Node tree = resolve(path, text, chain);
+  if (source_text) *source_text = std::move(text);
+  return tree;
+}
+
+Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source,
+                            std::string source_text, const LoadOptions& options) {
+  if (options.ticks != -1 && options.ticks < 1)
+    throw UsageError({"--ticks", 0, 0}, "",
+                     "expected an integer >= 1, got " + std::to_string(options.ticks));
+  Scenario s;
+  s.source_path = source;
+  s.source_text = std::move(source_text);
+
+  const SourceLocation origin{"--set", 0, 0};
+  for (const auto& o : options.overrides) {
+    const std::size_t eq = o.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(origin, "", "expected PATH=VALUE (e.g. powers.CHN.budget.soft=2), got '" + o + "'");
+    config::set_path(tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1),
+                     origin);
+  }
+  // Emitting YAML is a few percent of a small run: sweeps skip it per run.
+  if (options.keep_resolved_yaml) s.resolved_yaml = config::to_yaml(tree);
+  Validator(s).run(tree);
+
+  // Events at ticks >= s.ticks stay in the list: the run never reaches them and
+  // the results record them as skipped (event_applied = 0).
+  if (options.ticks >= 1) s.ticks = options.ticks;
+  if (options.has_seed) s.seed = options.seed;
+  return s;
+}
+
+Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
+  if (options.ticks != -1 && options.ticks < 1)
+    throw UsageError({"--ticks", 0, 0}, "",
+                     "expected an integer >= 1, got " + std::to_string(options.ticks));
+  std::string text;
+  Node tree = read_scenario_tree(path, &text);
+  return scenario_from_tree(std::move(tree), path, std::move(text), options);
+}
+
+}  // namespace geosim

@@ -1,0 +1,108 @@
+#pragma once
+// Internal to the engine: what the sweep sources share (kept out of the
+// public sweep.hpp). A run's results travel as a *payload*: its run index
+// followed by the values of every kept metric and time series as doubles, in
+// the order of the tables below. Payloads go into the journal as they are,
+// cross MPI as they are, and the results file is written from them.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "geosim/run/recorder.hpp"
+#include "geosim/sweep/sweep.hpp"
+
+namespace geosim::sweep_detail {
+
+inline constexpr std::size_t kSobolMaxDimension = 3667;  // Boost.Random's sobol tables
+
+/// A quantity kept per run: a metric (reduced over time) or a time series.
+struct Field {
+  std::string name;
+  std::vector<std::string> dims;  // axes after `run`: time, power, target, channel, group, institution
+  enum class Type { f64, i32, i8 } type = Type::f64;
+  std::string units, long_name;
+  bool nan_fill = false;
+  /// Writes the field's values for `record` to out (size = product of the axes).
+  void (*extract)(const RunRecord& record, double* out) = nullptr;
+};
+const std::vector<Field>& metric_table();
+const std::vector<Field>& series_table();
+
+/// The fields a sweep keeps, in payload order, with their sizes for its scenario.
+struct Layout {
+  std::vector<const Field*> fields;
+  std::vector<std::vector<std::size_t>> shapes;  // per field, axes after `run`
+  std::vector<std::size_t> offsets, sizes;       // in doubles, after the run index
+  std::size_t doubles = 0;
+  std::size_t axis(const Scenario& scenario, const std::string& dim) const;
+};
+Layout make_layout(const Sweep& sweep);
+
+/// Runs `plan` and returns its payload (8-byte run index + doubles).
+std::vector<char> execute(const Sweep& sweep, const Layout& layout, const RunPlan& plan,
+                          const Scenario& scenario);
+
+/// FNV-1a, 64-bit.
+std::uint64_t fnv1a64(const void* data, std::size_t size, std::uint64_t hash = 1469598103934665603ULL);
+
+/// The append-only journal: a header record holding the sweep's identity,
+/// then one record per finished run. Each record: magic, kind, length,
+/// checksum (FNV-1a of kind, length and payload), payload. A record that is
+/// short or fails its checksum (a write torn by SIGKILL or a power cut) ends
+/// the journal: it and anything after it are dropped on resume.
+class Journal {
+ public:
+  /// Opens (or creates) the journal and takes an exclusive lock on it
+  /// (OutputError if another process holds it). If it has records, checks
+  /// that it belongs to `identity` (OutputError if not), calls found(run,
+  /// offset) for every intact run record and truncates any torn tail.
+  Journal(const std::filesystem::path& path, const std::string& identity, std::int64_t runs,
+          bool must_be_new);
+  ~Journal();
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  bool has(std::int64_t run) const { return offsets_[static_cast<std::size_t>(run)] >= 0; }
+  std::int64_t recovered() const { return recovered_; }
+  std::int64_t count() const { return count_; }
+  std::size_t dropped_bytes() const { return dropped_bytes_; }
+  /// Appends one run's payload with a single write(); fsyncs every
+  /// `kSyncEvery` records or `kSyncSeconds`, whichever comes first.
+  void append(const std::vector<char>& payload);
+  void sync();
+  /// Syncs if records are waiting and kSyncSeconds have passed (call periodically).
+  void sync_if_due();
+  /// Reads back a run's payload (checksum verified).
+  void read(std::int64_t run, std::vector<char>& payload) const;
+  const std::filesystem::path& path() const { return path_; }
+  /// Closes and deletes the journal (after the results file is durable).
+  void remove();
+
+  static constexpr int kSyncEvery = 256;
+  static constexpr double kSyncSeconds = 0.5;
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::vector<std::int64_t> offsets_;  // of each run's record, -1 if none
+  std::int64_t recovered_ = 0, count_ = 0;
+  std::size_t dropped_bytes_ = 0;
+  std::int64_t end_ = 0;
+  int unsynced_ = 0;
+  double last_sync_ = 0.0;
+};
+
+/// Writes the results file of a finished sweep from its journal (to `path`,
+/// which must not exist). Values come from the journal in run order, plans
+/// from the sweep; memory stays bounded by a block of runs.
+void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, const Layout& layout,
+                      const Journal& journal, double wall_seconds);
+
+/// Identity stored in a results file (its `sweep_id` attribute), or "" if
+/// the file is not a geosim sweep file.
+std::string results_sweep_id(const std::filesystem::path& path);
+
+double now_seconds();
+
+}  // namespace geosim::sweep_detail

@@ -1,0 +1,303 @@
+// The run plan of a sweep: base scenarios read once, parameters checked
+// against them, design points, seeds, and the sweep's identity.
+#include <algorithm>
+#include <boost/random/sobol.hpp>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include "geosim/build_info.hpp"
+#include "geosim/io/results.hpp"
+#include "geosim/core/rng.hpp"
+#include "geosim/sweep/sweep.hpp"
+#include "sweep/detail/internal.hpp"
+
+namespace geosim {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+std::uint64_t run_seed(std::uint64_t sweep_seed, std::uint64_t index) {
+  return splitmix64(splitmix64(sweep_seed) ^ index) & 0x7FFFFFFFFFFFFFFFULL;
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+using config::Node;
+
+std::vector<std::string> split_path(const std::string& dotted) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (char c : dotted) {
+    if (c == '.') {
+      parts.push_back(part);
+      part.clear();
+    } else {
+      part += c;
+    }
+  }
+  parts.push_back(part);
+  return parts;
+}
+
+/// Throws UnknownKeyError at the parameter if `path` is not a scalar of `tree`.
+void check_path_exists(const Node& tree, const ParameterSpec& p, const std::string& scenario_name) {
+  const Node* node = &tree;
+  std::string walked;
+  for (const auto& part : split_path(p.path)) {
+    const std::string key = "parameters." + p.path;
+    if (!node->is_map())
+      throw UnknownKeyError(p.where, key,
+                            "'" + walked + "' is " + node->kind_name() + " in the base scenario " +
+                                scenario_name + ", so it has no key '" + part + "'");
+    const Node* next = node->find(part);
+    if (!next) {
+      std::vector<std::string> keys;
+      for (const auto& e : node->entries) keys.push_back(e.key);
+      const std::string best = config::nearest(part, keys);
+      throw UnknownKeyError(p.where, key,
+                            "the base scenario " + scenario_name + " has no '" +
+                                (walked.empty() ? part : walked + "." + part) + "'" +
+                                (best.empty() ? "" : " (did you mean '" + (walked.empty() ? best : walked + "." + best) + "'?)") +
+                                "; to vary a key the base leaves at its default, add it under 'set:' first");
+    }
+    walked = walked.empty() ? part : walked + "." + part;
+    node = next;
+  }
+  if (!node->is_scalar())
+    throw TypeError(p.where, "parameters." + p.path,
+                    "'" + p.path + "' is " + node->kind_name() +
+                        " in the base scenario; a parameter is a single value (give a longer path)");
+}
+
+/// The value texts that bound a parameter: every listed value, or the range's ends.
+std::vector<std::string> extremes(const ParameterSpec& p) {
+  if (!p.values.empty()) return p.values;
+  if (p.step > 0) return {p.at_level(0), p.at_level(p.count() - 1)};
+  ParameterSpec continuous = p;
+  continuous.levels = 2;
+  return {continuous.at_level(0), continuous.at_level(1)};
+}
+
+std::string shell_quote(const std::string& s) {
+  const bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./=:+-,@%").find(c) != std::string_view::npos;
+  });
+  if (safe) return s;
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string fmt(double v) {
+  std::ostringstream out;
+  out.precision(17);
+  out << v;
+  return out.str();
+}
+
+}  // namespace
+
+Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
+  const LoadOptions base_options{{}, spec_.ticks, false, 0};
+  for (std::size_t i = 0; i < spec_.scenarios.size(); ++i) {
+    const fs::path& path = spec_.scenarios[i];
+    const SourceLocation& where = i < spec_.scenario_where.size() ? spec_.scenario_where[i] : SourceLocation{};
+    Base b;
+    try {
+      b.tree = read_scenario_tree(path, &b.text);
+    } catch (const FileError& e) {
+      if (e.where().file != path.string()) throw;  // a file it extends: reported there
+      throw FileError(where, spec_.file.empty() ? "" : (spec_.parameters.empty() && spec_.scenarios.size() > 1 ? "scenarios" : "base"),
+                      "cannot read the scenario '" + path.string() + "': " + e.detail());
+    }
+    for (std::size_t k = 0; k < spec_.set.size(); ++k) {
+      const std::string& o = spec_.set[k];
+      const SourceLocation origin = k < spec_.set_where.size() ? spec_.set_where[k] : SourceLocation{"--set", 0, 0};
+      const std::size_t eq = o.find('=');
+      config::set_path(b.tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1), origin);
+    }
+    b.scenario = scenario_from_tree(b.tree, path, b.text, base_options);
+    bases_.push_back(std::move(b));
+  }
+
+  // A batch goes into one file: its scenarios must share the dimensions.
+  const Scenario& first = bases_.front().scenario;
+  auto codes = [](const auto& items) {
+    std::vector<std::string> out;
+    for (const auto& x : items) out.push_back(x.code);
+    return out;
+  };
+  for (std::size_t i = 1; i < bases_.size(); ++i) {
+    const Scenario& sc = bases_[i].scenario;
+    std::string problem;
+    if (codes(sc.powers) != codes(first.powers)) problem = "its powers differ from";
+    else if (codes(sc.targets) != codes(first.targets)) problem = "its targets differ from";
+    else if (!spec_.time_series.empty() &&
+             (sc.ticks != first.ticks || sc.start != first.start || sc.step_months != first.step_months ||
+              sc.num_groups() != first.num_groups() || sc.institutions.size() != first.institutions.size()))
+      problem = "its time axis, groups or institutions differ from";
+    if (!problem.empty())
+      throw ReferenceError(spec_.scenario_where[i], "scenarios",
+                           "scenario " + sc.name + " cannot share a results file with " + first.name + ": " +
+                               problem + " those of " + spec_.scenarios.front().string());
+  }
+
+  // Parameters: the path exists in the base, and every extreme value is valid there.
+  for (const auto& p : spec_.parameters) {
+    check_path_exists(bases_.front().tree, p, first.name);
+    for (const auto& value : extremes(p)) {
+      try {
+        (void)scenario_from_tree(bases_.front().tree, spec_.scenarios.front(), std::string(),
+                                 LoadOptions{{p.path + "=" + value}, spec_.ticks, false, 0});
+      } catch (const InputError& e) {
+        throw RangeError(p.values_where, "parameters." + p.path,
+                         "value " + value + " is outside the parameter's domain: " + e.detail());
+      }
+    }
+  }
+
+  // Design points.
+  const std::size_t d = spec_.parameters.size();
+  if (spec_.scenarios.size() > 1) {
+    points_ = static_cast<std::int64_t>(spec_.scenarios.size());
+  } else if (spec_.design == Design::grid) {
+    points_ = 1;
+    for (const auto& p : spec_.parameters) {
+      points_ *= p.count();
+      if (points_ > (std::int64_t{1} << 40))
+        throw RangeError(p.values_where, "parameters." + p.path, "the grid has more than 2^40 points");
+    }
+  } else {
+    points_ = spec_.samples;
+    const std::size_t n = static_cast<std::size_t>(points_);
+    units_.assign(n * d, 0.0);
+    const std::uint64_t key = splitmix64(spec_.seed ^ 0x64657369676E2121ULL);  // "design!!"
+    auto uniform = [&](std::uint64_t index, std::uint32_t j, std::uint32_t salt) {
+      const auto w = rng::philox(key, static_cast<std::uint32_t>(index), j, rng::other,
+                                 salt ^ static_cast<std::uint32_t>(index >> 32));
+      return rng::uniform_double(w[0], w[1]);
+    };
+    constexpr double kBelowOne = 0x1.fffffffffffffp-1;
+    if (spec_.design == Design::random) {
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < d; ++j) units_[i * d + j] = uniform(i, static_cast<std::uint32_t>(j), 0);
+    } else if (spec_.design == Design::lhs) {
+      std::vector<std::int64_t> perm(n);
+      for (std::size_t j = 0; j < d; ++j) {
+        for (std::size_t i = 0; i < n; ++i) perm[i] = static_cast<std::int64_t>(i);
+        for (std::size_t k = n; k-- > 1;) {  // Fisher-Yates with our own uniforms (portable)
+          const auto r = std::min<std::size_t>(
+              static_cast<std::size_t>(uniform(k, static_cast<std::uint32_t>(j), 0x100) * static_cast<double>(k + 1)), k);
+          std::swap(perm[k], perm[r]);
+        }
+        for (std::size_t i = 0; i < n; ++i)
+          units_[i * d + j] = std::min(kBelowOne, (static_cast<double>(perm[i]) +
+                                                   uniform(i, static_cast<std::uint32_t>(j), 0x200)) /
+                                                      static_cast<double>(n));
+      }
+    } else {
+      // Sobol: the origin, then Boost.Random's sobol engine (which starts after
+      // the origin, in Gray-code order). So the first 2^m points are the
+      // classic net: one point in each 1/2^m interval of every parameter.
+      boost::random::sobol_engine<std::uint32_t, 32> gen(d);
+      for (std::size_t i = 1; i < n; ++i)
+        for (std::size_t j = 0; j < d; ++j) units_[i * d + j] = static_cast<double>(gen()) * 0x1p-32;
+    }
+  }
+
+  // Identity: everything the results depend on.
+  std::ostringstream id;
+  id << "geosim sweep identity 1\n"
+     << "engine: " << build_info::version << " " << build_info::git_commit << "\n"
+     << "results_format: sweep-" << kResultsFormatVersion << "\n"
+     << "name: " << spec_.name << "\ndescription: " << spec_.description << "\n"
+     << "design: " << design_name(spec_.design) << "\nsamples: " << spec_.samples
+     << "\nreplicates: " << spec_.replicates << "\nseed: " << spec_.seed
+     << "\ncommon_random_numbers: " << spec_.common_random_numbers << "\nticks: " << spec_.ticks << "\n";
+  for (const auto& o : spec_.set) id << "set: " << o << "\n";
+  for (const auto& p : spec_.parameters) {
+    id << "parameter: " << p.path;
+    if (p.is_range())
+      id << " range [" << fmt(p.lo) << ", " << fmt(p.hi) << "] log " << p.log << " step " << fmt(p.step)
+         << " levels " << p.levels;
+    else
+      for (const auto& v : p.values) id << " value " << v;
+    id << "\n";
+  }
+  for (const auto& m : spec_.metrics) id << "metric: " << m << "\n";
+  for (const auto& m : spec_.time_series) id << "time_series: " << m << "\n";
+  for (const auto& b : bases_)
+    id << "scenario: " << b.scenario.name << "\n" << b.scenario.resolved_yaml << "\n";
+  identity_ = id.str();
+}
+
+std::string Sweep::identity_hash() const {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx",
+                static_cast<unsigned long long>(sweep_detail::fnv1a64(identity_.data(), identity_.size())));
+  return buf;
+}
+
+std::string Sweep::point_value(std::int64_t point, std::size_t j) const {
+  const ParameterSpec& p = spec_.parameters[j];
+  if (spec_.design == Design::grid) {
+    // Row-major: the first parameter varies slowest.
+    std::int64_t stride = 1;
+    for (std::size_t k = j + 1; k < spec_.parameters.size(); ++k) stride *= spec_.parameters[k].count();
+    return p.at_level((point / stride) % p.count());
+  }
+  return p.at_unit(units_[static_cast<std::size_t>(point) * spec_.parameters.size() + j]);
+}
+
+RunPlan Sweep::plan(std::int64_t run) const {
+  if (run < 0 || run >= runs()) throw RuntimeFailure("internal error: run " + std::to_string(run) + " out of range");
+  RunPlan plan;
+  plan.run = run;
+  plan.point = run / spec_.replicates;
+  plan.replicate = static_cast<int>(run % spec_.replicates);
+  plan.scenario = spec_.scenarios.size() > 1 ? static_cast<int>(plan.point) : 0;
+  plan.seed = run_seed(spec_.seed, spec_.common_random_numbers ? static_cast<std::uint64_t>(plan.replicate)
+                                                                 : static_cast<std::uint64_t>(run));
+  plan.overrides = spec_.set;
+  for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
+    plan.values.push_back(point_value(plan.point, j));
+    plan.overrides.push_back(spec_.parameters[j].path + "=" + plan.values.back());
+  }
+  return plan;
+}
+
+Scenario Sweep::scenario(const RunPlan& plan) const {
+  const Base& b = bases_.at(static_cast<std::size_t>(plan.scenario));
+  LoadOptions options;
+  for (std::size_t j = 0; j < spec_.parameters.size(); ++j)
+    options.overrides.push_back(spec_.parameters[j].path + "=" + plan.values[j]);
+  options.ticks = spec_.ticks;
+  options.has_seed = true;
+  options.seed = plan.seed;
+  options.keep_resolved_yaml = false;  // the file records each base's resolved YAML once
+  try {
+    return scenario_from_tree(b.tree, spec_.scenarios[static_cast<std::size_t>(plan.scenario)], b.text, options);
+  } catch (const InputError& e) {
+    std::string sets;
+    for (const auto& o : options.overrides) sets += " --set " + o;
+    throw RangeError(SourceLocation{spec_.file.string(), 0, 0}, "parameters",
+                     "run " + std::to_string(plan.run) + " (point " + std::to_string(plan.point) + ":" + sets +
+                         ") is not a valid scenario: " + e.what());
+  }
+}
+
+std::string Sweep::repeat_command(const RunPlan& plan) const {
+  std::string cmd = "geosim run " + shell_quote(spec_.scenarios[static_cast<std::size_t>(plan.scenario)].string());
+  for (const auto& o : plan.overrides) cmd += " --set " + shell_quote(o);
+  cmd += " --seed " + std::to_string(plan.seed);
+  if (spec_.ticks >= 1) cmd += " --ticks " + std::to_string(spec_.ticks);
+  return cmd;
+}
+
+}  // namespace geosim

@@ -1,0 +1,266 @@
+// The results file of a sweep (docs/sweeps.md), netCDF-4 compatible: one
+// `run` dimension; plans, metrics and time series by run. Written from the
+// journal in run order, a block of runs at a time, so the file does not
+// depend on the order runs finished in and memory does not grow with runs.
+#include <unistd.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+
+#include "geosim/io/results.hpp"
+#include "io/detail/hdf5.hpp"
+#include "sweep/detail/internal.hpp"
+
+namespace geosim::sweep_detail {
+namespace {
+
+using namespace hdf5;
+
+constexpr std::int64_t kBlock = 1024;  // runs per write of the per-run variables
+
+void write_rows(hid_t ds, hsize_t start, hsize_t count, const std::vector<hsize_t>& tail, hid_t mem_type,
+                const void* buf) {
+  if (count == 0) return;
+  Dataspace file_space(H5Dget_space(ds), "get dataspace");
+  std::vector<hsize_t> offset(tail.size() + 1, 0), counts{count};
+  offset[0] = start;
+  counts.insert(counts.end(), tail.begin(), tail.end());
+  for (hsize_t c : counts)
+    if (c == 0) return;
+  check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, offset.data(), nullptr, counts.data(), nullptr),
+        "select runs");
+  Dataspace mem_space(H5Screate_simple(static_cast<int>(counts.size()), counts.data(), nullptr),
+                      "create memory dataspace");
+  check(H5Dwrite(ds, mem_type, mem_space, file_space, H5P_DEFAULT, buf), "write runs");
+}
+
+void write_string_rows(hid_t ds, hsize_t start, const std::vector<std::string>& values, hsize_t cols = 0) {
+  if (values.empty()) return;
+  std::vector<const char*> ptrs;
+  for (const auto& v : values) ptrs.push_back(v.c_str());
+  Datatype type = vlen_utf8_type();
+  const hsize_t rows = cols ? values.size() / cols : values.size();
+  write_rows(ds, start, rows, cols ? std::vector<hsize_t>{cols} : std::vector<hsize_t>{}, type, ptrs.data());
+}
+
+double numeric_or_nan(const std::string& text) {
+  double v = 0.0;
+  std::string_view s = text;
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::numeric_limits<double>::quiet_NaN();
+  return v;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+}  // namespace
+
+void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, const Layout& layout,
+                      const Journal& journal, double wall_seconds) {
+  const SilenceHdf5 silence;
+  const SweepSpec& spec = sweep.spec();
+  const Scenario& sc = sweep.base(0);
+  const std::int64_t N = sweep.runs();
+  // Small chunk caches: runs are written in order, a block at a time, so a
+  // chunk is rarely revisited; HDF5's default (1 MB per dataset) would add
+  // megabytes per variable to the peak memory.
+  File file = create_netcdf_file(path, 256 << 10);
+  {
+    // Bound HDF5's metadata cache too (by default it may grow to 32 MB).
+    H5AC_cache_config_t mdc;
+    mdc.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    check(H5Fget_mdc_config(file, &mdc), "get metadata cache configuration");
+    mdc.set_initial_size = true;
+    mdc.initial_size = 1 << 20;
+    mdc.min_size = 1 << 20;
+    mdc.max_size = 4 << 20;
+    check(H5Fset_mdc_config(file, &mdc), "set metadata cache configuration");
+  }
+  {
+    Writer w(file);
+    // Dimensions.
+    std::vector<std::int64_t> run_index(static_cast<std::size_t>(N));
+    for (std::int64_t r = 0; r < N; ++r) run_index[static_cast<std::size_t>(r)] = r;
+    const Dim& run = w.coordinate<std::int64_t>("run", run_index, "1", "run index (point * replicates + replicate)");
+    run_index = {};
+    std::vector<std::string> params;
+    for (const auto& p : spec.parameters) params.push_back(p.path);
+    const Dim& parameter = w.label_coordinate("parameter", params, "varied scenario parameter (dotted path, as for --set)");
+    std::vector<std::string> snames, sfiles, sresolved;
+    for (std::size_t i = 0; i < spec.scenarios.size(); ++i) {
+      snames.push_back(sweep.base(static_cast<int>(i)).name);
+      sfiles.push_back(spec.scenarios[i].string());
+      sresolved.push_back(sweep.base(static_cast<int>(i)).resolved_yaml);
+    }
+    const Dim& scenario = w.label_coordinate("scenario", snames, "scenario name");
+    std::vector<std::string> pcodes, pnames, tcodes, tnames;
+    for (const auto& p : sc.powers) pcodes.push_back(p.code), pnames.push_back(p.name);
+    for (const auto& t : sc.targets) tcodes.push_back(t.code), tnames.push_back(t.name);
+    const Dim& power = w.label_coordinate("power", pcodes, "power code");
+    const Dim& target = w.label_coordinate("target", tcodes, "target code");
+    std::map<std::string, const Dim*> dims{{"power", &power}, {"target", &target}};
+    auto need = [&](const std::string& name) {
+      for (const Field* f : layout.fields)
+        for (const auto& d : f->dims)
+          if (d == name) return true;
+      return false;
+    };
+    if (need("channel"))
+      dims["channel"] = &w.label_coordinate("channel", {kChannelNames.begin(), kChannelNames.end()}, "channel of influence");
+    if (need("group")) {
+      std::vector<std::string> g;
+      for (const auto& x : sc.groups) g.push_back(x.name);
+      dims["group"] = &w.label_coordinate("group", g, "citizen group");
+    }
+    if (need("institution")) {
+      std::vector<std::string> g;
+      for (const auto& x : sc.institutions) g.push_back(x.name);
+      dims["institution"] = &w.label_coordinate("institution", g, "institution");
+    }
+    if (need("time")) {
+      std::vector<double> days(static_cast<std::size_t>(sc.ticks) + 1);
+      const long epoch0 = sc.start.days_since_epoch();
+      for (int r = 0; r <= sc.ticks; ++r)
+        days[static_cast<std::size_t>(r)] = static_cast<double>(sc.row_date(r).days_since_epoch() - epoch0);
+      const Dim& time = w.coordinate<double>("time", days, "days since " + sc.start.str(),
+                                             "date of the row (row 0: initial state; row k: after k ticks)");
+      Dataset ds(H5Dopen2(file, "time", H5P_DEFAULT), "open time");
+      text_attribute(ds, "calendar", "standard", "time");
+      text_attribute(ds, "standard_name", "time", "time");
+      text_attribute(ds, "axis", "T", "time");
+      dims["time"] = &time;
+    }
+    w.string_variable("power_name", power, pnames, "power name");
+    w.string_variable("target_name", target, tnames, "target name");
+    w.string_variable("scenario_file", scenario, sfiles, "scenario file, as given");
+    w.string_variable("scenario_resolved", scenario, sresolved,
+                      "scenario parameters after extends and the sweep's set, as YAML");
+
+    // Per-run plan.
+    const Storage plain{true, {}, false};
+    const hid_t v_point = w.empty_variable<std::int64_t>("point", {&run}, "1", "design point of the run", plain);
+    const hid_t v_rep = w.empty_variable<std::int32_t>("replicate", {&run}, "1", "replicate index of the run at its point", plain);
+    const hid_t v_scen = w.empty_variable<std::int32_t>("scenario_index", {&run}, "1", "index of the run's scenario on the scenario dimension", plain);
+    const hid_t v_seed = w.empty_variable<std::int64_t>("seed", {&run}, "1", "random seed of the run (geosim run --seed)", plain);
+    const hid_t v_value = w.empty_variable<double>(
+        "parameter_value", {&run, &parameter}, "1",
+        "value of each varied parameter in the run (NaN if not a number: see overrides)", plain);
+    const hid_t v_over = w.empty_string_variable("overrides", {&run},
+                                                 "the run's --set overrides (the sweep's set, then the parameters), space-separated");
+    const hid_t v_cmd = w.empty_string_variable("command", {&run}, "command that repeats the run alone");
+
+    // Results.
+    std::vector<hid_t> v_fields;
+    for (std::size_t i = 0; i < layout.fields.size(); ++i) {
+      const Field& f = *layout.fields[i];
+      std::vector<const Dim*> fd{&run};
+      for (const auto& d : f.dims) fd.push_back(dims.at(d));
+      Storage st{true, {}, f.nan_fill};
+      if (!f.dims.empty() && f.dims.front() == "time") {  // time series: one chunk per run
+        st.chunk = {1};
+        for (std::size_t n : layout.shapes[i]) st.chunk.push_back(n);
+      }
+      hid_t id = -1;
+      switch (f.type) {
+        case Field::Type::f64: id = w.empty_variable<double>(f.name, fd, f.units, f.long_name, st); break;
+        case Field::Type::i32: id = w.empty_variable<std::int32_t>(f.name, fd, f.units, f.long_name, st); break;
+        case Field::Type::i8: id = w.empty_variable<std::int8_t>(f.name, fd, f.units, f.long_name, st); break;
+      }
+      // CF: point, replicate and seed label every result (xarray makes them coordinates).
+      text_attribute(id, "coordinates", "point replicate seed", f.name);
+      v_fields.push_back(id);
+    }
+
+    // Rows, a block at a time.
+    const std::size_t P = spec.parameters.size();
+    std::vector<char> payload;
+    for (std::int64_t b0 = 0; b0 < N; b0 += kBlock) {
+      const std::int64_t b1 = std::min(N, b0 + kBlock);
+      const std::size_t n = static_cast<std::size_t>(b1 - b0);
+      std::vector<std::int64_t> points, seeds;
+      std::vector<std::int32_t> reps, scens;
+      std::vector<double> values;
+      std::vector<std::string> overrides, commands;
+      std::vector<std::vector<double>> buffers(layout.fields.size());
+      for (std::size_t i = 0; i < layout.fields.size(); ++i) buffers[i].resize(n * layout.sizes[i]);
+      for (std::int64_t r = b0; r < b1; ++r) {
+        const RunPlan plan = sweep.plan(r);
+        points.push_back(plan.point);
+        seeds.push_back(static_cast<std::int64_t>(plan.seed));
+        reps.push_back(plan.replicate);
+        scens.push_back(plan.scenario);
+        for (const auto& v : plan.values) values.push_back(numeric_or_nan(v));
+        std::string joined;
+        for (const auto& o : plan.overrides) joined += (joined.empty() ? "" : " ") + o;
+        overrides.push_back(joined);
+        commands.push_back(sweep.repeat_command(plan));
+        journal.read(r, payload);
+        if (payload.size() != 8 + layout.doubles * sizeof(double))
+          throw RuntimeFailure("the journal record of run " + std::to_string(r) + " has the wrong size");
+        const auto k = static_cast<std::size_t>(r - b0);
+        for (std::size_t i = 0; i < layout.fields.size(); ++i)
+          std::memcpy(buffers[i].data() + k * layout.sizes[i], payload.data() + 8 + layout.offsets[i] * sizeof(double),
+                      layout.sizes[i] * sizeof(double));
+      }
+      const auto start = static_cast<hsize_t>(b0);
+      write_rows(v_point, start, n, {}, H5T_NATIVE_INT64, points.data());
+      write_rows(v_rep, start, n, {}, H5T_NATIVE_INT32, reps.data());
+      write_rows(v_scen, start, n, {}, H5T_NATIVE_INT32, scens.data());
+      write_rows(v_seed, start, n, {}, H5T_NATIVE_INT64, seeds.data());
+      write_rows(v_value, start, n, {static_cast<hsize_t>(P)}, H5T_NATIVE_DOUBLE, values.data());
+      write_string_rows(v_over, start, overrides);
+      write_string_rows(v_cmd, start, commands);
+      for (std::size_t i = 0; i < layout.fields.size(); ++i) {
+        std::vector<hsize_t> tail(layout.shapes[i].begin(), layout.shapes[i].end());
+        write_rows(v_fields[i], start, n, tail, H5T_NATIVE_DOUBLE, buffers[i].data());
+      }
+    }
+
+    // Global attributes.
+    const hid_t root = file;
+    text_attribute(root, "Conventions", "CF-1.8", "/");
+    text_attribute(root, "title", "geosim sweep " + spec.name, "/");
+    text_attribute(root, "geosim_results_format", std::string("sweep-") + kResultsFormatVersion, "/");
+    provenance_attributes(root);
+    text_attribute(root, "sweep_name", spec.name, "/");
+    utf8_attribute(root, "sweep_description", spec.description, "/");
+    text_attribute(root, "sweep_file", spec.file.string(), "/");
+    text_attribute(root, "sweep_id", sweep.identity_hash(), "/");
+    utf8_attribute(root, "sweep_identity", sweep.identity(), "/");
+    text_attribute(root, "design", spec.scenarios.size() > 1 ? "batch" : std::string(design_name(spec.design)), "/");
+    number_attribute<std::int64_t>(root, "samples", spec.samples, "/");
+    number_attribute<std::int64_t>(root, "points", sweep.points(), "/");
+    number_attribute<std::int32_t>(root, "replicates", spec.replicates, "/");
+    number_attribute<std::int64_t>(root, "runs", N, "/");
+    number_attribute<std::uint64_t>(root, "sweep_seed", spec.seed, "/");
+    number_attribute<std::int32_t>(root, "common_random_numbers", spec.common_random_numbers ? 1 : 0, "/");
+    text_attribute(root, "seed_rule",
+                   std::string("seed = splitmix64(splitmix64(sweep_seed) XOR ") +
+                       (spec.common_random_numbers ? "replicate" : "run") + ") with bit 63 cleared",
+                   "/");
+    number_attribute<std::int32_t>(root, "ticks", sc.ticks, "/");
+    text_attribute(root, "start_date", sc.start.str(), "/");
+    text_attribute(root, "created", utc_now_iso8601(), "/");
+    text_attribute(root, "host", host_name(), "/");
+    number_attribute<double>(root, "wall_seconds", wall_seconds, "/");
+  }
+  file.close("close " + path.string());
+}
+
+std::string results_sweep_id(const std::filesystem::path& path) {
+  try {
+    return read_string_attribute(path, "sweep_id");
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+}  // namespace geosim::sweep_detail

@@ -1,0 +1,70 @@
+#pragma once
+// The raw configuration tree: YAML read into our own nodes that remember the
+// file, line and column each value came from. It is what `extends:` merges and
+// `--set` overrides, before the schema (scenario.cpp) turns it into a Scenario.
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "geosim/core/errors.hpp"
+
+namespace geosim::config {
+
+struct Node {
+  enum class Kind { null, scalar, sequence, map };
+  struct Entry;  // a mapping entry: key and value (defined below, where Node is complete)
+  Kind kind = Kind::null;
+  std::string scalar;   // raw text of a scalar
+  bool quoted = false;  // scalar was quoted (or tagged !!str): always a string
+  std::vector<Node> items;                            // sequence items
+  std::vector<Entry> entries;  // mapping entries, file order, keys unique
+  SourceLocation where;      // where the value starts
+  SourceLocation key_where;  // for a mapping value: where its key starts
+
+  bool is_map() const { return kind == Kind::map; }
+  bool is_sequence() const { return kind == Kind::sequence; }
+  bool is_scalar() const { return kind == Kind::scalar; }
+  bool is_null() const { return kind == Kind::null; }
+  const Node* find(std::string_view key) const;
+  Node* find(std::string_view key);
+  const char* kind_name() const;  // "a mapping", "a list", "a scalar", "null"
+};
+
+struct Node::Entry {
+  std::string key;
+  Node value;
+};
+
+/// Reads one YAML document. Throws FileError (missing, unreadable, empty),
+/// SyntaxError (malformed YAML, too many nodes after alias expansion) and
+/// DuplicateKeyError. Never lets a yaml-cpp exception escape.
+Node parse_file(const std::filesystem::path& path);
+Node parse_text(std::string_view text, const std::string& filename);
+
+/// Limits that make alias bombs and absurd nesting fail fast with SyntaxError.
+inline constexpr std::size_t kMaxNodes = 1'000'000;  // nodes after alias expansion
+inline constexpr int kMaxDepth = 64;                 // nested mappings/lists
+
+/// A file's bytes, exactly. Throws FileError (missing, a directory, unreadable).
+std::string read_file(const std::filesystem::path& path);
+
+/// Deep merge: mappings merge key by key, anything else in `overlay` replaces
+/// what `base` had. A null overlay value on a mapping entry keeps the key with a null value.
+void merge(Node& base, const Node& overlay);
+
+/// Sets the scalar at a dotted path (`powers.CHN.budget.soft`), creating
+/// missing mappings on the way. `value_text` is parsed as a YAML scalar.
+/// Throws UsageError if the path runs through a non-mapping.
+void set_path(Node& root, std::string_view dotted_path, std::string_view value_text,
+              const SourceLocation& origin);
+
+/// Canonical YAML text of a tree (block style, keys in order).
+std::string to_yaml(const Node& node);
+
+/// The nearest of `candidates` to `word` by edit distance, or "" if none is close.
+std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
+
+}  // namespace geosim::config

@@ -1,0 +1,73 @@
+#pragma once
+// HDF5 results, netCDF-4 compatible (docs/results-format.md): readable as is
+// by h5py, xarray.open_dataset and ncdump.
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "geosim/run/recorder.hpp"
+#include "geosim/scenario/scenario.hpp"
+
+namespace geosim {
+
+inline constexpr const char* kResultsFormatVersion = "1.0";
+
+struct RunInfo {
+  std::uint64_t seed = 0;
+  std::string command_line;
+  double wall_seconds = 0;
+};
+
+/// Throws OutputError (exit 2) if `path` cannot be written (missing or
+/// unwritable directory, path is a directory). Call before running.
+void check_output_writable(const std::filesystem::path& path);
+
+/// Writes one run's results file (docs/results-format.md). The file is
+/// written to a temporary name beside `path` and renamed by finish(); on any
+/// failure, or if finish() is never reached, the temporary is removed and
+/// nothing at `path` changes.
+///
+/// Without snapshots (the scenario's output.agents_every is 0) it does nothing
+/// until finish(), which writes the whole file. With snapshots it must observe
+/// the run (World::run): on_start creates the temporary file, its dimensions
+/// and the `attitude` dataset and writes the snapshot at tick 0; on_step
+/// writes each later snapshot as the run reaches it, so that no snapshot is
+/// kept in memory; finish() writes everything else.
+class ResultsWriter : public StepObserver {
+ public:
+  ResultsWriter(const std::filesystem::path& path, const Scenario& scenario);
+  ~ResultsWriter() override;
+  ResultsWriter(const ResultsWriter&) = delete;
+  ResultsWriter& operator=(const ResultsWriter&) = delete;
+
+  void on_start(const World& world) override;
+  void on_step(const World& world) override;
+  /// Writes the time series, the events, the final agents if `final_agents`
+  /// is not null and the global attributes, then renames the file into place.
+  /// Throws RuntimeFailure on failure.
+  void finish(const RunRecord& record, const Population* final_agents, const RunInfo& info);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Writes one run's results without snapshots (ResultsWriter::finish alone). Writes to a temporary name beside `path` and
+/// renames on success; on failure removes the temporary and throws
+/// RuntimeFailure, leaving nothing at `path`. `final_agents` may be null.
+void write_results(const std::filesystem::path& path, const Scenario& scenario,
+                   const RunRecord& record, const Population* final_agents, const RunInfo& info);
+
+/// Minimal reading back, for tests and tools.
+struct Variable {
+  std::vector<std::string> dims;
+  std::vector<std::size_t> shape;
+  std::vector<double> values;  // converted to double, row-major
+};
+Variable read_variable(const std::filesystem::path& path, const std::string& name);
+std::vector<std::string> read_labels(const std::filesystem::path& path, const std::string& name);
+std::string read_string_attribute(const std::filesystem::path& path, const std::string& name);
+
+}  // namespace geosim

@@ -1,0 +1,100 @@
+#pragma once
+// The running simulation: state that step() advances one tick at a time in
+// the order of model.md section 8. Observers (the Recorder, progress bars)
+// watch it through StepObserver without touching the loop.
+#include <Eigen/Core>
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "geosim/model/population.hpp"
+#include "geosim/scenario/scenario.hpp"
+
+namespace geosim {
+
+/// Everything a row of the results holds. Arrays are (power x target) unless noted.
+struct WorldState {
+  int tick = 0;                                  // ticks done; the row index
+  Eigen::ArrayXXd budget;                        // power x channel, for the next tick
+  std::array<Eigen::ArrayXXd, kChannels> allocation;  // A[c], spent in the last tick
+  std::array<Eigen::ArrayXXd, kChannels> stock;       // S[c]
+  std::array<Eigen::ArrayXXd, kChannels> influence;   // I[c]
+  Eigen::ArrayXXd autonomy;                      // channel x target: S[c,self,t]
+  Eigen::ArrayXXd autonomy_share;                // channel x target: I[c,self,t]
+  Eigen::ArrayXXd alignment;                     // (power + self) x target; last row is self
+  Eigen::ArrayXXd attitude_mean;                 // o[t,p]
+  Eigen::ArrayXXd negative_share, positive_share;
+  std::vector<Eigen::ArrayXXd> group_mean, group_negative, group_positive;  // by group; NaN if empty
+  Eigen::ArrayXXi campaigns_new;                 // drawn this tick, act from the next
+  Eigen::ArrayXXi campaigns_active;              // acting during the next tick
+  std::vector<std::vector<char>> member;         // [institution][target]
+  std::vector<double> growth;                    // g[p], events may change it
+};
+
+class World;
+
+/// Watches a run (Taskflow-style observer): called after construction (row 0),
+/// after each step() and once at the end.
+class StepObserver {
+ public:
+  virtual ~StepObserver() = default;
+  virtual void on_start(const World&) {}
+  virtual void on_step(const World&) {}
+  virtual void on_finish(const World&) {}
+};
+
+class World {
+ public:
+  /// Builds the initial state (row 0) of `scenario` with the given seed.
+  World(const Scenario& scenario, std::uint64_t seed);
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+  ~World();
+
+  /// Advances one tick (model.md section 8). Allocates nothing.
+  void step();
+  /// Runs the scenario's remaining ticks, notifying observers.
+  void run(const std::vector<StepObserver*>& observers = {});
+
+  const Scenario& scenario() const { return scenario_; }
+  const WorldState& state() const { return state_; }
+  const Population& population() const { return population_; }
+  std::uint64_t seed() const { return seed_; }
+  int tick() const { return state_.tick; }
+
+ private:
+  void apply_events();
+  void allocate();
+  double efficiency(int channel, int power, int target) const;  // eta of model.md section 4
+  void update_stocks();
+  void compute_influence();
+  void update_citizens();
+  void reduce_tallies();
+  void update_alignment();
+  void draw_campaigns();
+  void grow_budgets();
+
+  const Scenario& scenario_;
+  std::uint64_t seed_;
+  WorldState state_;
+  Population population_;
+  std::size_t next_event_ = 0;
+  // Scratch, sized once so a tick allocates nothing.
+  std::vector<UpdateCoefficients> coeffs_;
+  std::vector<GroupTally> tallies_;
+  std::vector<double> weights_;
+  std::vector<double> alignment_target_;  // (power + self) unnormalised target of section 6
+  Eigen::ArrayXXd next_budget_;
+  Eigen::ArrayXXi campaign_history_;  // (P*T) x duration ring buffer of new campaigns
+};
+
+/// Tullock shares (model.md section 5) for one target and channel: fills
+/// shares[p] for each power and returns self's share. Exposed for tests.
+double tullock_shares(const double* stocks, int powers, double autonomy, double exponent,
+                      double* shares);
+/// The share of power p alone if it had `extra` more stock (the contest policy's look-ahead).
+double tullock_share_of(const double* stocks, int powers, int p, double autonomy, double exponent,
+                        double extra);
+
+}  // namespace geosim

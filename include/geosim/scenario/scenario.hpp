@@ -1,0 +1,177 @@
+#pragma once
+// A validated scenario: the *description* of a run. Built once from YAML by
+// load_scenario(); immutable while a World runs it. Every index below
+// (power, target, group, institution, channel) is a position in these vectors,
+// resolved from names at load time so the engine never looks names up.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geosim/config/node.hpp"
+#include "geosim/core/dates.hpp"
+#include "geosim/core/errors.hpp"
+
+namespace geosim {
+
+inline constexpr int kChannels = 3;
+enum Channel : int { economic = 0, security = 1, soft = 2 };
+inline constexpr std::array<std::string_view, kChannels> kChannelNames{"economic", "security",
+                                                                       "soft"};
+using PerChannel = std::array<double, kChannels>;
+
+/// How a power splits a channel's budget over targets (model.md section 3).
+enum class PolicyKind { fixed, value, contest, richardson };
+std::string_view policy_name(PolicyKind kind);
+
+struct ChannelSpec {
+  double decay = 0.0;     // delta_c per tick, in [0,1)
+  double exponent = 1.0;  // Tullock r_c > 0
+};
+
+struct RichardsonSpec {     // security budget arms race (model.md section 3)
+  double reaction = 0.0;    // a_p, per year
+  double fatigue = 0.0;     // m_p, per year
+  double grievance = 0.0;   // h_p, budget units per tick per year
+  std::vector<int> rivals;  // power indices
+};
+
+struct PowerSpec {
+  std::string code, name;
+  PerChannel budget{};  // b[p,c], budget units per tick
+  double growth = 0.0;  // g[p], per tick
+  std::array<PolicyKind, kChannels> policy{PolicyKind::value, PolicyKind::value,
+                                           PolicyKind::value};
+  double temperature = 1.0;                     // tau for `contest`
+  std::vector<double> strategic_value;          // sv[p,t], by target
+  std::vector<PerChannel> fixed_weights;        // f[p,t,c], by target
+  RichardsonSpec richardson;
+  PerChannel valence{};                         // v[c,p] in [-1,1]
+};
+
+struct TargetSpec {
+  std::string code, name;
+  std::int64_t citizens = 0;             // N_t agents
+  std::vector<double> group_share;       // by group, sums to 1
+  PerChannel channel_weights{};          // w[t,c], sums to 1
+  double responsiveness = 0.0;           // lambda_t in [0,1]
+  double opinion_sensitivity = 0.0;      // beta_t
+  std::vector<double> initial_alignment; // by power, then self last (size P+1), sums to 1
+  PerChannel autonomy{};                 // S[c,self,t]
+  std::vector<PerChannel> initial_stock; // S[c,p,t](0), by power
+  double campaign_rate = 0.0;            // kappa_t, campaigns per year per unit excess
+};
+
+struct GroupSpec {
+  std::string name;
+  double susceptibility = 0.0;  // alpha_g
+  double anchoring = 0.0;       // mu_g in [0,1]
+  double peer_weight = 0.0;     // gamma_g
+  double noise = 0.0;           // sigma_g
+  std::vector<PerChannel> exposure;   // e[g,c,p], by power
+  std::vector<double> attitude_mean;  // m[g,p], by power
+  std::vector<double> attitude_sd;    // s[g,p], by power
+};
+
+struct InstitutionSpec {
+  std::string name;
+  std::vector<int> leaders;        // power indices
+  std::vector<int> members;        // target indices at the start
+  PerChannel bonus{1.0, 1.0, 1.0}; // eta factor for each leader inside members
+};
+
+inline constexpr int kSelf = -1;  // "power" index of a target's own autonomy stock
+
+struct EventAction {
+  enum class Kind { scale_budget, set_budget, set_growth, add_stock, set_stock, join, leave };
+  Kind kind = Kind::scale_budget;
+  int power = 0;        // power index, or kSelf for stocks
+  int target = -1;      // target index (stocks, join, leave); -1 = every target for stocks
+  int channel = -1;     // channel index; -1 = every channel
+  int institution = -1; // for join/leave
+  double value = 0.0;   // factor, amount or new value
+};
+
+struct EventSpec {
+  std::string id;
+  Date date;
+  int tick = 0;  // tick at whose start it applies
+  std::string note;
+  std::vector<EventAction> actions;
+};
+
+struct CampaignSpec {
+  double threshold = 0.0;  // theta_camp on the negative share
+  int duration = 1;        // D, ticks
+  double penalty = 0.0;    // phi in [0,1)
+};
+
+struct OutputSpec {
+  enum class Agents { none, final } agents = Agents::none;
+  /// Snapshot every citizen's attitudes at tick 0 and after ticks N, 2N, ... (0 = never).
+  int agents_every = 0;
+  /// Ticks of the snapshots of a run of `ticks` ticks: 0, N, 2N, ... <= ticks (empty if off).
+  std::vector<int> snapshot_ticks(int ticks) const {
+    std::vector<int> out;
+    if (agents_every > 0)
+      for (int k = 0; k <= ticks; k += agents_every) out.push_back(k);
+    return out;
+  }
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::filesystem::path source_path;  // the file given on the command line
+  std::string source_text;            // that file's text, exactly as read
+  std::string resolved_yaml;          // the tree after extends and --set, as YAML
+
+  Date start;
+  Date end;             // last simulated month
+  int step_months = 1;  // tick length
+  double dt = 1.0 / 12; // tick length in years
+  int ticks = 0;        // K
+  int scenario_ticks = 0;  // K before any --ticks override
+  std::uint64_t seed = 0;
+
+  std::array<ChannelSpec, kChannels> channels{};
+  double negative_threshold = 0.2;  // theta_neg
+  CampaignSpec campaigns;
+  OutputSpec output;
+
+  std::vector<PowerSpec> powers;
+  std::vector<TargetSpec> targets;
+  std::vector<GroupSpec> groups;
+  std::vector<InstitutionSpec> institutions;
+  std::vector<EventSpec> events;  // sorted by tick, then file order
+
+  int num_powers() const { return static_cast<int>(powers.size()); }
+  int num_targets() const { return static_cast<int>(targets.size()); }
+  int num_groups() const { return static_cast<int>(groups.size()); }
+  std::int64_t num_citizens() const;
+  Date row_date(int row) const { return start.plus_months(row * step_months); }
+};
+
+struct LoadOptions {
+  std::vector<std::string> overrides;  // "dotted.path=value", applied in order
+  int ticks = -1;                      // >= 1: run this many ticks instead (events beyond are skipped)
+  bool has_seed = false;
+  std::uint64_t seed = 0;
+  bool keep_resolved_yaml = true;      // false: leave Scenario::resolved_yaml empty (sweeps keep one per base)
+};
+
+/// Reads, merges (`extends:`), overrides (`--set`) and validates a scenario.
+/// Throws an InputError subclass naming file:line:col and the key on bad input.
+Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& options = {});
+
+/// The two halves of load_scenario, for callers that build many scenarios
+/// from one file (sweeps): read the file and resolve its `extends:` chain
+/// once, then apply each run's overrides and validate. load_scenario(path, o)
+/// is scenario_from_tree(read_scenario_tree(path, &text), path, text, o).
+config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text = nullptr);
+Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source,
+                            std::string source_text, const LoadOptions& options = {});
+
+}  // namespace geosim

@@ -1,0 +1,182 @@
+#pragma once
+// Parameter sweeps and scenario batches (docs/sweeps.md).
+//
+//   sweep file --load_sweep_spec--> SweepSpec --Sweep--> run plan
+//   --run_sweep (threads, MPI ranks)--> journal (append-only, fsync'd, each
+//   record checksummed) --> one netCDF-4 file with a `run` dimension.
+//
+// A run is (point, replicate). Its index is point * replicates + replicate;
+// its seed is run_seed(sweep seed, run or replicate); its scenario is the
+// base scenario with the sweep's `set:` and then the point's parameter values
+// applied as --set overrides, so `geosim run BASE --set ... --seed S` repeats
+// it alone. Results depend on nothing else: not on -j, the MPI process count,
+// the order runs finish in, or interruptions (--resume).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geosim/config/node.hpp"
+#include "geosim/core/errors.hpp"
+#include "geosim/scenario/scenario.hpp"
+
+namespace geosim {
+
+enum class Design { grid, random, lhs, sobol };
+std::string_view design_name(Design design);
+
+/// One varied parameter: a dotted scenario path and its values.
+struct ParameterSpec {
+  std::string path;       // as for --set, e.g. powers.CHN.budget.soft
+  SourceLocation where;   // its key in the sweep file
+  SourceLocation values_where;  // its values/range in the sweep file
+
+  std::vector<std::string> values;  // enumerated values (YAML scalar text); empty for a range
+  double lo = 0.0, hi = 0.0;        // a range [lo, hi]
+  bool log = false;                 // log-uniform in [lo, hi] (lo > 0)
+  double step = 0.0;                // > 0: only lo, lo + step, ... <= hi
+  bool integer = false;             // lo and step are integers: values are integers
+  int levels = 0;                   // grid levels of a continuous range (endpoints included)
+
+  bool is_range() const { return values.empty(); }
+  /// Number of distinct values (enumerated or stepped), or `levels`; 0 if continuous.
+  std::int64_t count() const;
+  /// The value as --set text at level `index` of count() (grid design).
+  std::string at_level(std::int64_t index) const;
+  /// The value as --set text at design coordinate u in [0, 1) (random, lhs, sobol).
+  std::string at_unit(double u) const;
+};
+
+struct SweepSpec {
+  std::filesystem::path file;   // the sweep file ("" when built from the command line)
+  std::string name;
+  std::string description;
+  std::vector<std::filesystem::path> scenarios;  // one base (sweep) or several (batch)
+  std::vector<SourceLocation> scenario_where;
+  std::vector<std::string> set;  // "path=value" applied to every run, before the parameters
+  std::vector<SourceLocation> set_where;
+  int ticks = -1;                // >= 1: run this many ticks (as --ticks)
+  std::vector<ParameterSpec> parameters;
+  Design design = Design::grid;
+  std::int64_t samples = 0;      // points of random/lhs/sobol designs
+  int replicates = 1;
+  std::uint64_t seed = 0;        // the sweep seed
+  bool common_random_numbers = false;  // replicate k has the same seed at every point
+  std::vector<std::string> metrics;      // names (all by default)
+  std::vector<std::string> time_series;  // names of RunRecord series to keep per run (none by default)
+};
+
+/// Reads and validates a sweep file's syntax and schema (file:line:col
+/// errors, InputError subclasses). Parameters are checked against the base
+/// scenario when the Sweep is built.
+SweepSpec load_sweep_spec(const std::filesystem::path& path);
+
+/// The spec of `geosim batch A.yaml B.yaml ...`: each scenario is a point.
+SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates,
+                     std::uint64_t seed, bool common_random_numbers, int ticks);
+
+/// Names accepted in `metrics:` and `time_series:`.
+std::vector<std::string> metric_names();
+std::vector<std::string> time_series_names();
+
+/// SplitMix64 (Steele, Lea, Flood 2014): the finaliser used to derive seeds.
+std::uint64_t splitmix64(std::uint64_t x);
+/// A run's seed: splitmix64(splitmix64(sweep_seed) XOR index) with the top bit
+/// cleared (so it fits `geosim run --seed`), where index is the run index, or
+/// the replicate index with common random numbers.
+std::uint64_t run_seed(std::uint64_t sweep_seed, std::uint64_t index);
+
+/// Everything about one run that does not depend on running it.
+struct RunPlan {
+  std::int64_t run = 0, point = 0;
+  int replicate = 0;
+  int scenario = 0;                    // index into SweepSpec::scenarios
+  std::uint64_t seed = 0;
+  std::vector<std::string> overrides;  // the sweep's set, then the parameters: "path=value"
+  std::vector<std::string> values;     // parameter values as --set text, by parameter
+};
+
+/// A validated sweep: base scenarios read once, parameters checked against
+/// them (paths exist, extremes valid), design points computed.
+class Sweep {
+ public:
+  explicit Sweep(SweepSpec spec);
+
+  const SweepSpec& spec() const { return spec_; }
+  std::int64_t points() const { return points_; }
+  std::int64_t runs() const { return points_ * spec_.replicates; }
+  RunPlan plan(std::int64_t run) const;
+  /// The scenario of a planned run (overrides applied and validated, seed set).
+  Scenario scenario(const RunPlan& plan) const;
+  /// The base scenario `index` with the sweep's `set:` (dimensions, names).
+  const Scenario& base(int index = 0) const { return bases_.at(static_cast<std::size_t>(index)).scenario; }
+  /// `geosim run ...` that repeats a run alone (shell-quoted).
+  std::string repeat_command(const RunPlan& plan) const;
+  /// Canonical text of everything results depend on (spec, resolved base
+  /// scenarios, engine version); a journal or results file of another sweep
+  /// has another identity and is refused.
+  const std::string& identity() const { return identity_; }
+  std::string identity_hash() const;  // 16 hex digits
+
+ private:
+  struct Base {
+    config::Node tree;  // after extends and the sweep's set
+    std::string text;   // the file's bytes
+    Scenario scenario;
+  };
+  std::string point_value(std::int64_t point, std::size_t parameter) const;
+
+  SweepSpec spec_;
+  std::vector<Base> bases_;
+  std::int64_t points_ = 0;
+  std::vector<double> units_;  // points x parameters design coordinates (not grid)
+  std::string identity_;
+};
+
+/// Processes of a distributed sweep: MPI ranks when geosim is built with
+/// GEOSIM_MPI, else this process alone. Create at most one, before any thread.
+class Cluster {
+ public:
+  Cluster();
+  ~Cluster();
+  Cluster(const Cluster&) = delete;
+  Cluster& operator=(const Cluster&) = delete;
+  int rank() const { return rank_; }
+  int size() const { return size_; }
+  static bool mpi_available();
+
+ private:
+  int rank_ = 0, size_ = 1;
+  bool initialized_ = false;
+};
+
+/// True on the process that reports (rank 0, or the only process).
+bool is_reporting_process();
+
+struct SweepOptions {
+  std::filesystem::path output;  // OUT.h5; the journal is OUT.h5.journal
+  int jobs = 0;                  // worker threads per process (0: all cores)
+  bool resume = false;
+  bool progress = false;         // progress line on stderr (rank 0)
+  const Cluster* cluster = nullptr;  // null: this process alone
+};
+
+struct SweepSummary {
+  std::int64_t runs = 0;        // in the sweep
+  std::int64_t recovered = 0;   // found in the journal (--resume)
+  std::int64_t ran = 0;         // run by this invocation
+  double seconds = 0.0;
+  int processes = 1;
+  bool reporting = true;        // false on MPI ranks other than 0 (they print nothing)
+};
+
+/// Runs the missing runs of `sweep` and writes options.output. Throws
+/// OutputError (exit 2) if the output or its journal belongs to another sweep
+/// or an unfinished journal exists without --resume; RuntimeFailure on failure.
+SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options);
+
+/// The journal beside a results file.
+std::filesystem::path journal_path(const std::filesystem::path& output);
+
+}  // namespace geosim

@@ -1,0 +1,196 @@
+// The raw configuration tree: locations, duplicate keys, malformed YAML,
+// alias bombs, merge, --set and YAML output.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <typeinfo>
+
+#include "support/temp_files.hpp"
+#include "geosim/config/node.hpp"
+
+namespace fs = std::filesystem;
+using namespace geosim;
+using geosim::config::Node;
+
+namespace {
+
+/// Runs `fn`, requires it to throw exactly `E`, and returns what().
+template <class E, class Fn>
+std::string thrown(Fn fn) {
+  try {
+    fn();
+  } catch (const std::exception& e) {
+    INFO("what(): " << e.what());
+    CHECK_MESSAGE(typeid(e) == typeid(E), "threw " << typeid(e).name() << " instead of "
+                                                   << typeid(E).name());
+    return e.what();
+  }
+  FAIL("no exception thrown");
+  return {};
+}
+
+fs::path temp_dir() { return geosim::testing::temp_dir("config_test"); }
+
+fs::path write_temp(const std::string& name, const std::string& text) {
+  return geosim::testing::write_temp("config_test", name, text);
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+/// Structural equality, ignoring locations.
+bool same_tree(const Node& a, const Node& b) {
+  if (a.kind != b.kind || a.scalar != b.scalar || a.quoted != b.quoted) return false;
+  if (a.items.size() != b.items.size() || a.entries.size() != b.entries.size()) return false;
+  for (std::size_t i = 0; i < a.items.size(); ++i)
+    if (!same_tree(a.items[i], b.items[i])) return false;
+  for (std::size_t i = 0; i < a.entries.size(); ++i)
+    if (a.entries[i].key != b.entries[i].key ||
+        !same_tree(a.entries[i].value, b.entries[i].value))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("config: every value and key carries its 1-based file:line:col") {
+  const Node root = config::parse_text("name: x\npowers:\n  RUS:\n    budget: {soft: 2}\n", "f.yaml");
+  REQUIRE(root.is_map());
+  const Node* soft = root.find("powers")->find("RUS")->find("budget")->find("soft");
+  REQUIRE(soft);
+  CHECK(soft->scalar == "2");
+  CHECK(soft->where.str() == "f.yaml:4:20");
+  CHECK(soft->key_where.str() == "f.yaml:4:14");
+  CHECK(root.find("powers")->key_where.str() == "f.yaml:2:1");
+}
+
+TEST_CASE("config: quoted scalars are marked as strings, plain ones are not") {
+  const Node root = config::parse_text("a: \"1\"\nb: 1\nc: !!str 2\nd: ~\ne:\n", "f.yaml");
+  CHECK(root.find("a")->quoted);
+  CHECK_FALSE(root.find("b")->quoted);
+  CHECK(root.find("c")->quoted);
+  CHECK(root.find("d")->is_null());
+  CHECK(root.find("e")->is_null());
+  CHECK(root.find("e")->where.line == 5);  // an empty value is reported at its key
+}
+
+TEST_CASE("config: a duplicate key names the key, its line and the first one's line") {
+  const std::string what = thrown<DuplicateKeyError>([] {
+    config::parse_text("time:\n  start: 2013-09\n  end: 2014-08\n  start: 2014-01\n", "d.yaml");
+  });
+  CHECK(contains(what, "d.yaml:4:3: time.start: "));
+  CHECK(contains(what, "first defined at line 2"));
+}
+
+TEST_CASE("config: malformed YAML is a SyntaxError with a 1-based location and no yaml-cpp prefix") {
+  const std::string what =
+      thrown<SyntaxError>([] { config::parse_text("a: 1\nb: [1, 2\nc: 3\n", "m.yaml"); });
+  CHECK(contains(what, "m.yaml:"));
+  CHECK_FALSE(contains(what, "yaml-cpp"));
+  CHECK(what.find('\n') == std::string::npos);
+  const std::string tab = thrown<SyntaxError>([] { config::parse_text("a:\n\t- 1\n", "t.yaml"); });
+  CHECK_FALSE(contains(tab, "yaml-cpp"));
+}
+
+TEST_CASE("config: an alias bomb is refused quickly") {
+  std::string text = "lol0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i < 12; ++i) {
+    text += "lol" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", *l" : "*l") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string what = thrown<SyntaxError>([&] { config::parse_text(text, "bomb.yaml"); });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK(contains(what, "bomb.yaml:"));
+  CHECK(contains(what, "alias"));
+  CHECK(seconds < 5.0);  // in practice a few milliseconds
+}
+
+TEST_CASE("config: a recursive alias and absurd nesting are SyntaxErrors") {
+  const std::string rec = thrown<SyntaxError>([] { config::parse_text("a: &a [1, *a]\n", "r.yaml"); });
+  CHECK(contains(rec, "r.yaml:1:"));
+  const std::string deep = thrown<SyntaxError>(
+      [] { config::parse_text("a: " + std::string(100, '[') + std::string(100, ']') + "\n", "n.yaml"); });
+  CHECK(contains(deep, "n.yaml:1:"));
+  CHECK(contains(deep, "nesting deeper than 64"));
+}
+
+TEST_CASE("config: aliases within limits expand to copies") {
+  const Node root = config::parse_text("a: &x {k: 1}\nb: *x\n", "f.yaml");
+  REQUIRE(root.find("b")->is_map());
+  CHECK(root.find("b")->find("k")->scalar == "1");
+}
+
+TEST_CASE("config: an empty or comment-only file is a FileError") {
+  CHECK(thrown<FileError>([] { config::parse_file(write_temp("empty.yaml", "")); }) ==
+        (temp_dir() / "empty.yaml").string() + ": the file is empty (no YAML content)");
+  thrown<FileError>([] { config::parse_file(write_temp("comments.yaml", "# only\n\n# comments\n")); });
+}
+
+TEST_CASE("config: a missing file or a directory is a FileError naming the path") {
+  const std::string missing =
+      thrown<FileError>([] { config::parse_file(temp_dir() / "no_such_file.yaml"); });
+  CHECK(contains(missing, "no_such_file.yaml: no such file"));
+  const std::string dir = thrown<FileError>([] { config::parse_file(temp_dir()); });
+  CHECK(contains(dir, "is a directory"));
+}
+
+TEST_CASE("config: two documents in one file are refused") {
+  const std::string what =
+      thrown<SyntaxError>([] { config::parse_text("a: 1\n---\nb: 2\n", "two.yaml"); });
+  CHECK(contains(what, "two.yaml:2:"));
+}
+
+TEST_CASE("config: merge overlays mappings key by key and replaces everything else") {
+  Node base = config::parse_text("a: {x: 1, y: [1, 2]}\nb: 2\n", "base.yaml");
+  const Node overlay = config::parse_text("a: {y: [3], z: 4}\nc: 5\nb: ~\n", "over.yaml");
+  config::merge(base, overlay);
+  const Node expected =
+      config::parse_text("a: {x: 1, y: [3], z: 4}\nb: ~\nc: 5\n", "expected.yaml");
+  CHECK(same_tree(base, expected));
+  CHECK(base.find("a")->find("x")->where.file == "base.yaml");
+  CHECK(base.find("a")->find("z")->where.file == "over.yaml");
+}
+
+TEST_CASE("config: set_path replaces a scalar and creates missing mappings") {
+  Node root = config::parse_text("powers:\n  CHN:\n    budget: {soft: 1}\n", "f.yaml");
+  const SourceLocation origin{"--set", 0, 0};
+  config::set_path(root, "powers.CHN.budget.soft", "2.5", origin);
+  config::set_path(root, "powers.RUS.growth", "0.01", origin);
+  const Node* soft = root.find("powers")->find("CHN")->find("budget")->find("soft");
+  CHECK(soft->scalar == "2.5");
+  CHECK(soft->where.str() == "--set");
+  CHECK(root.find("powers")->find("RUS")->find("growth")->scalar == "0.01");
+}
+
+TEST_CASE("config: set_path through a scalar is a UsageError") {
+  Node root = config::parse_text("name: x\n", "f.yaml");
+  const std::string what = thrown<UsageError>(
+      [&] { config::set_path(root, "name.first", "1", SourceLocation{"--set", 0, 0}); });
+  CHECK(contains(what, "--set: name.first: "));
+  thrown<UsageError>([&] { config::set_path(root, "a..b", "1", SourceLocation{"--set", 0, 0}); });
+}
+
+TEST_CASE("config: to_yaml round-trips a tree") {
+  const Node root = config::parse_text(
+      "name: \"quoted: yes\"\nn: 1.50\nflag: true\nlist: [a, b]\nempty: {}\nnone: ~\nq: \"~\"\n",
+      "f.yaml");
+  const std::string text = config::to_yaml(root);
+  const Node again = config::parse_text(text, "again.yaml");
+  CHECK(same_tree(root, again));
+  CHECK(contains(text, "n: 1.50"));
+}
+
+TEST_CASE("config: nearest suggests only close words") {
+  CHECK(config::nearest("budjet", {"name", "budget", "growth"}) == "budget");
+  CHECK(config::nearest("susceptibilty", {"susceptibility", "anchoring"}) == "susceptibility");
+  CHECK(config::nearest("xyz", {"name", "budget"}).empty());
+  CHECK(config::nearest("", {}).empty());
+}

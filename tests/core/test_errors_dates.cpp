@@ -1,0 +1,63 @@
+// Error messages (file:line:col: key: detail) and calendar dates.
+#include <doctest/doctest.h>
+
+#include "geosim/core/dates.hpp"
+#include "geosim/core/errors.hpp"
+
+using namespace geosim;
+
+TEST_CASE("errors: SourceLocation prints file:line:col, file:line or file") {
+  CHECK(SourceLocation{"a.yaml", 12, 5}.str() == "a.yaml:12:5");
+  CHECK(SourceLocation{"a.yaml", 12, 0}.str() == "a.yaml:12");
+  CHECK(SourceLocation{"a.yaml", 0, 0}.str() == "a.yaml");
+  CHECK(SourceLocation{"--set", 0, 0}.str() == "--set");
+}
+
+TEST_CASE("errors: InputError::what() is one line FILE:LINE:COL: KEY: DETAIL") {
+  const RangeError e({"scenarios/x.yaml", 12, 5}, "powers.CHN.budget.soft",
+                     "expected a number >= 0, got -1");
+  CHECK(std::string(e.what()) ==
+        "scenarios/x.yaml:12:5: powers.CHN.budget.soft: expected a number >= 0, got -1");
+  CHECK(e.where().line == 12);
+  CHECK(e.key() == "powers.CHN.budget.soft");
+  CHECK(e.detail() == "expected a number >= 0, got -1");
+  const FileError f({"x.yaml", 0, 0}, "", "no such file");
+  CHECK(std::string(f.what()) == "x.yaml: no such file");
+  const SyntaxError s({"x.yaml", 3, 1}, "", "two\nlines");
+  CHECK(std::string(s.what()) == "x.yaml:3:1: two lines");
+  const InputError& base = e;  // every input error is caught as InputError
+  CHECK(base.key() == "powers.CHN.budget.soft");
+}
+
+TEST_CASE("dates: parse accepts YYYY-MM and YYYY-MM-DD") {
+  CHECK(Date::parse("2013-09") == Date{2013, 9, 1});
+  CHECK(Date::parse("2024-02-29") == Date{2024, 2, 29});
+  CHECK(Date::parse("2000-02-29").has_value());
+}
+
+TEST_CASE("dates: parse rejects impossible dates and garbage") {
+  CHECK_FALSE(Date::parse("2013-13").has_value());
+  CHECK_FALSE(Date::parse("2013-00").has_value());
+  CHECK_FALSE(Date::parse("2021-02-30").has_value());
+  CHECK_FALSE(Date::parse("2023-02-29").has_value());
+  CHECK_FALSE(Date::parse("1900-02-29").has_value());
+  CHECK_FALSE(Date::parse("2013-9").has_value());
+  CHECK_FALSE(Date::parse("2013-09-1").has_value());
+  CHECK_FALSE(Date::parse("2013/09").has_value());
+  CHECK_FALSE(Date::parse("20a3-09").has_value());
+  CHECK_FALSE(Date::parse("").has_value());
+  CHECK_FALSE(Date::parse("2013-09-01T00").has_value());
+}
+
+TEST_CASE("dates: str, days_since_epoch, plus_months") {
+  CHECK(Date{2013, 9, 1}.str() == "2013-09-01");
+  CHECK(Date{1970, 1, 1}.days_since_epoch() == 0);
+  CHECK(Date{1970, 1, 2}.days_since_epoch() == 1);
+  CHECK(Date{1969, 12, 31}.days_since_epoch() == -1);
+  CHECK(Date{2000, 3, 1}.days_since_epoch() == 11017);
+  CHECK(Date{2013, 9, 1}.days_since_epoch() == 15949);
+  CHECK(Date{2013, 9, 1}.plus_months(4) == Date{2014, 1, 1});
+  CHECK(Date{2014, 1, 31}.plus_months(1) == Date{2014, 2, 28});
+  CHECK(Date{2014, 3, 15}.plus_months(-3) == Date{2013, 12, 15});
+  CHECK(Date{2013, 9, 1}.plus_months(12).month_index() == Date{2013, 9, 1}.month_index() + 12);
+}

@@ -1,0 +1,176 @@
+// The closed forms of model.md section 10, checked against World::step().
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "support/tiny_scenario.hpp"
+#include "geosim/run/recorder.hpp"
+#include "geosim/model/world.hpp"
+
+using namespace geosim;
+using geosim::testing::tiny_scenario;
+
+TEST_CASE("stocks under a constant allocation follow S* + (S0 - S*)(1 - delta)^k") {
+  Scenario s = tiny_scenario(1, 1, 1, 60);
+  const double delta = 0.07, allocation = 2.5, s0 = 3.0;
+  s.channels[economic].decay = delta;
+  s.powers[0].budget = {allocation, 0.0, 0.0};
+  s.powers[0].policy = {PolicyKind::fixed, PolicyKind::fixed, PolicyKind::fixed};
+  s.targets[0].initial_stock[0][economic] = s0;
+  World world(s, 1);
+  const double s_star = allocation / delta;  // eta = 1
+  for (int k = 1; k <= 60; ++k) {
+    world.step();
+    CHECK(world.state().stock[economic](0, 0) ==
+          doctest::Approx(s_star + (s0 - s_star) * std::pow(1.0 - delta, k)).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("institution bonus multiplies the stock inflow of leaders inside members only") {
+  Scenario s = tiny_scenario(2, 2, 1, 1);
+  s.channels[security].decay = 0.0;
+  for (auto& p : s.powers) {
+    p.budget = {0.0, 4.0, 0.0};
+    p.policy = {PolicyKind::fixed, PolicyKind::fixed, PolicyKind::fixed};
+  }
+  s.institutions.push_back({"CSTO", {0}, {1}, {1.0, 1.5, 1.0}});
+  World world(s, 1);
+  world.step();
+  const auto& stock = world.state().stock[security];
+  CHECK(stock(0, 0) == doctest::Approx(2.0));  // leader, non-member target
+  CHECK(stock(0, 1) == doctest::Approx(3.0));  // leader, member target: 2 x 1.5
+  CHECK(stock(1, 1) == doctest::Approx(2.0));  // not a leader
+}
+
+TEST_CASE("Tullock shares computed separately sum to 1") {
+  const double stocks[4] = {0.3, 7.0, 1e-3, 12.5};
+  double shares[4];
+  for (double exponent : {0.5, 1.0, 2.0, 3.7}) {
+    const double self = tullock_shares(stocks, 4, 2.2, exponent, shares);
+    double total = self;
+    for (double share : shares) total += share;
+    CHECK(std::abs(total - 1.0) < 1e-12);
+  }
+}
+
+TEST_CASE("two equal stocks with zero autonomy get one half each") {
+  const double stocks[2] = {5.0, 5.0};
+  double shares[2];
+  const double self = tullock_shares(stocks, 2, 0.0, 1.3, shares);
+  CHECK(shares[0] == doctest::Approx(0.5).epsilon(1e-15));
+  CHECK(shares[1] == doctest::Approx(0.5).epsilon(1e-15));
+  CHECK(self == 0.0);
+}
+
+TEST_CASE("scaling every stock and the autonomy by one factor changes no share") {
+  const double stocks[3] = {1.0, 4.0, 0.25};
+  const double scaled[3] = {1.0 * 1e6, 4.0 * 1e6, 0.25 * 1e6};
+  double shares[3], scaled_shares[3];
+  const double self = tullock_shares(stocks, 3, 2.0, 1.7, shares);
+  const double scaled_self = tullock_shares(scaled, 3, 2.0e6, 1.7, scaled_shares);
+  CHECK(scaled_self == doctest::Approx(self).epsilon(1e-13));
+  for (int p = 0; p < 3; ++p) CHECK(scaled_shares[p] == doctest::Approx(shares[p]).epsilon(1e-13));
+}
+
+TEST_CASE("zero stocks everywhere split influence evenly, self included") {
+  const double stocks[3] = {0.0, 0.0, 0.0};
+  double shares[3];
+  const double self = tullock_shares(stocks, 3, 0.0, 1.0, shares);
+  CHECK(self == doctest::Approx(0.25));
+  for (double share : shares) CHECK(share == doctest::Approx(0.25));
+}
+
+TEST_CASE("alignment toward a constant target follows q + (a0 - q)(1 - lambda)^k") {
+  Scenario s = tiny_scenario(2, 1, 1, 40);
+  s.channels[economic].decay = s.channels[security].decay = s.channels[soft].decay = 0.0;
+  s.targets[0].initial_stock[0] = {3.0, 1.0, 2.0};
+  s.targets[0].initial_stock[1] = {1.0, 1.0, 0.5};
+  s.targets[0].autonomy = {1.0, 2.0, 0.5};
+  s.targets[0].channel_weights = {0.5, 0.3, 0.2};
+  s.targets[0].responsiveness = 0.15;
+  s.targets[0].initial_alignment = {0.1, 0.2, 0.7};
+  World world(s, 1);  // no budgets, no decay: constant influence, so a constant target q
+  std::vector<double> q(3, 0.0);
+  for (int j = 0; j < 3; ++j)
+    for (int c = 0; c < kChannels; ++c)
+      q[j] += s.targets[0].channel_weights[c] *
+              (j < 2 ? world.state().influence[c](j, 0) : world.state().autonomy_share(c, 0));
+  for (int k = 1; k <= 40; ++k) {
+    world.step();
+    for (int j = 0; j < 3; ++j) {
+      const double expected = q[j] + (s.targets[0].initial_alignment[j] - q[j]) * std::pow(0.85, k);
+      CHECK(world.state().alignment(j, 0) == doctest::Approx(expected).epsilon(1e-12));
+    }
+  }
+}
+
+TEST_CASE("a noiseless citizen without peers converges to the closed-form attitude x*") {
+  Scenario s = tiny_scenario(1, 1, 1, 400, 1);
+  s.channels[economic].decay = s.channels[security].decay = s.channels[soft].decay = 0.0;
+  s.targets[0].initial_stock[0] = {2.0, 1.0, 3.0};
+  s.targets[0].autonomy = {2.0, 3.0, 1.0};
+  s.powers[0].valence = {-0.6, 0.2, 0.9};
+  GroupSpec& g = s.groups[0];
+  g.susceptibility = 0.3;
+  g.anchoring = 0.2;
+  g.exposure[0] = {0.8, 0.3, 0.5};
+  g.attitude_mean[0] = 0.1;  // x0
+  World world(s, 7);
+  double weight = 0.0, pull = 0.0;
+  for (int c = 0; c < kChannels; ++c) {
+    const double ei = g.exposure[0][c] * world.state().influence[c](0, 0);
+    weight += ei;
+    pull += ei * s.powers[0].valence[c];
+  }
+  const double alpha = g.susceptibility, mu = g.anchoring, x0 = 0.1;
+  const double denominator = 1.0 - (1.0 - mu) * (1.0 - alpha * weight);
+  REQUIRE(denominator > 0.0);
+  const double x_star = ((1.0 - mu) * alpha * pull + mu * x0) / denominator;
+  world.run();
+  CHECK(world.population().attitudes(0, 0)[0] == doctest::Approx(x_star).epsilon(1e-5));
+  CHECK(world.state().attitude_mean(0, 0) == doctest::Approx(x_star).epsilon(1e-5));
+}
+
+TEST_CASE("with one group, no noise and no clamping, the target mean does not depend on gamma") {
+  auto run_with_gamma = [](double gamma) {
+    Scenario s = tiny_scenario(2, 2, 1, 30, 500);
+    s.targets[0].initial_stock[0] = {2.0, 1.0, 3.0};
+    s.targets[1].initial_stock[1] = {1.0, 4.0, 1.0};
+    for (auto& p : s.powers) {
+      p.budget = {1.0, 0.5, 0.7};
+      p.valence = {-0.3, 0.2, 0.5};
+    }
+    GroupSpec& g = s.groups[0];
+    g.susceptibility = 0.2;
+    g.anchoring = 0.1;
+    g.peer_weight = gamma;
+    g.exposure.assign(2, PerChannel{0.5, 0.2, 0.6});
+    g.attitude_mean = {0.1, -0.1};
+    g.attitude_sd = {0.15, 0.15};  // within [-1,1] with margin: clamp never binds
+    World world(s, 11);
+    Recorder recorder;
+    world.run({&recorder});
+    return recorder.record().attitude_mean;
+  };
+  const auto without_peers = run_with_gamma(0.0);
+  const auto with_peers = run_with_gamma(0.8);
+  REQUIRE(without_peers.size() == with_peers.size());
+  for (std::size_t i = 0; i < with_peers.size(); ++i)
+    CHECK(with_peers[i] == doctest::Approx(without_peers[i]).epsilon(1e-5));
+}
+
+TEST_CASE("two Richardson rivals converge to the arms-race equilibrium") {
+  Scenario s = tiny_scenario(2, 1, 1, 3000);
+  s.dt = 1.0 / 12;
+  const double a1 = 0.2, a2 = 0.3, m1 = 0.9, m2 = 0.7, h1 = 0.5, h2 = 0.2;
+  s.powers[0].policy[security] = s.powers[1].policy[security] = PolicyKind::richardson;
+  s.powers[0].richardson = {a1, m1, h1, {1}};
+  s.powers[1].richardson = {a2, m2, h2, {0}};
+  s.powers[0].budget[security] = 0.1;
+  s.powers[1].budget[security] = 3.0;
+  World world(s, 1);
+  world.run();
+  const double denominator = m1 * m2 - a1 * a2;
+  CHECK(world.state().budget(0, security) == doctest::Approx((m2 * h1 + a1 * h2) / denominator).epsilon(1e-9));
+  CHECK(world.state().budget(1, security) == doctest::Approx((m1 * h2 + a2 * h1) / denominator).epsilon(1e-9));
+}
