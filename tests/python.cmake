@@ -51,3 +51,9 @@ add_test(NAME python.plot_run
           ${GEOSIM_PY_MINIMAL} ${CMAKE_CURRENT_BINARY_DIR}/python_minimal.png)
 set_tests_properties(python.plot_run PROPERTIES
   FIXTURES_REQUIRED geosim_python_minimal LABELS python)
+
+# Ctrl-C stops a run cleanly: exit 130, no results file, no temporary file.
+add_test(NAME python.interrupted_run
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_interrupt.py $<TARGET_FILE:geosim>
+          ${PROJECT_SOURCE_DIR}/bench/scenarios/population_1m.yaml ${CMAKE_CURRENT_BINARY_DIR}/interrupt_work)
+set_tests_properties(python.interrupted_run PROPERTIES LABELS python TIMEOUT 120)

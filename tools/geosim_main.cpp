@@ -2,6 +2,9 @@
 // is caught once, here: input errors exit 2, runtime failures exit 1.
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
+
 #include <boost/program_options.hpp>
 #include <algorithm>
 #include <chrono>
@@ -13,7 +16,7 @@
 #include "geosim/run/resources.hpp"
 #include "geosim/build_info.hpp"
 #include "geosim/io/results.hpp"
-#include "geosim/run/recorder.hpp"
+#include "geosim/run/run.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "geosim/sweep/sweep.hpp"
 #include "geosim/model/world.hpp"
@@ -24,6 +27,11 @@ using namespace geosim;
 namespace {
 
 constexpr int kExitOk = 0, kExitFailure = 1, kExitBadInput = 2;
+constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
+
+/// Set by SIGINT/SIGTERM: a run stops before its next tick and writes nothing.
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted.store(true); }
 
 const char* kUsage =
     "usage: geosim <command> [options]\n"
@@ -171,26 +179,15 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   const std::filesystem::path scenario_path = vm["scenario"].as<std::string>();
   const Scenario scenario = load_scenario(scenario_path, common.load);
   if (output.empty()) output = scenario_path.stem().string() + ".h5";
-  check_output_writable(output);
-  check_run_fits(scenario);
   set_thread_count(threads);
 
-  const auto started = std::chrono::steady_clock::now();
-  World world(scenario, scenario.seed);
-  Recorder recorder;
-  ResultsWriter results(output, scenario);  // writes snapshots as the run goes, if any
   ProgressLine progress;
-  std::vector<StepObserver*> observers{&recorder, &results};
-  if (!quiet && isatty(STDERR_FILENO)) observers.push_back(&progress);
-  world.run(observers);
-  RunInfo info;
-  info.seed = scenario.seed;
-  info.command_line = command_line;
-  info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const bool agents = scenario.output.agents == OutputSpec::Agents::final;
-  results.finish(recorder.record(), agents ? &world.population() : nullptr, info);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  RunOptions run_options;
+  run_options.output = output;
+  run_options.command_line = command_line;
+  run_options.cancel = &interrupted;
+  if (!quiet && isatty(STDERR_FILENO)) run_options.observers.push_back(&progress);
+  const double seconds = geosim::run(scenario, run_options).wall_seconds;
 
   if (!quiet) {
     std::size_t skipped = 0;
@@ -347,7 +344,11 @@ int main(int argc, char** argv) {
       std::cout << version_text() << "\n";
       return kExitOk;
     }
-    if (command == "run") return command_run(rest, joined(argc, argv));
+    if (command == "run") {
+      std::signal(SIGINT, on_interrupt);
+      std::signal(SIGTERM, on_interrupt);
+      return command_run(rest, joined(argc, argv));
+    }
     if (command == "validate") return command_validate(rest);
     if (command == "sweep") return command_sweep(rest);
     if (command == "batch") return command_batch(rest);
@@ -361,6 +362,9 @@ int main(int argc, char** argv) {
     std::cerr << "geosim: " << error.what() << " (see geosim " << (args.empty() ? "" : args.front())
               << " --help)\n";
     return kExitBadInput;
+  } catch (const RunCancelled&) {
+    std::cerr << "\ngeosim: interrupted; no results written\n";
+    return kExitInterrupted;
   } catch (const RuntimeFailure& error) {
     if (!is_reporting_process()) return kExitFailure;
     std::cerr << "geosim: run failed: " << error.what() << "\n";

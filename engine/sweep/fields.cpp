@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "geosim/run/recorder.hpp"
+#include "geosim/run/run.hpp"
 #include "geosim/model/world.hpp"
 #include "sweep/detail/internal.hpp"
 
@@ -146,10 +147,8 @@ Layout make_layout(const Sweep& sweep) {
 
 std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& plan,
                           const Scenario& scenario) {
-  World world(scenario, plan.seed);
-  Recorder recorder;
-  world.run({&recorder});
-  const RunRecord& rec = recorder.record();
+  // Memory was checked once for the whole sweep (geosim sweep, before any run).
+  const RunRecord rec = run(scenario, {.seed = plan.seed, .check_resources = false}).record;
   // The run index's bits, then the values.
   std::vector<double> values{std::bit_cast<double>(static_cast<std::uint64_t>(plan.run))};
   values.resize(1 + layout.doubles);

@@ -2,7 +2,7 @@
 // the file it writes reads back through the library's reading API
 // (read_variable, read_labels, read_string_attribute) with the right
 // dimensions, labels and attributes and with exactly the numbers of the same
-// run done in-process (World + Recorder on the loaded scenario).
+// run done in-process (geosim::run on the loaded scenario).
 //
 // By default the test runs the CLI itself with `--ticks 36` (fast). With
 // GEOSIM_E2E_BASELINE=FILE it checks FILE instead, a full run of the baseline
@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "geosim/io/results.hpp"
-#include "geosim/run/recorder.hpp"
+#include "geosim/run/run.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "geosim/model/world.hpp"
 
@@ -107,10 +107,8 @@ TEST_CASE("end to end: the CLI's baseline file reads back in C++ and equals an i
   const Scenario scenario = load_scenario(kBaseline, options);
   const int P = scenario.num_powers(), T = scenario.num_targets(), G = scenario.num_groups();
   const int rows = scenario.ticks + 1;
-  World world(scenario, scenario.seed);
-  Recorder recorder;
-  world.run({&recorder});
-  const RunRecord& r = recorder.record();
+  const RunResult result = run(scenario);
+  const RunRecord& r = result.record;
   REQUIRE(r.rows == rows);
 
   {  // labels of every dimension

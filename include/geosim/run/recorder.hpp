@@ -2,6 +2,7 @@
 // The Recorder observes a World and keeps every time series of the model in
 // memory, row-major with time first, ready for output.hpp to write.
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "geosim/model/world.hpp"
@@ -28,6 +29,8 @@ class Recorder : public StepObserver {
   void on_start(const World& world) override;
   void on_step(const World& world) override;
   const RunRecord& record() const { return record_; }
+  /// Hands the record over (the recorder is empty afterwards).
+  RunRecord release() { return std::move(record_); }
 
  private:
   void append(const WorldState& s);

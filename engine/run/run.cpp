@@ -1,0 +1,52 @@
+// The run pipeline: World -> observers (Recorder, ResultsWriter, the
+// caller's) -> results file.
+#include "geosim/run/run.hpp"
+
+#include <chrono>
+#include <memory>
+
+#include "geosim/io/results.hpp"
+#include "geosim/run/resources.hpp"
+
+namespace geosim {
+
+RunResult run(const Scenario& scenario, const RunOptions& options) {
+  if (!options.output.empty()) check_output_writable(options.output);
+  if (options.check_resources) check_run_fits(scenario);
+  const auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
+
+  RunResult result;
+  result.seed = options.seed.value_or(scenario.seed);
+  const auto started = std::chrono::steady_clock::now();
+  World world(scenario, result.seed);
+  Recorder recorder;
+  // Writes snapshots as the run goes, if the scenario asks for them; removes
+  // its temporary file if the run throws before finish().
+  std::unique_ptr<ResultsWriter> writer;
+  if (!options.output.empty()) writer = std::make_unique<ResultsWriter>(options.output, scenario);
+
+  std::vector<StepObserver*> observers{&recorder};
+  if (writer) observers.push_back(writer.get());
+  observers.insert(observers.end(), options.observers.begin(), options.observers.end());
+  for (auto* observer : observers) observer->on_start(world);
+  while (world.tick() < scenario.ticks) {
+    if (cancelled()) throw RunCancelled();
+    world.step();
+    for (auto* observer : observers) observer->on_step(world);
+  }
+  for (auto* observer : observers) observer->on_finish(world);
+
+  if (writer) {
+    RunInfo info;
+    info.seed = result.seed;
+    info.command_line = options.command_line;
+    info.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const bool agents = scenario.output.agents == OutputSpec::Agents::final;
+    writer->finish(recorder.record(), agents ? &world.population() : nullptr, info);
+  }
+  result.record = recorder.release();
+  result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+}  // namespace geosim
