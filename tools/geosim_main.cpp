@@ -18,6 +18,7 @@
 #include "geosim/io/results.hpp"
 #include "geosim/run/run.hpp"
 #include "geosim/scenario/scenario.hpp"
+#include "geosim/scenario/schema.hpp"
 #include "geosim/sweep/sweep.hpp"
 #include "geosim/model/world.hpp"
 
@@ -44,6 +45,7 @@ const char* kUsage =
     "  validate SCENARIO.yaml  check a scenario as `run` would, run nothing\n"
     "  sweep SWEEP.yaml        run a parameter sweep into one HDF5 file (docs/sweeps.md)\n"
     "  batch A.yaml B.yaml ... run several scenarios with replicates into one HDF5 file\n"
+    "  schema                  list every scenario key: type, unit, default, range, meaning\n"
     "\n"
     "options:\n"
     "  -h [ --help ]           this help; `geosim COMMAND --help` for a command\n"
@@ -118,6 +120,18 @@ std::string joined(int argc, char** argv) {
     text += argv[i];
   }
   return text;
+}
+
+int command_schema(const std::vector<std::string>& args) {
+  if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
+    std::cout << "usage: geosim schema\n\n"
+                 "Lists every key of the scenario format, one per line, tab-separated:\n"
+                 "path (<power> etc. stand for any name), type, unit, default, range, meaning.\n";
+    return kExitOk;
+  }
+  if (!args.empty()) throw UsageError({"command line"}, "", "schema takes no arguments");
+  std::cout << config::to_table(scenario_schema());
+  return kExitOk;
 }
 
 int command_validate(const std::vector<std::string>& args) {
@@ -350,9 +364,10 @@ int main(int argc, char** argv) {
       return command_run(rest, joined(argc, argv));
     }
     if (command == "validate") return command_validate(rest);
+    if (command == "schema") return command_schema(rest);
     if (command == "sweep") return command_sweep(rest);
     if (command == "batch") return command_batch(rest);
-    std::cerr << "geosim: unknown command '" << command << "' (expected run, validate, sweep or batch)\n\n" << kUsage;
+    std::cerr << "geosim: unknown command '" << command << "' (expected run, validate, sweep, batch or schema)\n\n" << kUsage;
     return kExitBadInput;
   } catch (const InputError& error) {
     if (!is_reporting_process()) return kExitBadInput;  // MPI: rank 0 reports

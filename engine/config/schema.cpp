@@ -153,7 +153,8 @@ std::string to_table(const Schema& schema) {
   for (const KeySpec& k : schema.keys()) {
     std::string range = k.type == ValueType::choice ? list_names(k.choices) : k.range.str();
     out << k.path << '\t' << value_type_name(k.type) << '\t' << k.unit << '\t'
-        << (k.required ? "(required)" : k.default_text) << '\t' << range << '\t' << k.doc << '\n';
+        << (k.required ? "(required)" : k.default_text.empty() ? k.default_rule : k.default_text) << '\t'
+        << range << '\t' << k.doc << '\n';
   }
   return out.str();
 }

@@ -24,6 +24,7 @@ struct KeySpec {
   ValueType type = ValueType::number;
   std::string unit;          // "" if dimensionless or not a quantity
   std::string default_text;  // the default as YAML text; "" when required or when there is none
+  std::string default_rule;  // a default that is not a constant ("the code", "every other power")
   bool required = false;
   Bounds range{};                    // number and integer keys
   std::vector<std::string> choices;  // choice keys

@@ -1,0 +1,6 @@
+# Documentation that is generated from, or must agree with, the program.
+# docs/scenario-format.md's key tables equal the scenario schema (`geosim schema`).
+add_test(NAME docs.scenario_tables_match_schema
+  COMMAND ${GEOSIM_PYTHON} ${PROJECT_SOURCE_DIR}/tools/scenario_tables.py $<TARGET_FILE:geosim>
+          ${PROJECT_SOURCE_DIR}/docs/scenario-format.md --check)
+set_tests_properties(docs.scenario_tables_match_schema PROPERTIES LABELS docs)

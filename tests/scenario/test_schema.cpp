@@ -1,0 +1,117 @@
+// The scenario schema: well formed, and its defaults are what the loader applies.
+#include "geosim/scenario/schema.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "geosim/scenario/scenario.hpp"
+#include "support/temp_files.hpp"
+
+using namespace geosim;
+using config::ValueType;
+
+namespace {
+double number_default(const char* path) { return scenario_schema().at(path).default_number(); }
+
+// Only what is required: everything else takes its default.
+const char* kBare = R"(name: bare
+time: {start: 2020-01, end: 2020-12}
+powers: {P: ~, Q: ~}
+targets: {T: ~}
+groups: {G: ~}
+institutions: {I: {leaders: [P]}}
+events:
+  e:
+    date: 2020-03
+    note: n
+    actions: [{set_growth: {power: P, value: 0.1}}]
+)";
+}  // namespace
+
+TEST_CASE("scenario schema: every key has a doc line and a default, a rule or is required") {
+  for (const config::KeySpec& k : scenario_schema().keys()) {
+    INFO(k.path);
+    CHECK(!k.doc.empty());
+    CHECK((k.required || !k.default_text.empty() || !k.default_rule.empty()));
+    if (k.type == ValueType::choice) CHECK(!k.choices.empty());
+  }
+}
+
+TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults") {
+  const auto path = geosim::testing::write_temp("schema_defaults", "bare.yaml", kBare);
+  const Scenario s = load_scenario(path);
+  CHECK(s.seed == static_cast<std::uint64_t>(number_default("seed")));
+  CHECK(s.step_months == 1);
+  CHECK(scenario_schema().at("time.step").default_text == "month");
+  for (const ChannelSpec& c : s.channels) {
+    CHECK(c.decay == number_default("channels.<channel>.decay"));
+    CHECK(c.exponent == number_default("channels.<channel>.exponent"));
+  }
+  CHECK(s.negative_threshold == number_default("opinion.negative_threshold"));
+  CHECK(s.campaigns.threshold == number_default("campaigns.threshold"));
+  CHECK(s.campaigns.duration == number_default("campaigns.duration"));
+  CHECK(s.campaigns.penalty == number_default("campaigns.penalty"));
+  CHECK(s.output.agents == OutputSpec::Agents::none);
+  CHECK(s.output.agents_every == 0);
+
+  const PowerSpec& p = s.powers[0];
+  CHECK(p.name == "P");
+  for (int c = 0; c < kChannels; ++c) {
+    CHECK(p.budget[c] == number_default("powers.<power>.budget.<channel>"));
+    CHECK(p.valence[c] == number_default("powers.<power>.valence.<channel>"));
+    CHECK(p.fixed_weights[0][c] == number_default("powers.<power>.fixed_weights.<target>.<channel>"));
+  }
+  CHECK(p.growth == number_default("powers.<power>.growth"));
+  CHECK(p.temperature == number_default("powers.<power>.temperature"));
+  CHECK(p.strategic_value[0] == number_default("powers.<power>.strategic_value.<target>"));
+  CHECK(p.richardson.reaction == number_default("powers.<power>.richardson.reaction"));
+  CHECK(p.richardson.fatigue == number_default("powers.<power>.richardson.fatigue"));
+  CHECK(p.richardson.grievance == number_default("powers.<power>.richardson.grievance"));
+  CHECK(p.richardson.rivals == std::vector<int>{1});  // every other power
+
+  const TargetSpec& t = s.targets[0];
+  CHECK(t.name == "T");
+  CHECK(t.citizens == static_cast<std::int64_t>(number_default("targets.<target>.citizens")));
+  CHECK(t.group_share == std::vector<double>{1.0});  // the only group
+  CHECK(t.responsiveness == number_default("targets.<target>.responsiveness"));
+  CHECK(t.opinion_sensitivity == number_default("targets.<target>.opinion_sensitivity"));
+  CHECK(t.campaign_rate == number_default("targets.<target>.campaign_rate"));
+  for (int c = 0; c < kChannels; ++c) {
+    CHECK(t.channel_weights[c] == doctest::Approx(1.0 / kChannels));
+    CHECK(t.autonomy[c] == number_default("targets.<target>.autonomy.<channel>"));
+    CHECK(t.initial_stock[0][c] == number_default("targets.<target>.stocks.<power>.<channel>"));
+  }
+  CHECK(t.initial_alignment == std::vector<double>{1.0 / 3, 1.0 / 3, 1.0 / 3});
+
+  const GroupSpec& g = s.groups[0];
+  CHECK(g.susceptibility == number_default("groups.<group>.susceptibility"));
+  CHECK(g.anchoring == number_default("groups.<group>.anchoring"));
+  CHECK(g.peer_weight == number_default("groups.<group>.peer_weight"));
+  CHECK(g.noise == number_default("groups.<group>.noise"));
+  CHECK(g.exposure[0][0] == number_default("groups.<group>.exposure.<power>.<channel>"));
+  CHECK(g.attitude_mean[0] == number_default("groups.<group>.attitude.<power>.mean"));
+  CHECK(g.attitude_sd[0] == number_default("groups.<group>.attitude.<power>.sd"));
+
+  CHECK(s.institutions[0].members.empty());
+  for (int c = 0; c < kChannels; ++c)
+    CHECK(s.institutions[0].bonus[c] == number_default("institutions.<institution>.bonus.<channel>"));
+  CHECK(s.events.size() == 1);  // enabled by default
+}
+
+TEST_CASE("scenario schema: the loader accepts exactly the schema's keys at each level") {
+  const auto& schema = scenario_schema();
+  CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step"});
+  CHECK(schema.children("campaigns") == std::vector<std::string>{"threshold", "duration", "penalty"});
+  // A key the schema does not declare is refused by the loader, with a suggestion.
+  std::string text = kBare;
+  text.replace(text.find("time: {"), 7, "time: {stpe: month, ");
+  const auto path = geosim::testing::write_temp("schema_defaults", "typo.yaml", text);
+  try {
+    load_scenario(path);
+    FAIL("stpe must be refused");
+  } catch (const UnknownKeyError& e) {
+    CHECK(e.key() == "time.stpe");
+    CHECK(std::string(e.what()).find("did you mean 'step'") != std::string::npos);
+  }
+}
