@@ -17,6 +17,7 @@
 
 #include "geosim/config/node.hpp"
 #include "geosim/config/reader.hpp"
+#include "geosim/scenario/schema.hpp"
 
 namespace geosim {
 
@@ -53,6 +54,14 @@ const std::vector<std::string>& channel_names() {
   return names;
 }
 
+/// The declaration of a key (a path of scenario_schema()).
+const KeySpec& key(std::string_view schema_path) { return scenario_schema().at(schema_path); }
+
+/// The number at the schema key's place in `map`, with its default and range.
+double num(const Node& map, std::string_view schema_path, const std::string& path) {
+  return read_number(map, key(schema_path), path);
+}
+
 /// {economic: x, security: y, soft: z}, each optional (default `fallback`).
 PerChannel per_channel(const Node& n, const std::string& path, double fallback, const Bounds& b) {
   expect_map(n, path, "a mapping of channels (economic, security, soft)");
@@ -63,11 +72,22 @@ PerChannel per_channel(const Node& n, const std::string& path, double fallback, 
   return out;
 }
 
-PerChannel per_channel_or(const Node& map, std::string_view key, const std::string& path,
-                          double fallback, const Bounds& b) {
-  const Node* n = opt(map, key);
-  if (!n) return PerChannel{fallback, fallback, fallback};
-  return per_channel(*n, join(path, key), fallback, b);
+/// A per-channel mapping whose channels are declared by `schema_path` (`....<channel>`).
+PerChannel per_channel(const Node& n, const std::string& path, std::string_view schema_path) {
+  const KeySpec& k = key(schema_path);
+  return per_channel(n, path, k.default_number(), k.range);
+}
+
+/// The per-channel mapping at `map.name`; every channel at its default if absent.
+PerChannel per_channel_or(const Node& map, std::string_view name, const std::string& path,
+                          std::string_view schema_path) {
+  const Node* n = opt(map, name);
+  if (!n) {
+    PerChannel out;
+    out.fill(key(schema_path).default_number());
+    return out;
+  }
+  return per_channel(*n, join(path, name), schema_path);
 }
 
 void check_sum(double sum, const Node& n, const std::string& path, const std::string& what) {
@@ -93,7 +113,7 @@ class Validator {
                 "powers", "targets", "groups", "institutions", "events"});
     s_.name = text(req(root, "name", "", "a string"), "name");
     s_.description = text_or(root, "description", "", "");
-    s_.seed = 1;
+    s_.seed = static_cast<std::uint64_t>(key("seed").default_number());
     if (const Node* n = opt(root, "seed")) s_.seed = unsigned64(*n, "seed");
     time(req(root, "time", "", "a mapping with start, end and step"));
     channels(root);
@@ -110,9 +130,24 @@ class Validator {
  private:
   using Entry = std::pair<std::string, const Node*>;
 
+  /// An optional top-level mapping whose keys the schema declares under `name`
+  /// (an empty mapping if absent, so every key takes its default).
+  static const Node& section(const Node& root, const char* name) {
+    static const Node kEmpty = [] {
+      Node n;
+      n.kind = Node::Kind::map;
+      return n;
+    }();
+    const Node* n = opt(root, name);
+    if (!n) return kEmpty;
+    expect_map(*n, name);
+    check_keys(*n, name, scenario_schema(), name);
+    return *n;
+  }
+
   void time(const Node& t) {
     expect_map(t, "time", "a mapping with start, end and step");
-    check_keys(t, "time", {"start", "end", "step"});
+    check_keys(t, "time", scenario_schema(), "time");
     s_.start = date(req(t, "start", "time", "a date YYYY-MM or YYYY-MM-DD"), "time.start");
     const Node& end_node = req(t, "end", "time", "a date YYYY-MM or YYYY-MM-DD");
     s_.end = date(end_node, "time.end");
@@ -120,72 +155,50 @@ class Validator {
       throw DateError(end_node.where, "time.end",
                       "the last simulated month " + end_node.scalar + " is before time.start " +
                           s_.start.str());
-    s_.step_months = 1;
-    if (const Node* n = opt(t, "step")) {
-      static const int kMonths[] = {1, 3, 12};
-      s_.step_months = kMonths[choice(*n, "time.step", {"month", "quarter", "year"})];
-    }
+    static const int kMonths[] = {1, 3, 12};  // of month, quarter, year
+    s_.step_months = kMonths[read_choice(t, key("time.step"), "time")];
     s_.dt = s_.step_months / 12.0;
     s_.ticks = (s_.end.month_index() - s_.start.month_index()) / s_.step_months + 1;
     s_.scenario_ticks = s_.ticks;
   }
 
   void channels(const Node& root) {
-    for (auto& ch : s_.channels) ch = ChannelSpec{0.02, 1.0};
+    static const Node kNone = [] {
+      Node n;
+      n.kind = Node::Kind::map;
+      return n;
+    }();
     const Node* n = opt(root, "channels");
-    if (!n) return;
+    if (!n) n = &kNone;
     expect_map(*n, "channels", "a mapping of channels (economic, security, soft)");
     check_keys(*n, "channels", channel_names());
     for (int c = 0; c < kChannels; ++c) {
       const Node* ch = opt(*n, kChannelNames[c]);
-      if (!ch) continue;
       const std::string p = join("channels", kChannelNames[c]);
+      if (!ch) ch = &kNone;
       expect_map(*ch, p, "a mapping with decay and exponent");
-      check_keys(*ch, p, {"decay", "exponent"});
-      s_.channels[c].decay = number_or(*ch, "decay", p, 0.02, kUnitOpenHigh);
-      s_.channels[c].exponent = number_or(*ch, "exponent", p, 1.0, Bounds{0.0, 10.0, true, false});
+      check_keys(*ch, p, scenario_schema(), "channels.<channel>");
+      s_.channels[c].decay = num(*ch, "channels.<channel>.decay", p);
+      s_.channels[c].exponent = num(*ch, "channels.<channel>.exponent", p);
     }
   }
 
   void opinion_and_campaigns(const Node& root) {
-    s_.negative_threshold = 0.2;
-    if (const Node* n = opt(root, "opinion")) {
-      expect_map(*n, "opinion");
-      check_keys(*n, "opinion", {"negative_threshold"});
-      s_.negative_threshold =
-          number_or(*n, "negative_threshold", "opinion", 0.2, Bounds{0.0, 1.0, true, true});
-    }
-    s_.campaigns = CampaignSpec{0.2, 6, 0.0};
-    if (const Node* n = opt(root, "campaigns")) {
-      expect_map(*n, "campaigns");
-      check_keys(*n, "campaigns", {"threshold", "duration", "penalty"});
-      s_.campaigns.threshold = number_or(*n, "threshold", "campaigns", 0.2, kUnit);
-      if (const Node* d = opt(*n, "duration")) {
-        const std::int64_t v = integer(*d, "campaigns.duration", 1);
-        if (v > 1'000'000) throw RangeError(d->where, "campaigns.duration", "expected an integer in [1, 1000000], got " + d->scalar);
-        s_.campaigns.duration = static_cast<int>(v);
-      }
-      s_.campaigns.penalty = number_or(*n, "penalty", "campaigns", 0.0, kUnitOpenHigh);
-    }
+    const Node& opinion = section(root, "opinion");
+    s_.negative_threshold = num(opinion, "opinion.negative_threshold", "opinion");
+    const Node& campaigns = section(root, "campaigns");
+    s_.campaigns.threshold = num(campaigns, "campaigns.threshold", "campaigns");
+    s_.campaigns.duration = static_cast<int>(read_integer(campaigns, key("campaigns.duration"), "campaigns"));
+    s_.campaigns.penalty = num(campaigns, "campaigns.penalty", "campaigns");
   }
 
   void output(const Node& root) {
-    s_.output.agents = OutputSpec::Agents::none;
-    const Node* n = opt(root, "output");
-    if (!n) return;
-    expect_map(*n, "output");
-    check_keys(*n, "output", {"agents", "agents_every"});
-    if (const Node* a = opt(*n, "agents"))
-      s_.output.agents = choice(*a, "output.agents", {"none", "final"}) == 0
-                             ? OutputSpec::Agents::none
-                             : OutputSpec::Agents::final;
-    if (const Node* e = opt(*n, "agents_every")) {
-      const std::int64_t v = integer(*e, "output.agents_every", 1);
-      if (v > 1'000'000)
-        throw RangeError(e->where, "output.agents_every",
-                         "expected an integer in [1, 1000000], got " + e->scalar);
-      s_.output.agents_every = static_cast<int>(v);
-    }
+    const Node& n = section(root, "output");
+    s_.output.agents = read_choice(n, key("output.agents"), "output") == 0 ? OutputSpec::Agents::none
+                                                                           : OutputSpec::Agents::final;
+    s_.output.agents_every = 0;  // no snapshots unless asked
+    if (opt(n, "agents_every"))
+      s_.output.agents_every = static_cast<int>(read_integer(n, key("output.agents_every"), "output"));
   }
 
   /// Collects the names of powers, targets, groups and institutions (file order)
@@ -248,24 +261,27 @@ class Validator {
     PowerSpec p;
     p.code = code;
     p.name = text_or(n, "name", path, code);
-    p.budget = per_channel_or(n, "budget", path, 0.0, kNonNeg);
-    p.growth = number_or(n, "growth", path, 0.0, kAboveMinusOne);
+    p.budget = per_channel_or(n, "budget", path, "powers.<power>.budget.<channel>");
+    p.growth = num(n, "powers.<power>.growth", path);
     policy(n, path, p);
     p.temperature = number_or(n, "temperature", path, 0.05, kPositive);
-    p.strategic_value.assign(T(), 1.0);
+    const KeySpec& sv_key = key("powers.<power>.strategic_value.<target>");
+    p.strategic_value.assign(T(), sv_key.default_number());
     if (const Node* sv = opt(n, "strategic_value"))
       for_each_named(*sv, join(path, "strategic_value"), "target", names_.targets,
                      [&](int t, const Node& v, const std::string& pp) {
-                       p.strategic_value[t] = number(v, pp, kNonNeg);
+                       p.strategic_value[t] = number(v, pp, sv_key.range);
                      });
-    p.fixed_weights.assign(T(), PerChannel{1.0, 1.0, 1.0});
+    constexpr std::string_view kWeights = "powers.<power>.fixed_weights.<target>.<channel>";
+    PerChannel every_weight;
+    every_weight.fill(key(kWeights).default_number());
+    p.fixed_weights.assign(T(), every_weight);
     if (const Node* fw = opt(n, "fixed_weights"))
       for_each_named(*fw, join(path, "fixed_weights"), "target", names_.targets,
                      [&](int t, const Node& v, const std::string& pp) {
-                       p.fixed_weights[t] = v.is_null() ? PerChannel{1.0, 1.0, 1.0}
-                                                        : per_channel(v, pp, 1.0, kNonNeg);
+                       p.fixed_weights[t] = v.is_null() ? every_weight : per_channel(v, pp, kWeights);
                      });
-    p.valence = per_channel_or(n, "valence", path, 0.0, kSigned);
+    p.valence = per_channel_or(n, "valence", path, "powers.<power>.valence.<channel>");
     richardson(n, path, static_cast<int>(i), p.richardson);
     s_.powers.push_back(std::move(p));
   }
@@ -324,20 +340,17 @@ class Validator {
     const auto& [code, node] = target_nodes_[i];
     const Node& n = body(target_nodes_[i]);
     const std::string path = join("targets", code);
-    check_keys(n, path,
-               {"name", "citizens", "groups", "channel_weights", "responsiveness",
-                "opinion_sensitivity", "alignment", "autonomy", "stocks", "campaign_rate"});
+    check_keys(n, path, scenario_schema(), "targets.<target>");
     TargetSpec t;
     t.code = code;
     t.name = text_or(n, "name", path, code);
-    t.citizens = 1000;
-    if (const Node* c = opt(n, "citizens")) t.citizens = integer(*c, join(path, "citizens"), 0);
+    t.citizens = read_integer(n, key("targets.<target>.citizens"), path);
 
     t.group_share.assign(G(), 0.0);
     if (const Node* g = opt(n, "groups")) {
       const std::string gp = join(path, "groups");
       for_each_named(*g, gp, "group", names_.groups, [&](int k, const Node& v, const std::string& pp) {
-        t.group_share[k] = number(v, pp, kUnit);
+        t.group_share[k] = number(v, pp, key("targets.<target>.groups.<group>").range);
       });
       check_sum(std::accumulate(t.group_share.begin(), t.group_share.end(), 0.0), *g, gp,
                 "group shares");
@@ -349,15 +362,15 @@ class Validator {
                           list_names(names_.groups) + "; required when there is more than one group)");
     }
 
-    t.channel_weights = {1.0 / 3, 1.0 / 3, 1.0 / 3};
+    t.channel_weights.fill(1.0 / kChannels);  // even, unless given
     if (const Node* w = opt(n, "channel_weights")) {
       const std::string wp = join(path, "channel_weights");
-      t.channel_weights = per_channel(*w, wp, 0.0, kNonNeg);
-      check_sum(t.channel_weights[0] + t.channel_weights[1] + t.channel_weights[2], *w, wp,
+      t.channel_weights = per_channel(*w, wp, 0.0, key("targets.<target>.channel_weights.<channel>").range);
+      check_sum(std::accumulate(t.channel_weights.begin(), t.channel_weights.end(), 0.0), *w, wp,
                 "channel weights");
     }
-    t.responsiveness = number_or(n, "responsiveness", path, 0.1, kUnit);
-    t.opinion_sensitivity = number_or(n, "opinion_sensitivity", path, 0.0, kNonNeg);
+    t.responsiveness = num(n, "targets.<target>.responsiveness", path);
+    t.opinion_sensitivity = num(n, "targets.<target>.opinion_sensitivity", path);
 
     t.initial_alignment.assign(P() + 1, 1.0 / (P() + 1));
     if (const Node* a = opt(n, "alignment")) {
@@ -366,20 +379,23 @@ class Validator {
       for_each_named(
           *a, ap, "power", names_.powers,
           [&](int p, const Node& v, const std::string& pp) {
-            t.initial_alignment[p < 0 ? P() : p] = number(v, pp, kUnit);
+            t.initial_alignment[p < 0 ? P() : p] = number(v, pp, key("targets.<target>.alignment.<power>").range);
           },
           {"self"});
       check_sum(std::accumulate(t.initial_alignment.begin(), t.initial_alignment.end(), 0.0), *a,
                 ap, "alignment shares");
     }
-    t.autonomy = per_channel_or(n, "autonomy", path, 0.0, kNonNeg);
-    t.initial_stock.assign(P(), PerChannel{});
+    t.autonomy = per_channel_or(n, "autonomy", path, "targets.<target>.autonomy.<channel>");
+    constexpr std::string_view kStocks = "targets.<target>.stocks.<power>.<channel>";
+    PerChannel every_stock;
+    every_stock.fill(key(kStocks).default_number());
+    t.initial_stock.assign(P(), every_stock);
     if (const Node* st = opt(n, "stocks"))
       for_each_named(*st, join(path, "stocks"), "power", names_.powers,
                      [&](int p, const Node& v, const std::string& pp) {
-                       if (!v.is_null()) t.initial_stock[p] = per_channel(v, pp, 0.0, kNonNeg);
+                       if (!v.is_null()) t.initial_stock[p] = per_channel(v, pp, kStocks);
                      });
-    t.campaign_rate = number_or(n, "campaign_rate", path, 0.0, kNonNeg);
+    t.campaign_rate = num(n, "targets.<target>.campaign_rate", path);
     s_.targets.push_back(std::move(t));
   }
 
@@ -387,30 +403,32 @@ class Validator {
     const auto& [name, node] = group_nodes_[i];
     const Node& n = body(group_nodes_[i]);
     const std::string path = join("groups", name);
-    check_keys(n, path,
-               {"susceptibility", "anchoring", "peer_weight", "noise", "exposure", "attitude"});
+    check_keys(n, path, scenario_schema(), "groups.<group>");
     GroupSpec g;
     g.name = name;
-    g.susceptibility = number_or(n, "susceptibility", path, 0.1, kUnit);
-    g.anchoring = number_or(n, "anchoring", path, 0.0, kUnit);
-    g.peer_weight = number_or(n, "peer_weight", path, 0.0, kNonNeg);
-    g.noise = number_or(n, "noise", path, 0.0, kNonNeg);
-    g.exposure.assign(P(), PerChannel{});
+    g.susceptibility = num(n, "groups.<group>.susceptibility", path);
+    g.anchoring = num(n, "groups.<group>.anchoring", path);
+    g.peer_weight = num(n, "groups.<group>.peer_weight", path);
+    g.noise = num(n, "groups.<group>.noise", path);
+    constexpr std::string_view kExposure = "groups.<group>.exposure.<power>.<channel>";
+    PerChannel every_exposure;
+    every_exposure.fill(key(kExposure).default_number());
+    g.exposure.assign(P(), every_exposure);
     if (const Node* e = opt(n, "exposure"))
       for_each_named(*e, join(path, "exposure"), "power", names_.powers,
                      [&](int p, const Node& v, const std::string& pp) {
-                       if (!v.is_null()) g.exposure[p] = per_channel(v, pp, 0.0, kNonNeg);
+                       if (!v.is_null()) g.exposure[p] = per_channel(v, pp, kExposure);
                      });
-    g.attitude_mean.assign(P(), 0.0);
-    g.attitude_sd.assign(P(), 0.0);
+    g.attitude_mean.assign(P(), key("groups.<group>.attitude.<power>.mean").default_number());
+    g.attitude_sd.assign(P(), key("groups.<group>.attitude.<power>.sd").default_number());
     if (const Node* a = opt(n, "attitude"))
       for_each_named(*a, join(path, "attitude"), "power", names_.powers,
                      [&](int p, const Node& v, const std::string& pp) {
                        if (v.is_null()) return;
                        expect_map(v, pp, "a mapping with mean and sd");
-                       check_keys(v, pp, {"mean", "sd"});
-                       g.attitude_mean[p] = number_or(v, "mean", pp, 0.0, kSigned);
-                       g.attitude_sd[p] = number_or(v, "sd", pp, 0.0, kNonNeg);
+                       check_keys(v, pp, scenario_schema(), "groups.<group>.attitude.<power>");
+                       g.attitude_mean[p] = num(v, "groups.<group>.attitude.<power>.mean", pp);
+                       g.attitude_sd[p] = num(v, "groups.<group>.attitude.<power>.sd", pp);
                      });
     s_.groups.push_back(std::move(g));
   }
@@ -419,7 +437,7 @@ class Validator {
     for (const auto& entry : institution_nodes_) {
       const std::string path = join("institutions", entry.first);
       const Node& n = body(entry);
-      check_keys(n, path, {"leaders", "members", "bonus"});
+      check_keys(n, path, scenario_schema(), "institutions.<institution>");
       InstitutionSpec inst;
       inst.name = entry.first;
       const Node& leaders = req(n, "leaders", path, "a list of at least one power");
@@ -428,7 +446,7 @@ class Validator {
         throw RangeError(leaders.where, join(path, "leaders"), "expected at least one leader power");
       if (const Node* m = opt(n, "members"))
         inst.members = name_list(*m, join(path, "members"), "target", names_.targets);
-      inst.bonus = per_channel_or(n, "bonus", path, 1.0, kPositive);
+      inst.bonus = per_channel_or(n, "bonus", path, "institutions.<institution>.bonus.<channel>");
       s_.institutions.push_back(std::move(inst));
     }
   }
