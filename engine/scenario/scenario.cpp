@@ -1,6 +1,5 @@
-// Scenario loading: file -> config tree (extends, --set) -> validated Scenario.
-// The schema is documented key by key in docs/scenario-format.md; keep the two
-// in step. Every error names the location of the offending value (or of the
+// The scenario validator: config tree -> validated Scenario, each key read
+// through scenario_schema() (engine/scenario/schema.cpp). Every error names the location of the offending value (or of the
 // parent mapping when a required key is missing), its dotted key path and
 // what was expected.
 #include "geosim/scenario/scenario.hpp"
@@ -18,6 +17,7 @@
 #include "geosim/config/node.hpp"
 #include "geosim/config/reader.hpp"
 #include "geosim/scenario/schema.hpp"
+#include "scenario/detail/validator.hpp"
 
 namespace geosim {
 
@@ -584,100 +584,8 @@ class Validator {
 
 // ------------------------------------------------------ extends, --set ----
 
-fs::path canonical_or_absolute(const fs::path& p) {
-  std::error_code ec;
-  fs::path c = fs::weakly_canonical(p, ec);
-  return ec ? fs::absolute(p) : c;
-}
-
-/// Parses `path` (whose bytes are `text`) and resolves its `extends:` chain.
-Node resolve(const fs::path& path, const std::string& text, std::vector<fs::path>& chain) {
-  Node tree = config::parse_text(text, path.string());
-  if (!tree.is_map()) return tree;  // the validator reports it (for the top file)
-  const auto it = std::find_if(tree.entries.begin(), tree.entries.end(),
-                               [](const auto& e) { return e.key == "extends"; });
-  if (it == tree.entries.end()) return tree;
-  const Node ext = it->value;
-  tree.entries.erase(it);
-  if (ext.is_null()) return tree;
-  if (!ext.is_scalar())
-    throw TypeError(place(ext), "extends",
-                    "expected the path of a base scenario file, got " + describe(ext));
-  const fs::path base_path = (path.parent_path() / ext.scalar).lexically_normal();
-  const fs::path here = canonical_or_absolute(path);
-  const fs::path there = canonical_or_absolute(base_path);
-  chain.push_back(here);
-  if (std::find(chain.begin(), chain.end(), there) != chain.end()) {
-    std::string cycle;
-    bool on = false;
-    for (const auto& p : chain) {
-      on = on || p == there;
-      if (on) cycle += p.filename().string() + " -> ";
-    }
-    throw ReferenceError(ext.where, "extends",
-                         "extends cycle: " + cycle + there.filename().string());
-  }
-  std::string base_text;
-  try {
-    base_text = config::read_file(base_path);
-  } catch (const FileError& e) {
-    throw FileError(ext.where, "extends",
-                    "cannot read the base scenario '" + base_path.string() + "': " + e.detail());
-  }
-  Node base = resolve(base_path, base_text, chain);
-  chain.pop_back();
-  if (!base.is_map())
-    throw TypeError(base.where, "",
-                    "the top level of a base scenario must be a mapping, got " + describe(base));
-  config::merge(base, tree);
-  return base;
-}
-
 }  // namespace
 
-config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text) {
-  std::string text = config::read_file(path);
-  std::vector<fs::path> chain;
-  Node tree = resolve(path, text, chain);
-  if (source_text) *source_text = std::move(text);
-  return tree;
-}
-
-Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source,
-                            std::string source_text, const LoadOptions& options) {
-  if (options.ticks != -1 && options.ticks < 1)
-    throw UsageError({"--ticks", 0, 0}, "",
-                     "expected an integer >= 1, got " + std::to_string(options.ticks));
-  Scenario s;
-  s.source_path = source;
-  s.source_text = std::move(source_text);
-
-  const SourceLocation origin{"--set", 0, 0};
-  for (const auto& o : options.overrides) {
-    const std::size_t eq = o.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw UsageError(origin, "", "expected PATH=VALUE (e.g. powers.CHN.budget.soft=2), got '" + o + "'");
-    config::set_path(tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1),
-                     origin);
-  }
-  // Emitting YAML is a few percent of a small run: sweeps skip it per run.
-  if (options.keep_resolved_yaml) s.resolved_yaml = config::to_yaml(tree);
-  Validator(s).run(tree);
-
-  // Events at ticks >= s.ticks stay in the list: the run never reaches them and
-  // the results record them as skipped (event_applied = 0).
-  if (options.ticks >= 1) s.ticks = options.ticks;
-  if (options.has_seed) s.seed = options.seed;
-  return s;
-}
-
-Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
-  if (options.ticks != -1 && options.ticks < 1)
-    throw UsageError({"--ticks", 0, 0}, "",
-                     "expected an integer >= 1, got " + std::to_string(options.ticks));
-  std::string text;
-  Node tree = read_scenario_tree(path, &text);
-  return scenario_from_tree(std::move(tree), path, std::move(text), options);
-}
+void validate_scenario(const config::Node& tree, Scenario& s) { Validator(s).run(tree); }
 
 }  // namespace geosim

@@ -1,0 +1,23 @@
+#pragma once
+// How a file's configuration tree is built from layers: the file merged over
+// the chain of bases it `extends`, then `--set` overrides. Tree operations
+// only; what the keys mean is the loaders' business.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "geosim/config/node.hpp"
+
+namespace geosim::config {
+
+/// Reads `path` and merges it over its `extends:` chain (each base relative to
+/// the file naming it; `extends` is dropped from the result). `source_text`,
+/// if given, receives the bytes of `path` itself. Throws FileError (a missing
+/// base, at its `extends` key), ReferenceError (a cycle), TypeError, SyntaxError.
+Node read_with_extends(const std::filesystem::path& path, std::string* source_text = nullptr);
+
+/// Applies "dotted.path=value" overrides in order (set_path); UsageError,
+/// located at `--set`, for one without `=` or with an empty path.
+void apply_overrides(Node& tree, const std::vector<std::string>& overrides);
+
+}  // namespace geosim::config
