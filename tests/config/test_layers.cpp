@@ -1,0 +1,64 @@
+// extends chains and --set overrides as tree operations (no scenario schema involved).
+#include "geosim/config/layers.hpp"
+
+#include <doctest/doctest.h>
+
+#include "support/temp_files.hpp"
+
+using namespace geosim;
+using namespace geosim::config;
+using geosim::testing::write_temp;
+
+TEST_CASE("layers: a file merges over its extends chain, mappings key by key, lists replaced") {
+  write_temp("layers", "grand.yaml", "a: 1\nm: {x: 1, y: 2}\nl: [1, 2]\n");
+  write_temp("layers", "base.yaml", "extends: grand.yaml\nm: {y: 3}\nb: base\n");
+  const auto child = write_temp("layers", "child.yaml", "extends: base.yaml\nl: [9]\nm: {z: 4}\n");
+  std::string text;
+  const Node tree = read_with_extends(child, &text);
+  CHECK(text == "extends: base.yaml\nl: [9]\nm: {z: 4}\n");
+  CHECK(tree.find("extends") == nullptr);
+  CHECK(tree.find("a")->scalar == "1");
+  CHECK(tree.find("b")->scalar == "base");
+  const Node* m = tree.find("m");
+  REQUIRE(m);
+  CHECK(m->find("x")->scalar == "1");
+  CHECK(m->find("y")->scalar == "3");
+  CHECK(m->find("z")->scalar == "4");
+  REQUIRE(tree.find("l")->items.size() == 1);
+  CHECK(tree.find("l")->items[0].scalar == "9");
+}
+
+TEST_CASE("layers: a cycle and a missing base are refused at the extends key") {
+  write_temp("layers", "cyc_a.yaml", "extends: cyc_b.yaml\n");
+  const auto b = write_temp("layers", "cyc_b.yaml", "x: 1\nextends: cyc_a.yaml\n");
+  try {
+    read_with_extends(b);
+    FAIL("a cycle must be refused");
+  } catch (const ReferenceError& e) {
+    CHECK(e.key() == "extends");
+    CHECK(std::string(e.what()).find("extends cycle: cyc_b.yaml -> cyc_a.yaml -> cyc_b.yaml") != std::string::npos);
+  }
+  const auto orphan = write_temp("layers", "orphan.yaml", "x: 1\nextends: nowhere.yaml\n");
+  try {
+    read_with_extends(orphan);
+    FAIL("a missing base must be refused");
+  } catch (const FileError& e) {
+    CHECK(e.where().line == 2);
+    CHECK(e.key() == "extends");
+  }
+}
+
+TEST_CASE("layers: overrides apply in order; one without '=' is a usage error at --set") {
+  Node tree = parse_text("a: {b: 1}\n", "t.yaml");
+  apply_overrides(tree, {"a.b=2", "a.c=x", "a.b=3"});
+  CHECK(tree.find("a")->find("b")->scalar == "3");
+  CHECK(tree.find("a")->find("c")->scalar == "x");
+  try {
+    apply_overrides(tree, {"a.b"});
+    FAIL("no '=' must be refused");
+  } catch (const UsageError& e) {
+    CHECK(e.where().file == "--set");
+    CHECK(std::string(e.what()).find("expected PATH=VALUE") != std::string::npos);
+  }
+  CHECK_THROWS_AS(apply_overrides(tree, {"=1"}), UsageError);
+}
