@@ -2,6 +2,8 @@
 // dimensions and string variables, files.
 #include "io/detail/hdf5.hpp"
 
+#include "geosim/build_info.hpp"
+
 namespace geosim::hdf5 {
 
 SilenceHdf5::SilenceHdf5() {

@@ -5,7 +5,6 @@
 // dimensions and variables the way netCDF-C expects (the header of
 // io/results.cpp lists what that takes). Templates are here, the rest in
 // io/detail/hdf5.cpp.
-#include "geosim/build_info.hpp"
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
