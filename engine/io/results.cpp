@@ -10,254 +10,25 @@
 // UTF-8 strings, and time as CF "days since" numbers.
 #include "geosim/io/results.hpp"
 
-#include "io/detail/hdf5.hpp"
-
 #include <fcntl.h>
 #include <hdf5.h>
-#include <hdf5_hl.h>
-#include <omp.h>
 #include <unistd.h>
-#include <zlib.h>
 
-#include <algorithm>
-#include <bit>
-#include <chrono>
 #include <cerrno>
-#include <cmath>
-#include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <limits>
 #include <memory>
-#include <string_view>
 #include <system_error>
-#include <type_traits>
-#include <utility>
 
 #include "geosim/core/errors.hpp"
 #include "geosim/model/population.hpp"
+#include "io/detail/run_file.hpp"
 
 namespace geosim {
-namespace {
 
 namespace fs = std::filesystem;
-
-using namespace hdf5;  // engine/io/detail/hdf5.hpp: handles, attributes, Writer
-
-// ---------------------------------------------------------------------------
-// The results file.
-
-void require(bool ok, const std::string& what) {
-  if (!ok) throw RuntimeFailure("internal error: " + what);
-}
-
-/// One chunk of a shuffle + deflate dataset, filtered here instead of by HDF5
-/// so that chunks can be compressed in parallel. The buffers are sized before
-/// the parallel loop, which then allocates nothing but zlib's own state.
-struct Chunk {
-  std::size_t elem = 0;              // bytes per element: the shuffle's stride
-  std::vector<unsigned char> raw;    // the chunk in the file's type, full size
-  std::vector<unsigned char> shuffled;
-  std::vector<unsigned char> packed;  // compressBound(raw.size()) bytes
-  uLongf packed_size = 0;
-
-  Chunk(std::size_t elements, std::size_t elem_bytes)
-      : elem(elem_bytes), raw(elements * elem_bytes), shuffled(raw.size()),
-        packed(compressBound(static_cast<uLong>(raw.size()))) {}
-  template <class T>
-  void store(std::size_t i, T value) {
-    std::memcpy(raw.data() + i * sizeof(T), &value, sizeof(T));
-  }
-  void store_index(std::size_t i, int value) {  // int16 or int32, whichever the dataset holds
-    if (elem == 2) store(i, static_cast<std::int16_t>(value));
-    else store(i, static_cast<std::int32_t>(value));
-  }
-  /// An edge chunk is filtered full size, zero past `used` elements: HDF5
-  /// fills a new chunk with the fill value (the default, 0) before writing into it.
-  void zero_after(std::size_t used) {
-    std::fill(raw.begin() + static_cast<std::ptrdiff_t>(used * elem), raw.end(), 0);
-  }
-};
-
-/// Exactly what HDF5's pipeline (H5Pset_shuffle, then H5Pset_deflate at
-/// kDeflateLevel) stores for `c.raw`: H5Z_filter_shuffle transposes the bytes
-/// by element size (byte 0 of every element, then byte 1, ...) and
-/// H5Z_filter_deflate calls zlib's compress2 at the level. False if zlib fails.
-bool filter_chunk(Chunk& c) {
-  const std::size_t n = c.raw.size() / c.elem;
-  for (std::size_t b = 0; b < c.elem; ++b)
-    for (std::size_t i = 0; i < n; ++i) c.shuffled[b * n + i] = c.raw[i * c.elem + b];
-  c.packed_size = static_cast<uLongf>(c.packed.size());
-  return compress2(c.packed.data(), &c.packed_size, c.shuffled.data(),
-                   static_cast<uLong>(c.shuffled.size()), static_cast<int>(kDeflateLevel)) == Z_OK;
-}
-
-/// The chunks of one slab of citizens: attitudes [citizen][power]
-/// (transposed from the population's [target][power][citizen]), citizen_target
-/// and citizen_group. A chunk of no elements is not wanted and stays empty.
-struct Slab {
-  Chunk att, target, group;
-};
-
-void fill_slab(const Population& pop, hsize_t start, hsize_t rows, Slab& s) {
-  const int P = pop.num_powers(), G = pop.num_groups();
-  const bool want_att = !s.att.raw.empty(), want_index = !s.target.raw.empty();
-  const hsize_t end = std::min(start + rows, static_cast<hsize_t>(pop.size()));
-  int t = 0;
-  for (hsize_t i = start; i < end;) {
-    while (static_cast<hsize_t>(pop.target_begin(t) + pop.target_size(t)) <= i) ++t;
-    const std::int64_t local0 = static_cast<std::int64_t>(i) - pop.target_begin(t);
-    const std::int64_t run = std::min<std::int64_t>(pop.target_size(t) - local0,
-                                                    static_cast<std::int64_t>(end - i));
-    const std::size_t row0 = static_cast<std::size_t>(i - start);
-    for (int p = 0; want_att && p < P; ++p) {
-      const auto x = pop.attitudes(t, p);
-      for (std::int64_t k = 0; k < run; ++k)
-        s.att.store((row0 + static_cast<std::size_t>(k)) * static_cast<std::size_t>(P) +
-                        static_cast<std::size_t>(p),
-                    x[static_cast<std::size_t>(local0 + k)]);
-    }
-    int g = 0;
-    for (std::int64_t k = 0; want_index && k < run; ++k) {
-      while (g < G - 1 && pop.group_begin(t, g + 1) <= local0 + k) ++g;
-      s.target.store_index(row0 + static_cast<std::size_t>(k), t);
-      s.group.store_index(row0 + static_cast<std::size_t>(k), g);
-    }
-    i += static_cast<hsize_t>(run);
-  }
-  const std::size_t used = static_cast<std::size_t>(end - start);
-  if (want_att) s.att.zero_after(used * static_cast<std::size_t>(P));
-  if (want_index) {
-    s.target.zero_after(used);
-    s.group.zero_after(used);
-  }
-}
-
-/// Where write_agents stores one copy of the population. An absent dataset
-/// (H5I_INVALID_HID) is skipped.
-struct AgentDatasets {
-  hid_t attitude = H5I_INVALID_HID;  // [citizen][power], or [snapshot][citizen][power]
-  std::string attitude_name;
-  hsize_t snapshot = 0;              // the leading offset if `attitude` has rank 3
-  hid_t target = H5I_INVALID_HID, group = H5I_INVALID_HID;  // [citizen], int16 or int32
-  bool small_t = true, small_g = true;                      // int16 (else int32)
-};
-
-/// Writes the population's attitudes and/or its citizen_target and
-/// citizen_group in slabs of citizens: one chunk per slab, as many rows as the
-/// chunking of the datasets (the attitude's if written, else the target's).
-///
-/// HDF5 would filter the chunks one at a time on this thread, and zlib then
-/// dominates a run of 10^7 citizens. Instead each batch of slabs is filled and
-/// compressed in parallel (2 slabs per thread: memory stays bounded, threads
-/// stay busy), then its chunks are stored in order with H5Dwrite_chunk, which
-/// writes the bytes as given. The datasets keep their shuffle + deflate
-/// pipeline, so readers decode them as if HDF5 had written them, and the
-/// stored chunks are the same bytes (tests/io/test_results.cpp checks).
-void write_agents(const Population& pop, const AgentDatasets& out) {
-  // The raw chunks must already be in the file's little-endian types.
-  static_assert(std::endian::native == std::endian::little);
-  const int P = pop.num_powers();
-  const hsize_t N = static_cast<hsize_t>(pop.size());
-  const bool want_att = out.attitude >= 0, want_index = out.target >= 0;
-  if (N == 0 || (!want_att && !want_index)) return;
-
-  // Rows per chunk as the Writer chose them: kSlab, or all citizens if fewer.
-  const hid_t shaped = want_att ? out.attitude : out.target;
-  PropList dcpl(H5Dget_create_plist(shaped), "get creation properties");
-  const int rank = H5Pget_chunk(dcpl, 0, nullptr);
-  hsize_t chunk_dims[3] = {0, 0, 0};
-  check(rank >= 1 && rank <= 3 && H5Pget_chunk(dcpl, rank, chunk_dims) == rank ? 0 : -1,
-        "get chunking of the agents");
-  const hsize_t rows = chunk_dims[want_att ? rank - 2 : 0];
-  const std::size_t num_slabs = static_cast<std::size_t>((N + rows - 1) / rows);
-  const std::size_t batch =
-      std::min(num_slabs, 2 * static_cast<std::size_t>(std::max(1, omp_get_max_threads())));
-  const hsize_t att_elems = want_att ? rows * static_cast<hsize_t>(P) : 0;
-  const hsize_t index_elems = want_index ? rows : 0;
-  std::vector<Slab> slabs;
-  slabs.reserve(batch);
-  for (std::size_t k = 0; k < batch; ++k)
-    slabs.push_back(Slab{Chunk(att_elems, sizeof(float)), Chunk(index_elems, out.small_t ? 2 : 4),
-                         Chunk(index_elems, out.small_g ? 2 : 4)});
-
-  auto write = [](hid_t ds, const hsize_t* offset, const Chunk& c, const std::string& name) {
-    // Filter mask 0: every filter of the pipeline was applied.
-    check(H5Dwrite_chunk(ds, H5P_DEFAULT, 0, offset, c.packed_size, c.packed.data()),
-          "write a chunk of " + name);
-  };
-  for (std::size_t first = 0; first < num_slabs; first += batch) {
-    const std::size_t n = std::min(batch, num_slabs - first);
-    bool ok = true;
-    // No HDF5 call in here: the library is not thread-safe.
-#pragma omp parallel for schedule(dynamic, 1) reduction(&& : ok)
-    for (std::size_t k = 0; k < n; ++k) {
-      Slab& s = slabs[k];
-      fill_slab(pop, (first + k) * rows, rows, s);
-      if (want_att) ok = filter_chunk(s.att) && ok;
-      if (want_index) ok = filter_chunk(s.target) && filter_chunk(s.group) && ok;
-    }
-    if (!ok) throw RuntimeFailure("zlib failed to compress the agents");
-    for (std::size_t k = 0; k < n; ++k) {
-      const hsize_t row0 = (first + k) * rows;
-      const hsize_t offset2[2] = {row0, 0}, offset3[3] = {out.snapshot, row0, 0};
-      if (want_att) write(out.attitude, rank == 3 ? offset3 : offset2, slabs[k].att, out.attitude_name);
-      if (want_index) {
-        write(out.target, offset2, slabs[k].target, "citizen_target");
-        write(out.group, offset2, slabs[k].group, "citizen_group");
-      }
-    }
-  }
-}
-
-constexpr hsize_t kSlab = 65536;  // citizens per chunk of the agent datasets
-
-/// Creates citizen_target and citizen_group (written once per file, whether
-/// for final agents or snapshots) and returns where write_agents puts them.
-AgentDatasets create_citizen_indices(Writer& w, const Dim& citizen, int T, int G) {
-  AgentDatasets out;
-  out.small_t = T <= std::numeric_limits<std::int16_t>::max();
-  out.small_g = G <= std::numeric_limits<std::int16_t>::max();
-  const Storage slabbed1{true, {kSlab}, false};
-  const std::string tl = "index of the citizen's target (0-based position on the target dimension)";
-  const std::string gl = "index of the citizen's group (0-based position on the group dimension)";
-  out.target = out.small_t
-                   ? w.empty_variable<std::int16_t>("citizen_target", {&citizen}, "1", tl, slabbed1)
-                   : w.empty_variable<std::int32_t>("citizen_target", {&citizen}, "1", tl, slabbed1);
-  out.group = out.small_g
-                  ? w.empty_variable<std::int16_t>("citizen_group", {&citizen}, "1", gl, slabbed1)
-                  : w.empty_variable<std::int32_t>("citizen_group", {&citizen}, "1", gl, slabbed1);
-  return out;
-}
-
-void require_matches(const Population& pop, const Dim& citizen, const Dim& power,
-                     const Dim& target, const Dim& group) {
-  require(pop.num_powers() == static_cast<int>(power.size) &&
-              pop.num_targets() == static_cast<int>(target.size) &&
-              pop.num_groups() == static_cast<int>(group.size) &&
-              static_cast<hsize_t>(pop.size()) == citizen.size,
-          "population does not match the scenario's citizens, powers, targets and groups");
-}
-
-/// CF attributes of a time coordinate (its units, "days since START", are set
-/// with its values): `time`, and `snapshot_time` (an auxiliary coordinate, so no axis).
-void time_attributes(hid_t ds, const std::string& name, bool axis) {
-  text_attribute(ds, "calendar", "standard", name);
-  text_attribute(ds, "standard_name", "time", name);
-  if (axis) text_attribute(ds, "axis", "T", name);
-}
-
-/// Days from the scenario's start to each row (tick) in `rows`: time values in
-/// "days since START" units.
-std::vector<double> days_since_start(const Scenario& sc, const std::vector<int>& rows) {
-  const long epoch0 = sc.start.days_since_epoch();
-  std::vector<double> days;
-  days.reserve(rows.size());
-  for (int r : rows) days.push_back(static_cast<double>(sc.row_date(r).days_since_epoch() - epoch0));
-  return days;
-}
-
-}  // namespace
+using namespace hdf5;       // engine/io/detail/hdf5.hpp: handles, attributes, Writer
+using namespace io_detail;  // engine/io/detail/run_file.hpp: the parts of the file
 
 // ---------------------------------------------------------------------------
 // ResultsWriter: the file from the start of the run (snapshots) or at the end.
@@ -270,10 +41,7 @@ struct ResultsWriter::Impl {
   bool renamed = false;
   File h5file;
   std::unique_ptr<Writer> writer;  // open from begin() to finish()
-  struct {
-    const Dim *time = nullptr, *power = nullptr, *target = nullptr, *channel = nullptr,
-              *group = nullptr, *institution = nullptr, *event = nullptr, *citizen = nullptr;
-  } dims;
+  RunDims dims;
   AgentDatasets indices;   // citizen_target / citizen_group, once created
   bool indices_written = false;
   AgentDatasets snapshots;  // attitude [snapshot][citizen][power]
@@ -445,8 +213,7 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
     const std::string start = sc.start.str();
     const std::string time_units = this->time_units();
     const long epoch0 = sc.start.days_since_epoch();
-    const Dim &time = *dims.time, &power = *dims.power, &target = *dims.target,
-              &channel = *dims.channel, &group = *dims.group, &institution = *dims.institution,
+    const Dim &power = *dims.power, &target = *dims.target, &group = *dims.group,
               &event = *dims.event;
     std::vector<std::string> names, tnames;
     for (const auto& p : sc.powers) names.push_back(p.name);
@@ -455,61 +222,8 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
     w.string_variable("power_name", power, names, "power name");
     w.string_variable("target_name", target, tnames, "target name");
 
-    // Time series: straight copies of the RunRecord arrays.
-    const Storage nan_fill{true, {}, true};
-    w.variable("budget", {&time, &power, &channel}, rec.budget, "budget units per tick",
-               "budget of each power for each channel for the next tick");
-    w.variable("allocation", {&time, &channel, &power, &target}, rec.allocation,
-               "budget units per tick",
-               "budget spent by each power on each target in the tick ending at this row "
-               "(NaN in row 0)",
-               nan_fill);
-    w.variable("stock", {&time, &channel, &power, &target}, rec.stock, "budget units",
-               "influence stock of each power in each target");
-    w.variable("influence", {&time, &channel, &power, &target}, rec.influence, "1",
-               "influence share of each power in each target (Tullock contest)");
-    w.variable("autonomy_stock", {&time, &channel, &target}, rec.autonomy_stock, "budget units",
-               "autonomy stock of each target (its own independence)");
-    w.variable("autonomy_share", {&time, &channel, &target}, rec.autonomy_share, "1",
-               "influence share of each target's own autonomy (Tullock contest)");
-    w.variable("alignment", {&time, &power, &target}, rec.alignment, "1",
-               "government alignment of each target with each power");
-    w.variable("alignment_self", {&time, &target}, rec.alignment_self, "1",
-               "government alignment of each target with itself (non-alignment)");
-    w.variable("attitude_mean", {&time, &power, &target}, rec.attitude_mean, "1",
-               "mean citizen attitude in each target toward each power (-1 .. 1)");
-    w.variable("negative_share", {&time, &power, &target}, rec.negative_share, "1",
-               "share of citizens with attitude below -negative_threshold");
-    w.variable("positive_share", {&time, &power, &target}, rec.positive_share, "1",
-               "share of citizens with attitude above negative_threshold");
-    w.variable("group_attitude_mean", {&time, &group, &power, &target}, rec.group_attitude_mean,
-               "1", "mean attitude of each citizen group (NaN where the target has none)",
-               nan_fill);
-    w.variable("group_negative_share", {&time, &group, &power, &target},
-               rec.group_negative_share, "1",
-               "share of a group's citizens below -negative_threshold (NaN where the target has none)",
-               nan_fill);
-    w.variable("group_positive_share", {&time, &group, &power, &target},
-               rec.group_positive_share, "1",
-               "share of a group's citizens above negative_threshold (NaN where the target has none)",
-               nan_fill);
-    w.variable("campaigns_new", {&time, &power, &target}, rec.campaigns_new, "1",
-               "protest campaigns against each power started in each target in this tick");
-    w.variable("campaigns_active", {&time, &power, &target}, rec.campaigns_active, "1",
-               "protest campaigns against each power active in each target during the next tick");
-    const hid_t membership =
-        w.variable("membership", {&time, &institution, &target}, rec.membership, "1",
-                   "1 if the target is a member of the institution at this row, else 0");
-    {
-      const std::int8_t flags[2] = {0, 1};
-      const hsize_t two = 2;
-      Dataspace space(H5Screate_simple(1, &two, nullptr), "create dataspace");
-      Attribute attr(H5Acreate2(membership, "flag_values", H5T_STD_I8LE, space, H5P_DEFAULT,
-                                H5P_DEFAULT),
-                     "create flag_values");
-      check(H5Awrite(attr, H5T_NATIVE_SCHAR, flags), "write flag_values");
-      text_attribute(membership, "flag_meanings", "not_member member", "membership");
-    }
+    // Time series: one variable per catalogue entry (geosim/io/variables.hpp).
+    write_time_series(w, dims, rec);
 
     // Event log.
     std::vector<std::string> ids, notes;
@@ -605,109 +319,6 @@ void check_output_writable(const std::filesystem::path& path) {
 void write_results(const std::filesystem::path& path, const Scenario& scenario,
                    const RunRecord& record, const Population* final_agents, const RunInfo& info) {
   ResultsWriter(path, scenario).finish(record, final_agents, info);
-}
-
-Variable read_variable(const std::filesystem::path& path, const std::string& name) {
-  const SilenceHdf5 silence;
-  File file = open_for_reading(path);
-  Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT),
-             "open variable " + name + " in " + path.string());
-  Datatype type(H5Dget_type(ds), "get type of " + name);
-  const H5T_class_t cls = H5Tget_class(type);
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT)
-    throw RuntimeFailure("variable " + name + " in " + path.string() + " is not numeric");
-  Dataspace space(H5Dget_space(ds), "get dataspace of " + name);
-  const int rank = H5Sget_simple_extent_ndims(space);
-  if (rank < 0) fail("get rank of " + name);
-  Variable v;
-  std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
-  if (rank > 0 && H5Sget_simple_extent_dims(space, shape.data(), nullptr) < 0)
-    fail("get shape of " + name);
-  v.shape.assign(shape.begin(), shape.end());
-  for (int axis = 0; axis < rank; ++axis) {
-    std::string dim;
-    if (H5DSis_scale(ds) > 0) {
-      dim = name;  // a coordinate variable is its own dimension
-    } else {
-      int idx = 0;
-      H5DSiterate_scales(
-          ds, static_cast<unsigned>(axis), &idx,
-          [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
-            *static_cast<std::string*>(out) = object_basename(scale);
-            return 1;  // first scale only
-          },
-          &dim);
-      H5Eclear2(H5E_DEFAULT);
-    }
-    v.dims.push_back(dim);
-  }
-  std::size_t count = 1;
-  for (auto n : v.shape) count *= n;
-  v.values.resize(count);
-  if (count > 0)
-    check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.values.data()),
-          "read " + name);
-  return v;
-}
-
-std::vector<std::string> read_labels(const std::filesystem::path& path, const std::string& name) {
-  const SilenceHdf5 silence;
-  File file = open_for_reading(path);
-  Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT),
-             "open variable " + name + " in " + path.string());
-  Datatype type(H5Dget_type(ds), "get type of " + name);
-  if (H5Tget_class(type) != H5T_STRING)
-    throw RuntimeFailure("variable " + name + " in " + path.string() + " is not text");
-  Dataspace space(H5Dget_space(ds), "get dataspace of " + name);
-  const hssize_t n = H5Sget_simple_extent_npoints(space);
-  if (n < 0) fail("get size of " + name);
-  std::vector<std::string> out;
-  if (n == 0) return out;
-  if (H5Tis_variable_str(type) > 0) {
-    Datatype mem(H5Tcopy(H5T_C_S1), "copy string type");
-    check(H5Tset_size(mem, H5T_VARIABLE), "set string size");
-    check(H5Tset_cset(mem, H5Tget_cset(type)), "set character set");
-    std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
-    check(H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + name);
-    for (char* p : ptrs) out.emplace_back(p ? p : "");
-    H5Dvlen_reclaim(mem, space, H5P_DEFAULT, ptrs.data());
-  } else {
-    const std::size_t size = H5Tget_size(type);
-    std::vector<char> buf(size * static_cast<std::size_t>(n));
-    check(H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "read " + name);
-    for (hssize_t i = 0; i < n; ++i) {
-      std::string s(buf.data() + static_cast<std::size_t>(i) * size, size);
-      s.resize(std::min(s.size(), s.find('\0')));
-      out.push_back(std::move(s));
-    }
-  }
-  return out;
-}
-
-std::string read_string_attribute(const std::filesystem::path& path, const std::string& name) {
-  const SilenceHdf5 silence;
-  File file = open_for_reading(path);
-  Attribute attr(H5Aopen_by_name(file, "/", name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
-                 "open attribute " + name + " in " + path.string());
-  Datatype type(H5Aget_type(attr), "get type of attribute " + name);
-  if (H5Tget_class(type) != H5T_STRING)
-    throw RuntimeFailure("attribute " + name + " in " + path.string() + " is not text");
-  if (H5Tis_variable_str(type) > 0) {
-    Datatype mem(H5Tcopy(H5T_C_S1), "copy string type");
-    check(H5Tset_size(mem, H5T_VARIABLE), "set string size");
-    check(H5Tset_cset(mem, H5Tget_cset(type)), "set character set");
-    char* ptr = nullptr;
-    check(H5Aread(attr, mem, &ptr), "read attribute " + name);
-    std::string out = ptr ? ptr : "";
-    Dataspace space(H5Screate(H5S_SCALAR), "create scalar dataspace");
-    H5Dvlen_reclaim(mem, space, H5P_DEFAULT, &ptr);
-    return out;
-  }
-  const std::size_t size = H5Tget_size(type);
-  std::string out(size, '\0');
-  check(H5Aread(attr, type, out.data()), "read attribute " + name);
-  out.resize(std::min(out.size(), out.find('\0')));
-  return out;
 }
 
 }  // namespace geosim

@@ -1,66 +1,65 @@
 #include "geosim/run/recorder.hpp"
 
+#include <algorithm>
+#include <type_traits>
+#include <variant>
+
 namespace geosim {
+
+RunRecord RunRecord::empty_for(const Scenario& sc, std::size_t reserve_rows) {
+  RunRecord r;
+  r.powers = sc.num_powers();
+  r.targets = sc.num_targets();
+  r.groups = sc.num_groups();
+  r.institutions = static_cast<int>(sc.institutions.size());
+  for (const ResultsVariable& v : results_variables()) {
+    SeriesValues values;
+    switch (v.type) {
+      case ValueType::f64: values = std::vector<double>{}; break;
+      case ValueType::i32: values = std::vector<std::int32_t>{}; break;
+      case ValueType::i8: values = std::vector<std::int8_t>{}; break;
+    }
+    std::visit([&](auto& vec) { vec.reserve(reserve_rows * v.row_size(sc)); }, values);
+    r.series.push_back(std::move(values));
+  }
+  return r;
+}
+
+const SeriesValues& RunRecord::operator[](std::string_view name) const {
+  return series.at(results_variable_index(name));
+}
+SeriesValues& RunRecord::operator[](std::string_view name) {
+  return series.at(results_variable_index(name));
+}
+
+std::vector<double> RunRecord::as_doubles(std::string_view name) const {
+  return std::visit([](const auto& vec) { return std::vector<double>(vec.begin(), vec.end()); },
+                    (*this)[name]);
+}
 
 void Recorder::on_start(const World& world) {
   const Scenario& sc = world.scenario();
-  record_ = RunRecord{};
-  record_.powers = sc.num_powers();
-  record_.targets = sc.num_targets();
-  record_.groups = sc.num_groups();
-  record_.institutions = static_cast<int>(sc.institutions.size());
-  // Reserve every row up front: recording allocates nothing per tick.
-  const std::size_t rows = static_cast<std::size_t>(sc.ticks) + 1;
-  const std::size_t P = record_.powers, T = record_.targets, G = record_.groups;
-  record_.budget.reserve(rows * P * kChannels);
-  for (auto* v : {&record_.allocation, &record_.stock, &record_.influence}) v->reserve(rows * kChannels * P * T);
-  for (auto* v : {&record_.autonomy_stock, &record_.autonomy_share}) v->reserve(rows * kChannels * T);
-  for (auto* v : {&record_.alignment, &record_.attitude_mean, &record_.negative_share, &record_.positive_share})
-    v->reserve(rows * P * T);
-  record_.alignment_self.reserve(rows * T);
-  for (auto* v : {&record_.group_attitude_mean, &record_.group_negative_share, &record_.group_positive_share})
-    v->reserve(rows * G * P * T);
-  record_.campaigns_new.reserve(rows * P * T);
-  record_.campaigns_active.reserve(rows * P * T);
-  record_.membership.reserve(rows * record_.institutions * T);
+  record_ = RunRecord::empty_for(sc, static_cast<std::size_t>(sc.ticks) + 1);
+  row_sizes_.clear();
+  for (const ResultsVariable& v : results_variables()) row_sizes_.push_back(v.row_size(sc));
+  row_.assign(*std::max_element(row_sizes_.begin(), row_sizes_.end()), 0.0);
   append(world.state());
 }
 
 void Recorder::on_step(const World& world) { append(world.state()); }
 
-namespace {
-// Appends a (rows x cols) Eigen array row-major: [row][col].
-template <typename Array, typename Out>
-void append_rows(const Array& a, std::vector<Out>& out) {
-  for (Eigen::Index r = 0; r < a.rows(); ++r)
-    for (Eigen::Index c = 0; c < a.cols(); ++c) out.push_back(static_cast<Out>(a(r, c)));
-}
-}  // namespace
-
 void Recorder::append(const WorldState& s) {
   ++record_.rows;
-  append_rows(s.budget, record_.budget);
-  for (int c = 0; c < kChannels; ++c) {
-    append_rows(s.allocation[c], record_.allocation);
-    append_rows(s.stock[c], record_.stock);
-    append_rows(s.influence[c], record_.influence);
+  const auto vars = results_variables();
+  for (std::size_t i = 0; i < vars.size(); ++i) {
+    vars[i].extract(s, row_.data());
+    std::visit(
+        [&](auto& out) {
+          using T = typename std::decay_t<decltype(out)>::value_type;
+          for (std::size_t k = 0; k < row_sizes_[i]; ++k) out.push_back(static_cast<T>(row_[k]));
+        },
+        record_.series[i]);
   }
-  append_rows(s.autonomy, record_.autonomy_stock);
-  append_rows(s.autonomy_share, record_.autonomy_share);
-  append_rows(s.alignment.topRows(record_.powers), record_.alignment);
-  append_rows(s.alignment.bottomRows(1), record_.alignment_self);
-  append_rows(s.attitude_mean, record_.attitude_mean);
-  append_rows(s.negative_share, record_.negative_share);
-  append_rows(s.positive_share, record_.positive_share);
-  for (int g = 0; g < record_.groups; ++g) {
-    append_rows(s.group_mean[g], record_.group_attitude_mean);
-    append_rows(s.group_negative[g], record_.group_negative_share);
-    append_rows(s.group_positive[g], record_.group_positive_share);
-  }
-  append_rows(s.campaigns_new, record_.campaigns_new);
-  append_rows(s.campaigns_active, record_.campaigns_active);
-  for (const auto& members : s.member)
-    for (char m : members) record_.membership.push_back(static_cast<std::int8_t>(m));
 }
 
 }  // namespace geosim

@@ -1,25 +1,30 @@
 // Memory estimates and thread settings for a run.
 #include <omp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <string>
 
 #include "geosim/run/resources.hpp"
+#include "geosim/io/variables.hpp"
 #include "geosim/model/world.hpp"
 
 namespace geosim {
 
 std::int64_t estimate_run_bytes(const Scenario& scenario) {
-  const std::int64_t P = scenario.num_powers(), T = scenario.num_targets(), G = scenario.num_groups();
+  const std::int64_t P = scenario.num_powers();
   const std::int64_t rows = scenario.ticks + 1;
   const std::int64_t citizens = scenario.num_citizens();
   const std::int64_t agents = citizens * Population::bytes_per_citizen(static_cast<int>(P));
-  // Recorded series per row: 3 channels x (allocation, stock, influence) + per-target/power
-  // series + per-group series, as doubles.
-  const std::int64_t per_row = 8 * (3 * 3 * P * T + 2 * 3 * T + 5 * P * T + 3 * G * P * T + 3 * P);
+  // The Recorder reserves every row of every catalogue variable up front
+  // (geosim/io/variables.hpp), plus one row of the widest as doubles (scratch).
+  const std::int64_t per_row = static_cast<std::int64_t>(recorded_bytes_per_row(scenario));
+  std::int64_t scratch = 0;
+  for (const ResultsVariable& v : results_variables())
+    scratch = std::max(scratch, static_cast<std::int64_t>(sizeof(double) * v.row_size(scenario)));
   // Final agent snapshot is written from the live arrays in chunks: no copy.
-  return agents + rows * per_row + (16 << 20);
+  return agents + rows * per_row + scratch + (16 << 20);
 }
 
 std::int64_t available_memory_bytes() {

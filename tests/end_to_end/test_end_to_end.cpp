@@ -169,23 +169,23 @@ TEST_CASE("end to end: the CLI's baseline file reads back in C++ and equals an i
       CHECK(v.dims == e.dims);
       CHECK(v.shape == e.shape);
     }
-    check_values("budget", read_variable(file, "budget"), r.budget);
-    check_values("allocation", read_variable(file, "allocation"), r.allocation);
-    check_values("stock", read_variable(file, "stock"), r.stock);
-    check_values("influence", read_variable(file, "influence"), r.influence);
-    check_values("autonomy_stock", read_variable(file, "autonomy_stock"), r.autonomy_stock);
-    check_values("autonomy_share", read_variable(file, "autonomy_share"), r.autonomy_share);
-    check_values("alignment", read_variable(file, "alignment"), r.alignment);
-    check_values("alignment_self", read_variable(file, "alignment_self"), r.alignment_self);
-    check_values("attitude_mean", read_variable(file, "attitude_mean"), r.attitude_mean);
-    check_values("negative_share", read_variable(file, "negative_share"), r.negative_share);
-    check_values("positive_share", read_variable(file, "positive_share"), r.positive_share);
-    check_values("group_attitude_mean", read_variable(file, "group_attitude_mean"), r.group_attitude_mean);
-    check_values("group_negative_share", read_variable(file, "group_negative_share"), r.group_negative_share);
-    check_values("group_positive_share", read_variable(file, "group_positive_share"), r.group_positive_share);
-    check_values("campaigns_new", read_variable(file, "campaigns_new"), r.campaigns_new);
-    check_values("campaigns_active", read_variable(file, "campaigns_active"), r.campaigns_active);
-    check_values("membership", read_variable(file, "membership"), r.membership);
+    check_values("budget", read_variable(file, "budget"), r.as_doubles("budget"));
+    check_values("allocation", read_variable(file, "allocation"), r.as_doubles("allocation"));
+    check_values("stock", read_variable(file, "stock"), r.as_doubles("stock"));
+    check_values("influence", read_variable(file, "influence"), r.as_doubles("influence"));
+    check_values("autonomy_stock", read_variable(file, "autonomy_stock"), r.as_doubles("autonomy_stock"));
+    check_values("autonomy_share", read_variable(file, "autonomy_share"), r.as_doubles("autonomy_share"));
+    check_values("alignment", read_variable(file, "alignment"), r.as_doubles("alignment"));
+    check_values("alignment_self", read_variable(file, "alignment_self"), r.as_doubles("alignment_self"));
+    check_values("attitude_mean", read_variable(file, "attitude_mean"), r.as_doubles("attitude_mean"));
+    check_values("negative_share", read_variable(file, "negative_share"), r.as_doubles("negative_share"));
+    check_values("positive_share", read_variable(file, "positive_share"), r.as_doubles("positive_share"));
+    check_values("group_attitude_mean", read_variable(file, "group_attitude_mean"), r.as_doubles("group_attitude_mean"));
+    check_values("group_negative_share", read_variable(file, "group_negative_share"), r.as_doubles("group_negative_share"));
+    check_values("group_positive_share", read_variable(file, "group_positive_share"), r.as_doubles("group_positive_share"));
+    check_values("campaigns_new", read_variable(file, "campaigns_new"), r.as_doubles("campaigns_new"));
+    check_values("campaigns_active", read_variable(file, "campaigns_active"), r.as_doubles("campaigns_active"));
+    check_values("membership", read_variable(file, "membership"), r.as_doubles("membership"));
 
     // Sanity of what was compared: allocation is NaN exactly in row 0, the
     // baseline's citizens hold opinions, and every share is a share.

@@ -150,7 +150,7 @@ TEST_CASE("with one group, no noise and no clamping, the target mean does not de
     World world(s, 11);
     Recorder recorder;
     world.run({&recorder});
-    return recorder.record().attitude_mean;
+    return recorder.record().values<double>("attitude_mean");
   };
   const auto without_peers = run_with_gamma(0.0);
   const auto with_peers = run_with_gamma(0.8);

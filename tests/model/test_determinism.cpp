@@ -45,14 +45,14 @@ TEST_CASE("1, 2 and 4 threads give bit-identical records") {
   const RunRecord one = run(s, 99, 1);
   for (int threads : {2, 4}) {
     const RunRecord many = run(s, 99, threads);
-    CHECK(many.attitude_mean == one.attitude_mean);
-    CHECK(many.group_negative_share == one.group_negative_share);
-    CHECK(many.alignment == one.alignment);
-    CHECK(many.campaigns_new == one.campaigns_new);
+    CHECK(many.values<double>("attitude_mean") == one.values<double>("attitude_mean"));
+    CHECK(many.values<double>("group_negative_share") == one.values<double>("group_negative_share"));
+    CHECK(many.values<double>("alignment") == one.values<double>("alignment"));
+    CHECK(many.values<std::int32_t>("campaigns_new") == one.values<std::int32_t>("campaigns_new"));
   }
 }
 
 TEST_CASE("another seed gives different citizen results") {
   const Scenario s = noisy_scenario();
-  CHECK(run(s, 1, 2).attitude_mean != run(s, 2, 2).attitude_mean);
+  CHECK(run(s, 1, 2).values<double>("attitude_mean") != run(s, 2, 2).values<double>("attitude_mean"));
 }

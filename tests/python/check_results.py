@@ -11,6 +11,7 @@ with one line per problem.
 """
 import argparse
 import math
+import pathlib
 import subprocess
 import sys
 
@@ -21,25 +22,25 @@ import xarray as xr
 FORMAT_VERSION = "1.0"
 CHANNELS = ["economic", "security", "soft"]
 
+FORMAT_DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "results-format.md"
+
+
+def documented_series(doc=FORMAT_DOC):
+    """variable -> dims of the time series table of docs/results-format.md
+    (which tests/io/test_variables.cpp checks against the catalogue)."""
+    series, in_section = {}, False
+    for line in doc.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            in_section = line == "## Time series"
+        elif in_section and line.startswith("| `"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            series[cells[0].strip("`")] = tuple(d.strip() for d in cells[1].split(","))
+    return series
+
+
 # variable -> dims, in the order the format fixes
 SERIES = {
-    "budget": ("time", "power", "channel"),
-    "allocation": ("time", "channel", "power", "target"),
-    "stock": ("time", "channel", "power", "target"),
-    "influence": ("time", "channel", "power", "target"),
-    "autonomy_stock": ("time", "channel", "target"),
-    "autonomy_share": ("time", "channel", "target"),
-    "alignment": ("time", "power", "target"),
-    "alignment_self": ("time", "target"),
-    "attitude_mean": ("time", "power", "target"),
-    "negative_share": ("time", "power", "target"),
-    "positive_share": ("time", "power", "target"),
-    "group_attitude_mean": ("time", "group", "power", "target"),
-    "group_negative_share": ("time", "group", "power", "target"),
-    "group_positive_share": ("time", "group", "power", "target"),
-    "campaigns_new": ("time", "power", "target"),
-    "campaigns_active": ("time", "power", "target"),
-    "membership": ("time", "institution", "target"),
+    **documented_series(),
     "power_name": ("power",),
     "target_name": ("target",),
     "event_id": ("event",),

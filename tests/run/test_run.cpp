@@ -66,11 +66,11 @@ TEST_CASE("run: equals World + Recorder driven by hand, and the seed option repl
   world.run({&recorder});
   const RunResult r = run(s, {.seed = 12345});
   CHECK(r.seed == 12345);
-  CHECK(r.record.attitude_mean == recorder.record().attitude_mean);
-  CHECK(r.record.alignment == recorder.record().alignment);
-  CHECK(r.record.stock == recorder.record().stock);
+  CHECK(r.record.as_doubles("attitude_mean") == recorder.record().as_doubles("attitude_mean"));
+  CHECK(r.record.as_doubles("alignment") == recorder.record().as_doubles("alignment"));
+  CHECK(r.record.as_doubles("stock") == recorder.record().as_doubles("stock"));
   const RunResult own = run(s);
-  CHECK(own.record.attitude_mean != r.record.attitude_mean);  // seed 99, not 12345
+  CHECK(own.record.as_doubles("attitude_mean") != r.record.as_doubles("attitude_mean"));  // seed 99, not 12345
 }
 
 TEST_CASE("run: with an output it writes the results file, whose series equal the returned record") {
@@ -81,8 +81,8 @@ TEST_CASE("run: with an output it writes the results file, whose series equal th
   REQUIRE(fs::exists(out));
   CHECK(only_the_output_or_nothing(dir.path, out));
   const Variable alignment = read_variable(out, "alignment");
-  REQUIRE(alignment.values.size() == r.record.alignment.size());
-  CHECK(alignment.values == r.record.alignment);
+  REQUIRE(alignment.values.size() == r.record.as_doubles("alignment").size());
+  CHECK(alignment.values == r.record.as_doubles("alignment"));
   CHECK(read_string_attribute(out, "command_line") == "test command");
 }
 

@@ -3,8 +3,8 @@
 // of netCDF-4 compatible files (io/results.cpp: one run; sweep/results_file.cpp:
 // a sweep). Errors become RuntimeFailure, handles are RAII, and Writer creates
 // dimensions and variables the way netCDF-C expects (the header of
-// io/results.cpp lists what that takes).
-#include "geosim/build_info.hpp"
+// io/results.cpp lists what that takes). Templates are here, the rest in
+// io/detail/hdf5.cpp.
 #include <fcntl.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -39,11 +39,8 @@ namespace fs = std::filesystem;
 /// the guard (per thread in a thread-safe HDF5), restoring it afterwards.
 class SilenceHdf5 {
  public:
-  SilenceHdf5() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~SilenceHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  SilenceHdf5();
+  ~SilenceHdf5();
   SilenceHdf5(const SilenceHdf5&) = delete;
   SilenceHdf5& operator=(const SilenceHdf5&) = delete;
 
@@ -54,31 +51,14 @@ class SilenceHdf5 {
 
 /// The innermost message of HDF5's current error stack (the most specific
 /// one, e.g. "unable to open file ... No such file or directory"), then clears it.
-inline std::string hdf5_message() {
-  std::string innermost;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_DOWNWARD,
-      [](unsigned, const H5E_error2_t* err, void* out) -> herr_t {
-        if (err->desc && *err->desc) *static_cast<std::string*>(out) = err->desc;
-        return 0;
-      },
-      &innermost);
-  H5Eclear2(H5E_DEFAULT);
-  return innermost;
-}
+std::string hdf5_message();
 
-[[noreturn]] inline void fail(const std::string& what) {
-  const std::string detail = hdf5_message();
-  throw RuntimeFailure(detail.empty() ? what : what + " (HDF5: " + detail + ")");
-}
-
-inline hid_t check_id(hid_t id, const std::string& what) {
-  if (id < 0) fail(what);
-  return id;
-}
-inline void check(herr_t status, const std::string& what) {
-  if (status < 0) fail(what);
-}
+/// Throws RuntimeFailure(what), with HDF5's innermost message if there is one.
+[[noreturn]] void fail(const std::string& what);
+/// `id` if valid, else fail(what).
+hid_t check_id(hid_t id, const std::string& what);
+/// fail(what) if `status` is negative.
+void check(herr_t status, const std::string& what);
 
 /// An owned HDF5 identifier of one kind (file, dataset, dataspace, ...).
 template <herr_t (*Close)(hid_t)>
@@ -149,65 +129,32 @@ hid_t file_type() {
   else static_assert(sizeof(T) == 0, "no HDF5 type for T");
 }
 
-inline Datatype vlen_utf8_type() {
-  Datatype type(H5Tcopy(H5T_C_S1), "copy string type");
-  check(H5Tset_size(type, H5T_VARIABLE), "set variable string size");
-  check(H5Tset_cset(type, H5T_CSET_UTF8), "set UTF-8 character set");
-  return type;
-}
+/// A variable-length UTF-8 string type.
+Datatype vlen_utf8_type();
 
-inline bool is_ascii(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x80 && c != '\0'; });
-}
+/// True if `s` is 7-bit ASCII without NUL.
+bool is_ascii(std::string_view s);
 
 // ---------------------------------------------------------------------------
 // Attributes.
 
 /// Creates a scalar attribute `name` of `type` on `obj` and writes `buf` (in `mem_type`).
-inline void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_type,
-                     const void* buf, const std::string& where) {
-  Dataspace space(H5Screate(H5S_SCALAR), "create scalar dataspace");
-  Attribute attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
-                 "create attribute " + name + " on " + where);
-  check(H5Awrite(attr, mem_type, buf), "write attribute " + name + " on " + where);
-}
+void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_type,
+                     const void* buf, const std::string& where);
 
 /// A text attribute. ASCII: fixed-length, NUL-padded scalar (netCDF reads it
 /// as text, NC_CHAR). Anything else: scalar variable-length UTF-8 string
 /// (netCDF reads it as a string attribute, NC_STRING).
-inline void text_attribute(hid_t obj, const std::string& name, const std::string& value,
-                    const std::string& where) {
-  if (!is_ascii(value)) {
-    Datatype type = vlen_utf8_type();
-    const char* ptr = value.c_str();
-    write_attribute(obj, name, type, type, &ptr, where);
-    return;
-  }
-  Datatype type(H5Tcopy(H5T_C_S1), "copy string type");
-  check(H5Tset_size(type, std::max<std::size_t>(value.size(), 1)), "set string size");
-  check(H5Tset_strpad(type, H5T_STR_NULLTERM), "set string padding");
-  check(H5Tset_cset(type, H5T_CSET_ASCII), "set ASCII character set");
-  const std::string padded = value.empty() ? std::string(1, '\0') : value;
-  write_attribute(obj, name, type, type, padded.data(), where);
-}
+void text_attribute(hid_t obj, const std::string& name, const std::string& value,
+                    const std::string& where);
 
 /// Which geosim wrote a file: version, commit, compiler, build type (every results file).
-inline void provenance_attributes(hid_t root) {
-  text_attribute(root, "geosim_version", build_info::version, "/");
-  text_attribute(root, "git_commit", build_info::git_commit, "/");
-  text_attribute(root, "compiler", build_info::compiler, "/");
-  text_attribute(root, "build_type", build_info::build_type, "/");
-}
+void provenance_attributes(hid_t root);
 
 /// Free text of any content (the scenario file as given): always a scalar
 /// variable-length UTF-8 string, written byte for byte.
-inline void utf8_attribute(hid_t obj, const std::string& name, const std::string& value,
-                    const std::string& where) {
-  Datatype type = vlen_utf8_type();
-  const char* ptr = value.c_str();
-  write_attribute(obj, name, type, type, &ptr, where);
-}
+void utf8_attribute(hid_t obj, const std::string& name, const std::string& value,
+                    const std::string& where);
 
 template <class T>
 void number_attribute(hid_t obj, const std::string& name, T value, const std::string& where) {
@@ -223,12 +170,7 @@ inline constexpr unsigned kDeflateLevel = 4;
 
 /// Dataset creation properties netCDF-C uses: attribute creation order
 /// tracked and indexed; fill value written never (we write every value).
-inline PropList dataset_properties() {
-  PropList dcpl(H5Pcreate(H5P_DATASET_CREATE), "create dataset properties");
-  check(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "set attribute creation order");
-  return dcpl;
-}
+PropList dataset_properties();
 
 struct Dim {
   std::string name;
@@ -242,6 +184,13 @@ struct Storage {
   std::vector<hsize_t> chunk;  // empty: chunk along the first axis automatically
   bool nan_fill = false;       // _FillValue = NaN (float types only)
 };
+
+/// The chunk shape a variable of `shape` and `elem_bytes` per value gets
+/// under `storage`, or empty if it is stored contiguous (not compressed, no
+/// values, or scalar). Automatic chunking: the whole extent on every axis but
+/// the first; as many first-axis rows as fit kChunkBytes.
+std::vector<hsize_t> chunk_shape(const std::vector<hsize_t>& shape, const Storage& storage,
+                                 std::size_t elem_bytes);
 
 class Writer {
  public:
@@ -260,24 +209,10 @@ class Writer {
 
   /// A dimension labelled by strings (power codes, channel names, ...).
   const Dim& label_coordinate(const std::string& name, const std::vector<std::string>& labels,
-                              const std::string& long_name) {
-    Dataset ds = create_strings(name, {labels.size()});
-    write_strings(ds, name, labels);
-    text_attribute(ds, "long_name", long_name, name);
-    return add_dim(name, labels.size(), std::move(ds), name.c_str());
-  }
+                              const std::string& long_name);
 
   /// A dimension without values (netCDF's "dimension but not a variable").
-  const Dim& plain_dimension(const std::string& name, hsize_t size) {
-    Dataspace space(H5Screate_simple(1, &size, nullptr), "create dataspace for " + name);
-    PropList dcpl = dataset_properties();
-    Dataset ds(H5Dcreate2(file_, name.c_str(), H5T_IEEE_F32BE, space, H5P_DEFAULT, dcpl,
-                          H5P_DEFAULT),
-               "create dimension " + name);
-    char scale_name[128];
-    std::snprintf(scale_name, sizeof scale_name, "%s%10d", kNoValuesScale, static_cast<int>(size));
-    return add_dim(name, size, std::move(ds), scale_name);
-  }
+  const Dim& plain_dimension(const std::string& name, hsize_t size);
 
   /// A numeric variable over `dims`, data row-major; checks the size.
   template <class T>
@@ -312,26 +247,13 @@ class Writer {
   /// A variable of variable-length UTF-8 strings over `dims` whose data the
   /// caller writes (contiguous: HDF5 does not compress variable-length data).
   hid_t empty_string_variable(const std::string& name, const std::vector<const Dim*>& dims,
-                              const std::string& long_name) {
-    std::vector<hsize_t> shape;
-    for (const Dim* d : dims) shape.push_back(d->size);
-    Dataset ds = create_strings(name, shape);
-    return finish(std::move(ds), name, dims, "", long_name);
-  }
+                              const std::string& long_name);
 
   hid_t file() const { return file_; }
 
   /// A 1-D variable of variable-length UTF-8 strings.
   void string_variable(const std::string& name, const Dim& dim,
-                       const std::vector<std::string>& values, const std::string& long_name) {
-    if (values.size() != dim.size)
-      throw RuntimeFailure("internal error: variable " + name + " has " +
-                           std::to_string(values.size()) + " values, expected " +
-                           std::to_string(dim.size));
-    Dataset ds = create_strings(name, {dim.size});
-    write_strings(ds, name, values);
-    finish(std::move(ds), name, {&dim}, "", long_name);
-  }
+                       const std::vector<std::string>& values, const std::string& long_name);
 
  private:
   template <class T>
@@ -339,17 +261,8 @@ class Writer {
     Dataspace space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
                     "create dataspace for " + name);
     PropList dcpl = dataset_properties();
-    const bool any_zero = std::find(shape.begin(), shape.end(), 0) != shape.end();
-    if (storage.compress && !any_zero && !shape.empty()) {
-      std::vector<hsize_t> chunk = storage.chunk;
-      if (chunk.empty()) {
-        // Whole extent on every axis but the first; as many first-axis rows as fit kChunkBytes.
-        chunk = shape;
-        std::size_t row_bytes = sizeof(T);
-        for (std::size_t i = 1; i < shape.size(); ++i) row_bytes *= shape[i];
-        chunk[0] = std::clamp<hsize_t>(kChunkBytes / row_bytes, 1, shape[0]);
-      }
-      for (std::size_t i = 0; i < chunk.size(); ++i) chunk[i] = std::min(chunk[i], shape[i]);
+    const std::vector<hsize_t> chunk = chunk_shape(shape, storage, sizeof(T));
+    if (!chunk.empty()) {
       check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
             "set chunking of " + name);
       check(H5Pset_shuffle(dcpl), "set shuffle filter of " + name);
@@ -373,14 +286,7 @@ class Writer {
     return ds;
   }
 
-  Dataset create_strings(const std::string& name, const std::vector<hsize_t>& shape) {
-    Dataspace space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
-                    "create dataspace for " + name);
-    PropList dcpl = dataset_properties();
-    Datatype type = vlen_utf8_type();
-    return Dataset(H5Dcreate2(file_, name.c_str(), type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
-                   "create variable " + name);
-  }
+  Dataset create_strings(const std::string& name, const std::vector<hsize_t>& shape);
 
   template <class T>
   void write_all(hid_t ds, const std::string& name, const T* data) {
@@ -389,34 +295,10 @@ class Writer {
     check(H5Dwrite(ds, native_type<T>(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "write " + name);
   }
 
-  void write_strings(hid_t ds, const std::string& name, const std::vector<std::string>& values) {
-    if (values.empty()) return;
-    std::vector<const char*> ptrs;
-    ptrs.reserve(values.size());
-    for (const auto& v : values) ptrs.push_back(v.c_str());
-    Datatype type = vlen_utf8_type();
-    check(H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "write " + name);
-  }
-
-  const Dim& add_dim(const std::string& name, hsize_t size, Dataset ds, const char* scale_name) {
-    check(H5DSset_scale(ds, scale_name), "make " + name + " a dimension scale");
-    Dim dim{name, size, ds.get()};
-    owned_.push_back(std::move(ds));
-    dims_.push_back(std::make_unique<Dim>(dim));
-    return *dims_.back();
-  }
-
+  void write_strings(hid_t ds, const std::string& name, const std::vector<std::string>& values);
+  const Dim& add_dim(const std::string& name, hsize_t size, Dataset ds, const char* scale_name);
   hid_t finish(Dataset ds, const std::string& name, const std::vector<const Dim*>& dims,
-               const std::string& units, const std::string& long_name) {
-    for (std::size_t axis = 0; axis < dims.size(); ++axis)
-      check(H5DSattach_scale(ds, dims[axis]->scale, static_cast<unsigned>(axis)),
-            "attach dimension " + dims[axis]->name + " to " + name);
-    if (!units.empty()) text_attribute(ds, "units", units, name);
-    text_attribute(ds, "long_name", long_name, name);
-    const hid_t id = ds.get();
-    owned_.push_back(std::move(ds));
-    return id;
-  }
+               const std::string& units, const std::string& long_name);
 
   hid_t file_;
   std::vector<Dataset> owned_;  // dimension scales and variables, closed with the Writer
@@ -426,60 +308,23 @@ class Writer {
 // ---------------------------------------------------------------------------
 // Files.
 
-inline std::string utc_now_iso8601() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+/// The current UTC time as 2024-01-02T03:04:05Z.
+std::string utc_now_iso8601();
 
 /// fsync a file or directory; best effort for directories (some filesystems refuse).
-inline void sync_path(const fs::path& path, bool directory) {
-  const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
-  if (fd < 0) {
-    if (directory) return;
-    throw RuntimeFailure("cannot reopen " + path.string() + " to sync it: " +
-                         std::system_category().message(errno));
-  }
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0 && !directory)
-    throw RuntimeFailure("cannot sync " + path.string() + ": " + std::system_category().message(err));
-}
+void sync_path(const fs::path& path, bool directory);
 
 // ---------------------------------------------------------------------------
 // Reading back.
 
-inline File open_for_reading(const fs::path& path) {
-  return File(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), "open " + path.string());
-}
+File open_for_reading(const fs::path& path);
 
-inline std::string object_basename(hid_t obj) {
-  const ssize_t n = H5Iget_name(obj, nullptr, 0);
-  if (n < 0) fail("get object name");
-  std::string name(static_cast<std::size_t>(n) + 1, '\0');
-  H5Iget_name(obj, name.data(), name.size());
-  name.resize(static_cast<std::size_t>(n));
-  const auto slash = name.rfind('/');
-  return slash == std::string::npos ? name : name.substr(slash + 1);
-}
+/// The last component of an object's path in its file.
+std::string object_basename(hid_t obj);
+
 /// A new, empty file set up as netCDF-C does: link and attribute creation
 /// order tracked and indexed, libver bounds EARLIEST..V18. Fails if `path` exists.
 /// `chunk_cache_bytes` > 0 bounds the chunk cache of each dataset (default 1 MB).
-inline File create_netcdf_file(const fs::path& path, std::size_t chunk_cache_bytes = 0) {
-  PropList fcpl(H5Pcreate(H5P_FILE_CREATE), "create file creation properties");
-  check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "set link creation order");
-  check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "set attribute creation order");
-  PropList fapl(H5Pcreate(H5P_FILE_ACCESS), "create file access properties");
-  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "set libver bounds");
-  if (chunk_cache_bytes > 0)
-    check(H5Pset_cache(fapl, 0, 521, chunk_cache_bytes, 0.75), "set chunk cache size");
-  return File(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, fapl), "create " + path.string());
-}
+File create_netcdf_file(const fs::path& path, std::size_t chunk_cache_bytes = 0);
 
 }  // namespace geosim::hdf5

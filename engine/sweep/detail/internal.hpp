@@ -16,16 +16,27 @@ namespace geosim::sweep_detail {
 
 inline constexpr std::size_t kSobolMaxDimension = 3667;  // Boost.Random's sobol tables
 
-/// A quantity kept per run: a metric (reduced over time) or a time series.
+/// A quantity kept per run: a time series (a results variable of the
+/// catalogue, geosim/io/variables.hpp, whole) or a metric (a reduction of one
+/// over time). Dims, type, units and fill come from the catalogue entry.
 struct Field {
   std::string name;
   std::vector<std::string> dims;  // axes after `run`: time, power, target, channel, group, institution
-  enum class Type { f64, i32, i8 } type = Type::f64;
+  using Type = ValueType;
+  Type type = Type::f64;
   std::string units, long_name;
   bool nan_fill = false;
+  enum class Reduction {
+    series,  // every row
+    final,   // the last row
+    peak,    // the largest value over the rows (row 0 included)
+    total,   // the sum over the rows (row 0 included)
+  } reduction = Reduction::series;
+  std::size_t source = 0;  // index of the results variable in results_variables()
   /// Writes the field's values for `record` to out (size = product of the axes).
-  void (*extract)(const RunRecord& record, double* out) = nullptr;
+  void extract(const RunRecord& record, double* out) const;
 };
+/// The metrics a sweep can keep, and its time series (one per catalogue entry).
 const std::vector<Field>& metric_table();
 const std::vector<Field>& series_table();
 

@@ -1,31 +1,41 @@
 #pragma once
-// The Recorder observes a World and keeps every time series of the model in
-// memory, row-major with time first, ready for output.hpp to write.
+// The Recorder observes a World and keeps every results variable of the
+// catalogue (geosim/io/variables.hpp) in memory, row-major with time first,
+// ready for the ResultsWriter or a sweep.
 #include <cstdint>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "geosim/io/variables.hpp"
 #include "geosim/model/world.hpp"
 
 namespace geosim {
 
 struct RunRecord {
-  int rows = 0, powers = 0, targets = 0, groups = 0;
-  // Layouts (row-major, time first): [row][p][c] for budget; [row][c][p][t]
-  // for allocation, stock, influence; [row][c][t] for autonomy_*; [row][p][t]
-  // for alignment and attitudes; [row][t] alignment_self; [row][g][p][t] for group_*.
-  std::vector<double> budget, allocation, stock, influence;
-  std::vector<double> autonomy_stock, autonomy_share;
-  std::vector<double> alignment, alignment_self;
-  std::vector<double> attitude_mean, negative_share, positive_share;
-  std::vector<double> group_attitude_mean, group_negative_share, group_positive_share;
-  std::vector<std::int32_t> campaigns_new, campaigns_active;
-  std::vector<std::int8_t> membership;  // [row][institution][t]
-  int institutions = 0;
+  int rows = 0, powers = 0, targets = 0, groups = 0, institutions = 0;
+  /// One series per results_variables() entry, in catalogue order, each
+  /// [row][dims of the entry] in the entry's type.
+  std::vector<SeriesValues> series;
+
+  /// An empty record for `scenario`: one series per catalogue entry, of its
+  /// type, each with room reserved for `reserve_rows` rows.
+  static RunRecord empty_for(const Scenario& scenario, std::size_t reserve_rows = 0);
+
+  const SeriesValues& operator[](std::string_view name) const;
+  SeriesValues& operator[](std::string_view name);
+  /// The series `name` as its type T (throws std::bad_variant_access if it is another).
+  template <class T>
+  const std::vector<T>& values(std::string_view name) const { return std::get<std::vector<T>>((*this)[name]); }
+  template <class T>
+  std::vector<T>& values(std::string_view name) { return std::get<std::vector<T>>((*this)[name]); }
+  /// The series `name` converted to double.
+  std::vector<double> as_doubles(std::string_view name) const;
 };
 
 class Recorder : public StepObserver {
  public:
+  /// Reserves every row of the run up front: recording allocates nothing per tick.
   void on_start(const World& world) override;
   void on_step(const World& world) override;
   const RunRecord& record() const { return record_; }
@@ -35,6 +45,8 @@ class Recorder : public StepObserver {
  private:
   void append(const WorldState& s);
   RunRecord record_;
+  std::vector<std::size_t> row_sizes_;  // per catalogue entry, for the run's scenario
+  std::vector<double> row_;             // one row of the widest variable, sized in on_start
 };
 
 }  // namespace geosim
