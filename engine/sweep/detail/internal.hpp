@@ -14,8 +14,6 @@
 
 namespace geosim::sweep_detail {
 
-inline constexpr std::size_t kSobolMaxDimension = 3667;  // Boost.Random's sobol tables
-
 /// A quantity kept per run: a metric (reduced over time) or a time series.
 struct Field {
   std::string name;
