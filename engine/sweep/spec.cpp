@@ -312,11 +312,15 @@ SweepSpec load_sweep_spec(const std::filesystem::path& path) {
   const Node* seed = opt(root, "seed");
   s.seed = seed ? config::unsigned64(*seed, "seed") : std::stoull(schema.at("seed").default_text);
   s.common_random_numbers = config::read_boolean(root, schema.at("common_random_numbers"), "");
+  // Absent or null: the declared default, all or none.
+  const auto names = [&](const char* key, const std::string& kind, const std::vector<std::string>& allowed) {
+    const bool all = schema.at(key).default_text == "all";
+    const Node* n = root.find(key);
+    return n ? name_list(*n, key, kind, allowed, all) : all ? allowed : std::vector<std::string>{};
+  };
   const Node* metrics = root.find("metrics");
-  s.metrics = metrics ? name_list(*metrics, "metrics", "metric", metric_names(), true) : metric_names();
-  const Node* series = root.find("time_series");
-  s.time_series = series ? name_list(*series, "time_series", "time series", time_series_names(), false)
-                         : std::vector<std::string>{};
+  s.metrics = names("metrics", "metric", metric_names());
+  s.time_series = names("time_series", "time series", time_series_names());
   if (s.metrics.empty() && s.time_series.empty())
     throw TypeError(metrics ? place(*metrics) : root.where, "metrics", "the sweep keeps nothing: give metrics or time_series");
   return s;

@@ -2,6 +2,7 @@
 // Parameter sweeps and scenario batches (docs/sweeps.md).
 //
 //   sweep file --load_sweep_spec--> SweepSpec --Sweep--> run plan
+//   (design points from the registered design named by `design:`, design.hpp)
 //   --run_sweep (threads, MPI ranks)--> journal (append-only, fsync'd, each
 //   record checksummed) --> one netCDF-4 file with a `run` dimension.
 //
@@ -13,11 +14,10 @@
 // the order runs finish in, or interruptions (--resume).
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <memory>
 
 #include "geosim/config/node.hpp"
 #include "geosim/config/schema.hpp"
