@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <sstream>
 #include <stdexcept>
 
@@ -116,7 +117,14 @@ std::int64_t read_integer(const Node& map, const KeySpec& spec, const std::strin
   }
   const std::string p = join(path, spec.key());
   const auto lo = static_cast<std::int64_t>(std::max(spec.range.lo, -9.0e15));
-  const std::int64_t v = integer(*n, p, lo);
+  std::int64_t v = 0;
+  try {
+    v = integer(*n, p, lo);
+  } catch (const RangeError&) {
+    // Below lo: report the whole declared range below ("an integer in [1, 1000000]");
+    // other range errors (.nan, too large) are thrown again here.
+    v = integer(*n, p, std::numeric_limits<std::int64_t>::min());
+  }
   if (!spec.range.contains(static_cast<double>(v)))
     throw RangeError(n->where, p, "expected " + spec.expected() + ", got " + n->scalar);
   return v;

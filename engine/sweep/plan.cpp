@@ -1,14 +1,12 @@
 // The run plan of a sweep: base scenarios read once, parameters checked
 // against them, design points, seeds, and the sweep's identity.
 #include <algorithm>
-#include <boost/random/sobol.hpp>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
 #include "geosim/build_info.hpp"
 #include "geosim/io/results.hpp"
-#include "geosim/core/rng.hpp"
 #include "geosim/sweep/sweep.hpp"
 #include "sweep/detail/internal.hpp"
 
@@ -162,63 +160,29 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     }
   }
 
-  // Design points.
-  const std::size_t d = spec_.parameters.size();
+  // Design points (a batch of several scenarios: one point per scenario).
   if (spec_.scenarios.size() > 1) {
     points_ = static_cast<std::int64_t>(spec_.scenarios.size());
-  } else if (spec_.design == Design::grid) {
-    points_ = 1;
-    for (const auto& p : spec_.parameters) {
-      points_ *= p.count();
-      if (points_ > (std::int64_t{1} << 40))
-        throw RangeError(p.values_where, "parameters." + p.path, "the grid has more than 2^40 points");
-    }
   } else {
-    points_ = spec_.samples;
-    const std::size_t n = static_cast<std::size_t>(points_);
-    units_.assign(n * d, 0.0);
-    const std::uint64_t key = splitmix64(spec_.seed ^ 0x64657369676E2121ULL);  // "design!!"
-    auto uniform = [&](std::uint64_t index, std::uint32_t j, std::uint32_t salt) {
-      const auto w = rng::philox(key, static_cast<std::uint32_t>(index), j, rng::other,
-                                 salt ^ static_cast<std::uint32_t>(index >> 32));
-      return rng::uniform_double(w[0], w[1]);
-    };
-    constexpr double kBelowOne = 0x1.fffffffffffffp-1;
-    if (spec_.design == Design::random) {
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < d; ++j) units_[i * d + j] = uniform(i, static_cast<std::uint32_t>(j), 0);
-    } else if (spec_.design == Design::lhs) {
-      std::vector<std::int64_t> perm(n);
-      for (std::size_t j = 0; j < d; ++j) {
-        for (std::size_t i = 0; i < n; ++i) perm[i] = static_cast<std::int64_t>(i);
-        for (std::size_t k = n; k-- > 1;) {  // Fisher-Yates with our own uniforms (portable)
-          const auto r = std::min<std::size_t>(
-              static_cast<std::size_t>(uniform(k, static_cast<std::uint32_t>(j), 0x100) * static_cast<double>(k + 1)), k);
-          std::swap(perm[k], perm[r]);
-        }
-        for (std::size_t i = 0; i < n; ++i)
-          units_[i * d + j] = std::min(kBelowOne, (static_cast<double>(perm[i]) +
-                                                   uniform(i, static_cast<std::uint32_t>(j), 0x200)) /
-                                                      static_cast<double>(n));
-      }
-    } else {
-      // Sobol: the origin, then Boost.Random's sobol engine (which starts after
-      // the origin, in Gray-code order). So the first 2^m points are the
-      // classic net: one point in each 1/2^m interval of every parameter.
-      boost::random::sobol_engine<std::uint32_t, 32> gen(d);
-      for (std::size_t i = 1; i < n; ++i)
-        for (std::size_t j = 0; j < d; ++j) units_[i * d + j] = static_cast<double>(gen()) * 0x1p-32;
-    }
+    design_points_ = design(spec_.design).points(spec_);
+    points_ = design_points_->count();
   }
 
   // Identity: everything the results depend on.
   std::ostringstream id;
-  id << "geosim sweep identity 1\n"
+  id << "geosim sweep identity 2\n"
      << "engine: " << build_info::version << " " << build_info::git_commit << "\n"
      << "results_format: sweep-" << kResultsFormatVersion << "\n"
      << "name: " << spec_.name << "\ndescription: " << spec_.description << "\n"
-     << "design: " << design_name(spec_.design) << "\nsamples: " << spec_.samples
-     << "\nreplicates: " << spec_.replicates << "\nseed: " << spec_.seed
+     << "design: " << spec_.design << "\n";
+  // Every key the design declares (design.hpp: it can read no other), so a
+  // new design's keys are part of the identity without touching this.
+  const config::Schema design_keys = design(spec_.design).keys();
+  for (const config::KeySpec& k : design_keys.keys()) {
+    const DesignSettings::Value* v = spec_.design_settings.find(k.path);
+    id << "design." << k.path << ": " << (v ? v->text : k.default_text) << "\n";
+  }
+  id << "replicates: " << spec_.replicates << "\nseed: " << spec_.seed
      << "\ncommon_random_numbers: " << spec_.common_random_numbers << "\nticks: " << spec_.ticks << "\n";
   for (const auto& o : spec_.set) id << "set: " << o << "\n";
   for (const auto& p : spec_.parameters) {
@@ -244,17 +208,6 @@ std::string Sweep::identity_hash() const {
   return buf;
 }
 
-std::string Sweep::point_value(std::int64_t point, std::size_t j) const {
-  const ParameterSpec& p = spec_.parameters[j];
-  if (spec_.design == Design::grid) {
-    // Row-major: the first parameter varies slowest.
-    std::int64_t stride = 1;
-    for (std::size_t k = j + 1; k < spec_.parameters.size(); ++k) stride *= spec_.parameters[k].count();
-    return p.at_level((point / stride) % p.count());
-  }
-  return p.at_unit(units_[static_cast<std::size_t>(point) * spec_.parameters.size() + j]);
-}
-
 RunPlan Sweep::plan(std::int64_t run) const {
   if (run < 0 || run >= runs()) throw RuntimeFailure("internal error: run " + std::to_string(run) + " out of range");
   RunPlan plan;
@@ -266,7 +219,7 @@ RunPlan Sweep::plan(std::int64_t run) const {
                                                                  : static_cast<std::uint64_t>(run));
   plan.overrides = spec_.set;
   for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
-    plan.values.push_back(point_value(plan.point, j));
+    plan.values.push_back(design_points_->value(plan.point, j));
     plan.overrides.push_back(spec_.parameters[j].path + "=" + plan.values.back());
   }
   return plan;

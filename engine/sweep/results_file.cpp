@@ -235,8 +235,10 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
     text_attribute(root, "sweep_file", spec.file.string(), "/");
     text_attribute(root, "sweep_id", sweep.identity_hash(), "/");
     utf8_attribute(root, "sweep_identity", sweep.identity(), "/");
-    text_attribute(root, "design", spec.scenarios.size() > 1 ? "batch" : std::string(design_name(spec.design)), "/");
-    number_attribute<std::int64_t>(root, "samples", spec.samples, "/");
+    text_attribute(root, "design", spec.scenarios.size() > 1 ? "batch" : spec.design, "/");
+    // Points of a sampling design (its `samples` key), 0 for others.
+    const DesignSettings::Value* samples = spec.design_settings.find("samples");
+    number_attribute<std::int64_t>(root, "samples", samples ? static_cast<std::int64_t>(samples->number) : 0, "/");
     number_attribute<std::int64_t>(root, "points", sweep.points(), "/");
     number_attribute<std::int32_t>(root, "replicates", spec.replicates, "/");
     number_attribute<std::int64_t>(root, "runs", N, "/");

@@ -1,169 +1,86 @@
-// Sweep files: YAML -> SweepSpec, with errors naming file:line:col and the
-// key like the scenario loader's (docs/sweeps.md documents every key).
+// Sweep files: YAML -> SweepSpec through the sweep-file schema
+// (sweep_file_schema(): every key with its type, default, range and doc;
+// docs/sweeps.md) and the shared readers of config/reader.hpp, so errors name
+// file:line:col and the key like the scenario loader's, under the same rules.
+// The design's own keys are declared by the design (design.hpp).
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cmath>
-#include <limits>
+#include <sstream>
 
+#include "geosim/config/reader.hpp"
+#include "geosim/config/schema.hpp"
 #include "geosim/sweep/sweep.hpp"
+#include "sweep/designs/designs.hpp"
 #include "sweep/detail/internal.hpp"
 
 namespace geosim {
 
-std::string_view design_name(Design design) {
-  switch (design) {
-    case Design::grid: return "grid";
-    case Design::random: return "random";
-    case Design::lhs: return "lhs";
-    case Design::sobol: return "sobol";
-  }
-  return "?";
-}
-
-// ------------------------------------------------------------- parameters ---
-
-std::int64_t ParameterSpec::count() const {
-  if (!values.empty()) return static_cast<std::int64_t>(values.size());
-  if (step > 0) return static_cast<std::int64_t>(std::floor((hi - lo) / step + 1e-9)) + 1;
-  return levels;
-}
-
-namespace {
-
-std::string value_text(double v, bool integer) {
-  if (integer) return std::to_string(static_cast<long long>(std::llround(v)));
-  char buf[64];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);  // shortest round trip
-  (void)ec;
-  return std::string(buf, end);
-}
-
-double scaled(const ParameterSpec& p, double u) {
-  if (p.log) return std::exp(std::log(p.lo) + u * (std::log(p.hi) - std::log(p.lo)));
-  return p.lo + u * (p.hi - p.lo);
-}
-
-}  // namespace
-
-std::string ParameterSpec::at_level(std::int64_t index) const {
-  if (!values.empty()) return values[static_cast<std::size_t>(index)];
-  if (step > 0) return value_text(lo + static_cast<double>(index) * step, integer);
-  const std::int64_t n = levels;
-  if (n <= 1) return value_text(lo, false);
-  if (index == n - 1) return value_text(hi, false);
-  return value_text(scaled(*this, static_cast<double>(index) / static_cast<double>(n - 1)), false);
-}
-
-std::string ParameterSpec::at_unit(double u) const {
-  const std::int64_t n = count();
-  if (!values.empty() || step > 0) {
-    const auto index = std::min<std::int64_t>(static_cast<std::int64_t>(u * static_cast<double>(n)), n - 1);
-    return at_level(index);
-  }
-  return value_text(std::clamp(scaled(*this, u), lo, hi), false);
-}
-
-// ------------------------------------------------------------ sweep files ---
-
 namespace {
 
 using config::Node;
+using config::ValueType;
+using config::describe;
+using config::join;
+using config::opt;
+using config::place;
 
-std::string join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
+constexpr const char* kParam = "parameters.<path>";  // a parameter's keys in the schema
+
+config::Schema base_schema(const std::vector<std::string>& designs) {
+  const config::Bounds counts{1.0, 1e6};
+  config::Schema s;
+  s.add({.path = "name", .type = ValueType::text, .doc = "the sweep's name (default: the file name without .yaml)"});
+  s.add({.path = "description", .type = ValueType::text, .doc = "free text, recorded in the results"});
+  s.add({.path = "base", .type = ValueType::text,
+         .doc = "the scenario to vary, relative to the sweep file (exactly one of base and scenarios)"});
+  s.add({.path = "scenarios", .type = ValueType::list,
+         .doc = "a batch: scenario files, each a point; no parameters (exactly one of base and scenarios)"});
+  s.add({.path = "set", .type = ValueType::mapping,
+         .doc = "dotted scenario path: value, applied to every run before the parameters"});
+  s.add({.path = "ticks", .type = ValueType::integer, .range = counts,
+         .doc = "run this many ticks (default: the scenario's)"});
+  s.add({.path = "parameters", .type = ValueType::mapping,
+         .doc = "dotted scenario path: a list of values, or a mapping with values or range"});
+  s.add({.path = std::string(kParam) + ".values", .type = ValueType::list, .doc = "the values (YAML scalars)"});
+  s.add({.path = std::string(kParam) + ".range", .type = ValueType::list, .doc = "[lo, hi] with lo < hi"});
+  s.add({.path = std::string(kParam) + ".scale", .type = ValueType::choice, .default_text = "linear",
+         .choices = {"linear", "log"}, .doc = "log: log-uniform in the range (lo > 0)"});
+  s.add({.path = std::string(kParam) + ".step", .type = ValueType::number, .range = config::kPositive,
+         .doc = "only lo, lo + step, ... <= hi (integers if lo and step are); not with a log scale"});
+  s.add({.path = std::string(kParam) + ".levels", .type = ValueType::integer, .range = {2.0, 1e6},
+         .doc = "grid levels of a continuous range, endpoints included"});
+  s.add({.path = "design", .type = ValueType::choice, .default_text = "grid", .choices = designs,
+         .doc = "how parameters become points (a registered design)"});
+  s.add({.path = "replicates", .type = ValueType::integer, .default_text = "1", .range = counts,
+         .doc = "runs per point, each with its own seed"});
+  s.add({.path = "seed", .type = ValueType::integer, .default_text = "0", .range = {0.0, 18446744073709551615.0},
+         .doc = "the sweep seed: run seeds and random designs derive from it"});
+  s.add({.path = "common_random_numbers", .type = ValueType::boolean, .default_text = "false",
+         .doc = "replicate k has the same seed at every point"});
+  s.add({.path = "metrics", .type = ValueType::names, .default_text = "all",
+         .doc = "metrics kept per run: a list of names, all or none"});
+  s.add({.path = "time_series", .type = ValueType::names, .default_text = "none",
+         .doc = "time series kept per run: a list of names, all or none"});
+  return s;
 }
 
-const SourceLocation& place(const Node& n) { return n.where.file.empty() ? n.key_where : n.where; }
-
-std::string describe(const Node& n) {
-  if (!n.is_scalar()) return n.kind_name();
-  std::string text = n.scalar;
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
-  return n.quoted ? "\"" + text + "\"" : text;
-}
-
-std::string list_names(const std::vector<std::string>& names) {
+/// "a", "a and b", "a, b and c".
+std::string and_list(const std::vector<std::string>& names) {
   std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i == 0 ? "" : i + 1 == names.size() ? " and " : ", ") + names[i];
   return out;
 }
 
-void check_keys(const Node& map, const std::string& path, const std::vector<std::string>& allowed) {
-  for (const auto& [key, value] : map.entries) {
-    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    const std::string best = config::nearest(key, allowed);
-    throw UnknownKeyError(value.key_where, join(path, key),
-                          "unknown key '" + key + "'" +
-                              (best.empty() ? "; expected one of: " + list_names(allowed)
-                                            : " (did you mean '" + best + "'?)"));
-  }
-}
-
-const Node* opt(const Node& map, std::string_view key) {
-  const Node* n = map.find(key);
-  return n && !n->is_null() ? n : nullptr;
-}
-
-double number(const Node& n, const std::string& path) {
-  if (!n.is_scalar() || n.quoted) throw TypeError(place(n), path, "expected a number, got " + describe(n));
-  std::string_view s = n.scalar;
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  double v = 0.0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec == std::errc::invalid_argument || end != s.data() + s.size())
-    throw TypeError(n.where, path, "expected a number, got " + describe(n));
-  if (ec != std::errc() || !std::isfinite(v))
-    throw RangeError(n.where, path, "expected a finite number, got " + n.scalar);
-  return v;
-}
-
-std::int64_t integer(const Node& n, const std::string& path, std::int64_t min,
-                     std::int64_t max = std::numeric_limits<std::int64_t>::max()) {
-  const std::string what = "an integer >= " + std::to_string(min);
-  if (!n.is_scalar() || n.quoted) throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
-  std::string_view s = n.scalar;
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  std::int64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-    throw TypeError(n.where, path, "expected " + what + ", got " + describe(n));
-  if (v < min || v > max)
-    throw RangeError(n.where, path,
-                     max == std::numeric_limits<std::int64_t>::max()
-                         ? "expected " + what + ", got " + n.scalar
-                         : "expected an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
-                               "], got " + n.scalar);
-  return v;
-}
-
-std::uint64_t unsigned64(const Node& n, const std::string& path) {
-  if (!n.is_scalar() || n.quoted)
-    throw TypeError(place(n), path, "expected an integer >= 0, got " + describe(n));
-  std::string_view s = n.scalar;
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  std::uint64_t v = 0;
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-    throw TypeError(n.where, path, "expected an integer in [0, 18446744073709551615], got " + describe(n));
-  return v;
-}
-
-bool boolean(const Node& n, const std::string& path) {
-  if (n.is_scalar() && !n.quoted) {
-    if (n.scalar == "true" || n.scalar == "yes" || n.scalar == "on") return true;
-    if (n.scalar == "false" || n.scalar == "no" || n.scalar == "off") return false;
-  }
-  throw TypeError(place(n), path, "expected true or false, got " + describe(n));
-}
-
-std::string text(const Node& n, const std::string& path) {
-  if (!n.is_scalar()) throw TypeError(place(n), path, "expected a string, got " + describe(n));
-  return n.scalar;
+std::string fmt17(double v) {
+  std::ostringstream out;
+  out.precision(17);
+  out << v;
+  return out.str();
 }
 
 /// A list of names from `allowed`, or `all` / `none` (also true / false).
-std::vector<std::string> name_list(const Node& n, const std::string& path,
+std::vector<std::string> name_list(const Node& n, const std::string& path, const std::string& kind,
                                    const std::vector<std::string>& allowed, bool default_all) {
   if (n.is_scalar() && !n.quoted) {
     if (n.scalar == "all" || n.scalar == "true") return allowed;
@@ -171,18 +88,17 @@ std::vector<std::string> name_list(const Node& n, const std::string& path,
   }
   if (n.is_null()) return default_all ? allowed : std::vector<std::string>{};
   if (!n.is_sequence())
-    throw TypeError(place(n), path, "expected a list of names, all or none, got " + describe(n));
+    throw TypeError(place(n), path, "expected a list of " + kind + " names, all or none, got " + describe(n));
   std::vector<std::string> out;
   for (std::size_t i = 0; i < n.items.size(); ++i) {
     const Node& item = n.items[i];
-    const std::string ip = path + "[" + std::to_string(i) + "]";
-    const std::string name = text(item, ip);
+    const std::string ip = config::indexed(path, i);
+    const std::string name = config::text(item, ip);
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      const std::string best = config::nearest(name, allowed);
+      const std::string hint = config::did_you_mean(name, allowed);
       throw UnknownKeyError(item.where, ip,
-                            "unknown name '" + name + "'" +
-                                (best.empty() ? "; expected one of: " + list_names(allowed)
-                                              : " (did you mean '" + best + "'?)"));
+                            "unknown " + kind + " '" + name + "'" +
+                                (hint.empty() ? "; expected one of: " + config::list_names(allowed) : hint));
     }
     if (std::find(out.begin(), out.end(), name) != out.end())
       throw DuplicateKeyError(item.where, ip, "'" + name + "' is listed twice");
@@ -191,18 +107,20 @@ std::vector<std::string> name_list(const Node& n, const std::string& path,
   return out;
 }
 
-ParameterSpec parameter(const std::string& key, const Node& value, const std::string& path) {
+ParameterSpec parameter(const config::Schema& schema, const std::string& key, const Node& value,
+                        const std::string& path) {
   ParameterSpec p;
   p.path = key;
   p.where = value.key_where;
   p.values_where = place(value);
   if (key.empty() || key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos)
     throw TypeError(value.key_where, path, "expected a dotted scenario path such as powers.CHN.budget.soft");
+  const auto spec = [&](const char* k) -> const config::KeySpec& { return schema.at(std::string(kParam) + "." + k); };
   const Node* values = nullptr;
   if (value.is_sequence()) {
     values = &value;
   } else if (value.is_map()) {
-    check_keys(value, path, {"values", "range", "scale", "step", "levels"});
+    config::check_keys(value, path, schema, kParam);
     values = opt(value, "values");
     const Node* range = opt(value, "range");
     if ((values != nullptr) == (range != nullptr))
@@ -212,28 +130,23 @@ ParameterSpec parameter(const std::string& key, const Node& value, const std::st
       if (!range->is_sequence() || range->items.size() != 2)
         throw TypeError(place(*range), rp, "expected [lo, hi], got " + describe(*range));
       p.values_where = range->where;
-      p.lo = number(range->items[0], rp + "[0]");
-      p.hi = number(range->items[1], rp + "[1]");
+      p.lo = config::number(range->items[0], config::indexed(rp, 0));
+      p.hi = config::number(range->items[1], config::indexed(rp, 1));
       if (!(p.lo < p.hi)) throw RangeError(range->where, rp, "expected lo < hi");
-      if (const Node* scale = opt(value, "scale")) {
-        const std::string s = text(*scale, join(path, "scale"));
-        if (s != "log" && s != "linear")
-          throw TypeError(scale->where, join(path, "scale"), "expected log or linear, got " + describe(*scale));
-        p.log = s == "log";
-        if (p.log && p.lo <= 0)
-          throw RangeError(range->where, rp, "a log scale needs lo > 0, got " + range->items[0].scalar);
-      }
+      const config::KeySpec& scale = spec("scale");
+      p.log = scale.choices[static_cast<std::size_t>(config::read_choice(value, scale, path))] == "log";
+      if (p.log && p.lo <= 0)
+        throw RangeError(range->where, rp, "a log scale needs lo > 0, got " + range->items[0].scalar);
       if (const Node* step = opt(value, "step")) {
         if (p.log) throw TypeError(step->where, join(path, "step"), "step and scale: log exclude each other");
-        p.step = number(*step, join(path, "step"));
-        if (!(p.step > 0)) throw RangeError(step->where, join(path, "step"), "expected a number > 0");
+        p.step = config::read_number(value, spec("step"), path);
         p.integer = std::floor(p.lo) == p.lo && std::floor(p.step) == p.step;
         if (p.count() > (std::int64_t{1} << 31))
           throw RangeError(step->where, join(path, "step"), "too many steps in the range");
       }
       if (const Node* levels = opt(value, "levels")) {
         if (p.step > 0) throw TypeError(levels->where, join(path, "levels"), "step and levels exclude each other");
-        p.levels = static_cast<int>(integer(*levels, join(path, "levels"), 2, 1'000'000));
+        p.levels = static_cast<int>(config::read_integer(value, spec("levels"), path));
       }
       return p;
     }
@@ -251,13 +164,81 @@ ParameterSpec parameter(const std::string& key, const Node& value, const std::st
   for (std::size_t i = 0; i < values->items.size(); ++i) {
     const Node& v = values->items[i];
     if (!v.is_scalar())
-      throw TypeError(place(v), vp + "[" + std::to_string(i) + "]", "expected a scalar value, got " + describe(v));
+      throw TypeError(place(v), config::indexed(vp, i), "expected a scalar value, got " + describe(v));
     p.values.push_back(v.scalar);
   }
   return p;
 }
 
+/// Reads the keys the chosen design declares (through its KeySpecs), refuses
+/// keys only other designs read, and runs the design's own checks.
+void read_design(const Node& root, const config::Schema& base, SweepSpec& s) {
+  const SweepDesign& d = design(s.design);
+  const config::Schema own = d.keys();
+  for (const auto& [key, value] : root.entries) {
+    if (base.find(key) || own.find(key) || value.is_null()) continue;
+    std::vector<std::string> readers;
+    for (const std::string& name : design_names())
+      if (find_design(name)->keys().find(key)) readers.push_back(name);
+    throw TypeError(value.key_where, key,
+                    "the " + s.design + " design (" + d.doc() + ") has no key '" + key + "'; it is a key of the " +
+                        and_list(readers) + " design" + (readers.size() > 1 ? "s" : ""));
+  }
+  for (const config::KeySpec& k : own.keys()) {
+    const Node* n = opt(root, k.path);
+    if (!n && k.required)
+      throw TypeError(s.design_where, k.path,
+                      "missing required key '" + k.path + "' (the " + s.design + " design's " + k.doc + ": " +
+                          k.expected() + ")");
+    DesignSettings::Value v{k.path, k.default_text, 0.0, n ? n->key_where : SourceLocation{}};
+    switch (k.type) {
+      case ValueType::integer:
+        v.number = static_cast<double>(config::read_integer(root, k, ""));
+        v.text = std::to_string(static_cast<std::int64_t>(v.number));
+        break;
+      case ValueType::number:
+        v.number = config::read_number(root, k, "");
+        v.text = fmt17(v.number);
+        break;
+      case ValueType::boolean:
+        v.number = config::read_boolean(root, k, "") ? 1.0 : 0.0;
+        v.text = v.number != 0.0 ? "true" : "false";
+        break;
+      case ValueType::choice: {
+        const int i = config::read_choice(root, k, "");
+        v.number = i;
+        v.text = k.choices[static_cast<std::size_t>(i)];
+        break;
+      }
+      default:  // text (register_design admits no other type)
+        if (n) v.text = config::text(*n, k.path);
+        break;
+    }
+    s.design_settings.set(std::move(v));
+  }
+  d.validate(DesignContext{s, s.design_where, s.parameters_where});
+}
+
 }  // namespace
+
+config::Schema sweep_detail::sweep_file_schema_without_designs() { return base_schema({}); }
+
+config::Schema sweep_file_schema() {
+  const std::vector<std::string> names = design_names();
+  config::Schema s = base_schema(names);
+  for (const std::string& name : names) {
+    const config::Schema keys = find_design(name)->keys();
+    for (config::KeySpec k : keys.keys()) {
+      if (s.find(k.path)) continue;  // declared by an earlier design too (samples)
+      std::vector<std::string> readers;
+      for (const std::string& other : names)
+        if (find_design(other)->keys().find(k.path)) readers.push_back(other);
+      k.doc = "(" + and_list(readers) + ") " + k.doc;
+      s.add(std::move(k));
+    }
+  }
+  return s;
+}
 
 std::vector<std::string> metric_names() {
   std::vector<std::string> out;
@@ -272,14 +253,15 @@ std::vector<std::string> time_series_names() {
 
 SweepSpec load_sweep_spec(const std::filesystem::path& path) {
   const Node root = config::parse_file(path);
+  const std::vector<std::string> designs = design_names();
+  const config::Schema schema = base_schema(designs);
   SweepSpec s;
   s.file = path;
   if (!root.is_map()) throw TypeError(place(root), "", "the top level of a sweep file must be a mapping, got " + describe(root));
-  check_keys(root, "", {"name", "description", "base", "scenarios", "set", "ticks", "parameters", "design",
-                        "samples", "replicates", "seed", "common_random_numbers", "metrics", "time_series"});
+  config::check_keys(root, "", sweep_file_schema(), "");
   const std::filesystem::path dir = path.parent_path();
-  s.name = opt(root, "name") ? text(*opt(root, "name"), "name") : path.stem().string();
-  if (const Node* d = opt(root, "description")) s.description = text(*d, "description");
+  s.name = config::text_or(root, "name", "", path.stem().string());
+  s.description = config::text_or(root, "description", "", "");
 
   const Node* base = opt(root, "base");
   const Node* scenarios = opt(root, "scenarios");
@@ -287,19 +269,19 @@ SweepSpec load_sweep_spec(const std::filesystem::path& path) {
     throw TypeError(root.where, "base",
                     "expected exactly one of 'base' (the scenario to vary) or 'scenarios' (a batch)");
   if (base) {
-    s.scenarios.push_back((dir / text(*base, "base")).lexically_normal());
+    s.scenarios.push_back((dir / config::text(*base, "base")).lexically_normal());
     s.scenario_where.push_back(base->where);
   } else {
     if (!scenarios->is_sequence() || scenarios->items.empty())
       throw TypeError(place(*scenarios), "scenarios", "expected a non-empty list of scenario files");
     for (std::size_t i = 0; i < scenarios->items.size(); ++i) {
       const Node& item = scenarios->items[i];
-      s.scenarios.push_back((dir / text(item, "scenarios[" + std::to_string(i) + "]")).lexically_normal());
+      s.scenarios.push_back((dir / config::text(item, config::indexed("scenarios", i))).lexically_normal());
       s.scenario_where.push_back(item.where);
     }
   }
   if (const Node* set = opt(root, "set")) {
-    if (!set->is_map()) throw TypeError(place(*set), "set", "expected a mapping of dotted paths to values");
+    config::expect_map(*set, "set", "a mapping of dotted paths to values");
     for (const auto& [key, value] : set->entries) {
       if (!value.is_scalar())
         throw TypeError(place(value), join("set", key), "expected a scalar value, got " + describe(value));
@@ -307,60 +289,38 @@ SweepSpec load_sweep_spec(const std::filesystem::path& path) {
       s.set_where.push_back(value.where);
     }
   }
-  if (const Node* t = opt(root, "ticks")) s.ticks = static_cast<int>(integer(*t, "ticks", 1, 1'000'000));
+  if (opt(root, "ticks")) s.ticks = static_cast<int>(config::read_integer(root, schema.at("ticks"), ""));
 
-  if (const Node* params = opt(root, "parameters")) {
-    if (!params->is_map()) throw TypeError(place(*params), "parameters", "expected a mapping of dotted paths to values or ranges");
+  const Node* params = opt(root, "parameters");
+  s.parameters_where = params ? params->where : root.where;
+  if (params) {
+    config::expect_map(*params, "parameters", "a mapping of dotted paths to values or ranges");
     for (const auto& [key, value] : params->entries)
-      s.parameters.push_back(parameter(key, value, join("parameters", key)));
+      s.parameters.push_back(parameter(schema, key, value, join("parameters", key)));
   }
   if (scenarios && !s.parameters.empty())
-    throw TypeError(opt(root, "parameters")->key_where, "parameters",
+    throw TypeError(params->key_where, "parameters",
                     "a batch ('scenarios') varies no parameters; sweep one 'base' scenario instead");
 
+  const config::KeySpec& design_key = schema.at("design");
+  s.design = designs.at(static_cast<std::size_t>(config::read_choice(root, design_key, "")));
   const Node* design = opt(root, "design");
-  if (design) {
-    const std::string d = text(*design, "design");
-    const std::vector<std::string> names{"grid", "random", "lhs", "sobol"};
-    const auto it = std::find(names.begin(), names.end(), d);
-    if (it == names.end()) {
-      const std::string best = config::nearest(d, names);
-      throw TypeError(design->where, "design",
-                      "expected one of grid, random, lhs, sobol, got " + describe(*design) +
-                          (best.empty() ? "" : " (did you mean '" + best + "'?)"));
-    }
-    s.design = static_cast<Design>(it - names.begin());
-  }
-  const Node* samples = opt(root, "samples");
-  if (s.design == Design::grid) {
-    if (samples)
-      throw TypeError(samples->key_where, "samples",
-                      "a grid has one point per combination of levels; 'samples' is for random, lhs and sobol");
-    for (const auto& p : s.parameters)
-      if (p.count() == 0)
-        throw TypeError(p.values_where, "parameters." + p.path,
-                        "a continuous range in a grid needs 'levels' (or 'step')");
-  } else {
-    if (!samples)
-      throw TypeError(design ? design->where : root.where, "samples",
-                      std::string("missing required key 'samples' (points of the ") +
-                          std::string(design_name(s.design)) + " design)");
-    s.samples = integer(*samples, "samples", 1, std::int64_t{1} << 31);
-    if (s.parameters.empty())
-      throw TypeError(design->where, "design", "a " + std::string(design_name(s.design)) +
-                                                   " design needs at least one parameter");
-    if (s.design == Design::sobol && s.parameters.size() > sweep_detail::kSobolMaxDimension)
-      throw RangeError(opt(root, "parameters")->where, "parameters",
-                       "Sobol sequences support at most " + std::to_string(sweep_detail::kSobolMaxDimension) +
-                           " parameters");
-  }
-  if (const Node* r = opt(root, "replicates")) s.replicates = static_cast<int>(integer(*r, "replicates", 1, 1'000'000));
-  if (const Node* seed = opt(root, "seed")) s.seed = unsigned64(*seed, "seed");
-  if (const Node* crn = opt(root, "common_random_numbers")) s.common_random_numbers = boolean(*crn, "common_random_numbers");
+  s.design_where = design ? design->where : root.where;
+  read_design(root, schema, s);
+
+  s.replicates = static_cast<int>(config::read_integer(root, schema.at("replicates"), ""));
+  const Node* seed = opt(root, "seed");
+  s.seed = seed ? config::unsigned64(*seed, "seed") : std::stoull(schema.at("seed").default_text);
+  s.common_random_numbers = config::read_boolean(root, schema.at("common_random_numbers"), "");
+  // Absent or null: the declared default, all or none.
+  const auto names = [&](const char* key, const std::string& kind, const std::vector<std::string>& allowed) {
+    const bool all = schema.at(key).default_text == "all";
+    const Node* n = root.find(key);
+    return n ? name_list(*n, key, kind, allowed, all) : all ? allowed : std::vector<std::string>{};
+  };
   const Node* metrics = root.find("metrics");
-  s.metrics = metrics ? name_list(*metrics, "metrics", metric_names(), true) : metric_names();
-  const Node* series = root.find("time_series");
-  s.time_series = series ? name_list(*series, "time_series", time_series_names(), false) : std::vector<std::string>{};
+  s.metrics = names("metrics", "metric", metric_names());
+  s.time_series = names("time_series", "time series", time_series_names());
   if (s.metrics.empty() && s.time_series.empty())
     throw TypeError(metrics ? place(*metrics) : root.where, "metrics", "the sweep keeps nothing: give metrics or time_series");
   return s;

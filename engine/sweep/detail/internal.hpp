@@ -14,8 +14,6 @@
 
 namespace geosim::sweep_detail {
 
-inline constexpr std::size_t kSobolMaxDimension = 3667;  // Boost.Random's sobol tables
-
 /// A quantity kept per run: a time series (a results variable of the
 /// catalogue, geosim/io/variables.hpp, whole) or a metric (a reduction of one
 /// over time). Dims, type, units and fill come from the catalogue entry.

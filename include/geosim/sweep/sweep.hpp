@@ -2,6 +2,7 @@
 // Parameter sweeps and scenario batches (docs/sweeps.md).
 //
 //   sweep file --load_sweep_spec--> SweepSpec --Sweep--> run plan
+//   (design points from the registered design named by `design:`, design.hpp)
 //   --run_sweep (threads, MPI ranks)--> journal (append-only, fsync'd, each
 //   record checksummed) --> one netCDF-4 file with a `run` dimension.
 //
@@ -13,40 +14,18 @@
 // the order runs finish in, or interruptions (--resume).
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "geosim/config/node.hpp"
+#include "geosim/config/schema.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/scenario/scenario.hpp"
+#include "geosim/sweep/design.hpp"
 
 namespace geosim {
-
-enum class Design { grid, random, lhs, sobol };
-std::string_view design_name(Design design);
-
-/// One varied parameter: a dotted scenario path and its values.
-struct ParameterSpec {
-  std::string path;       // as for --set, e.g. powers.CHN.budget.soft
-  SourceLocation where;   // its key in the sweep file
-  SourceLocation values_where;  // its values/range in the sweep file
-
-  std::vector<std::string> values;  // enumerated values (YAML scalar text); empty for a range
-  double lo = 0.0, hi = 0.0;        // a range [lo, hi]
-  bool log = false;                 // log-uniform in [lo, hi] (lo > 0)
-  double step = 0.0;                // > 0: only lo, lo + step, ... <= hi
-  bool integer = false;             // lo and step are integers: values are integers
-  int levels = 0;                   // grid levels of a continuous range (endpoints included)
-
-  bool is_range() const { return values.empty(); }
-  /// Number of distinct values (enumerated or stepped), or `levels`; 0 if continuous.
-  std::int64_t count() const;
-  /// The value as --set text at level `index` of count() (grid design).
-  std::string at_level(std::int64_t index) const;
-  /// The value as --set text at design coordinate u in [0, 1) (random, lhs, sobol).
-  std::string at_unit(double u) const;
-};
 
 struct SweepSpec {
   std::filesystem::path file;   // the sweep file ("" when built from the command line)
@@ -58,14 +37,20 @@ struct SweepSpec {
   std::vector<SourceLocation> set_where;
   int ticks = -1;                // >= 1: run this many ticks (as --ticks)
   std::vector<ParameterSpec> parameters;
-  Design design = Design::grid;
-  std::int64_t samples = 0;      // points of random/lhs/sobol designs
+  SourceLocation parameters_where;  // the `parameters:` mapping
+  std::string design = "grid";   // a registered SweepDesign (design.hpp)
+  SourceLocation design_where;   // the `design:` value
+  DesignSettings design_settings;  // the values of the design's keys
   int replicates = 1;
   std::uint64_t seed = 0;        // the sweep seed
   bool common_random_numbers = false;  // replicate k has the same seed at every point
   std::vector<std::string> metrics;      // names (all by default)
   std::vector<std::string> time_series;  // names of RunRecord series to keep per run (none by default)
 };
+
+/// The sweep-file format: every key with its type, default, range and doc
+/// (docs/sweeps.md), the registered designs' keys included.
+config::Schema sweep_file_schema();
 
 /// Reads and validates a sweep file's syntax and schema (file:line:col
 /// errors, InputError subclasses). Parameters are checked against the base
@@ -125,12 +110,10 @@ class Sweep {
     std::string text;   // the file's bytes
     Scenario scenario;
   };
-  std::string point_value(std::int64_t point, std::size_t parameter) const;
-
   SweepSpec spec_;
   std::vector<Base> bases_;
   std::int64_t points_ = 0;
-  std::vector<double> units_;  // points x parameters design coordinates (not grid)
+  std::shared_ptr<const DesignPoints> design_points_;  // null for a batch of several scenarios
   std::string identity_;
 };
 

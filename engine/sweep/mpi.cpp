@@ -1,0 +1,196 @@
+// The MPI driver (detail/mpi.hpp) and the Cluster of processes.
+#include "sweep/detail/mpi.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#ifdef GEOSIM_HAVE_MPI
+#include <mpi.h>
+#endif
+
+namespace geosim {
+
+namespace sweep_detail::mpi {
+
+#ifdef GEOSIM_HAVE_MPI
+
+enum Tag : int { kRequest = 1, kWork = 2, kStop = 3, kResult = 4, kError = 5 };
+
+namespace {
+bool active(const Cluster* c) { return c && c->size() > 1; }
+}  // namespace
+
+Coordinator::Coordinator(const Cluster* c, WorkSource& source)
+    : others_(active(c) ? c->size() - 1 : 0), source_(source) {}
+
+std::int64_t Coordinator::poll(const std::function<void(const std::vector<char>&)>& record) {
+  std::int64_t results = 0;
+  for (int spins = 0; others_ > 0 && spins < 64; ++spins) {
+    int flag = 0;
+    MPI_Status st;
+    MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+    if (!flag) break;
+    int bytes = 0;
+    MPI_Get_count(&st, MPI_BYTE, &bytes);
+    buffer_.resize(static_cast<std::size_t>(bytes));
+    MPI_Recv(buffer_.data(), bytes, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    if (st.MPI_TAG == kRequest) {
+      if (const auto unit = source_.next()) {
+        const std::int64_t range[2] = {unit->first, unit->second};
+        MPI_Send(range, 2 * 8, MPI_BYTE, st.MPI_SOURCE, kWork, MPI_COMM_WORLD);
+      } else {
+        MPI_Send(nullptr, 0, MPI_BYTE, st.MPI_SOURCE, kStop, MPI_COMM_WORLD);
+        ++stopped_;
+      }
+    } else if (st.MPI_TAG == kResult) {
+      record(buffer_);
+      ++results;
+    } else if (st.MPI_TAG == kError) {
+      const bool input = !buffer_.empty() && buffer_[0] == '2';
+      const std::string text = "rank " + std::to_string(st.MPI_SOURCE) + ": " +
+                               std::string(buffer_.begin() + (buffer_.empty() ? 0 : 1), buffer_.end());
+      if (input) throw RangeError(SourceLocation{}, "", text);
+      throw RuntimeFailure(text);
+    }
+  }
+  return results;
+}
+
+void announce(const Cluster* c, const Sweep& sweep, int status) {
+  if (!active(c)) return;
+  char id[17] = {};
+  std::snprintf(id, sizeof id, "%s", sweep.identity_hash().c_str());
+  MPI_Bcast(id, 17, MPI_CHAR, 0, MPI_COMM_WORLD);
+  MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+}
+
+[[noreturn]] void abort_all(const Cluster* c, const std::exception& e) {
+  if (!active(c)) throw;
+  const bool input = dynamic_cast<const InputError*>(&e) != nullptr;
+  std::fprintf(stderr, "geosim: %s%s\n", input ? "" : "run failed: ", e.what());
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, input ? 2 : 1);
+  std::abort();
+}
+
+
+void serve(const Sweep& sweep, const Layout& layout, int jobs) {
+  char id[17] = {};
+  int status = 0;
+  MPI_Bcast(id, 17, MPI_CHAR, 0, MPI_COMM_WORLD);
+  MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (status == 2) throw OutputError(SourceLocation{}, "", "stopped: rank 0 refused the input");
+  if (status != 0) throw RuntimeFailure("stopped: rank 0 failed");
+  if (sweep.identity_hash() != id) {
+    std::fprintf(stderr, "geosim: this rank's sweep (%s) differs from rank 0's (%s): do all ranks see the same files?\n",
+                 sweep.identity_hash().c_str(), id);
+    MPI_Abort(MPI_COMM_WORLD, 2);
+  }
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::deque<std::pair<std::int64_t, std::int64_t>> local;
+  bool stopped = false;
+  auto next = [&]() -> std::optional<std::pair<std::int64_t, std::int64_t>> {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return !local.empty() || stopped; });
+    if (local.empty()) return std::nullopt;
+    auto unit = local.front();
+    local.pop_front();
+    return unit;
+  };
+  ResultQueue results;
+  Workers workers(jobs, sweep, layout, results, next);
+  bool pending = false;
+  auto send_results = [&](std::chrono::milliseconds wait) {
+    for (auto& payload : results.take(wait))
+      MPI_Send(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, 0, kResult, MPI_COMM_WORLD);
+    if (auto error = results.error()) {
+      std::string text = "1";
+      try {
+        std::rethrow_exception(error);
+      } catch (const InputError& e) {
+        text = std::string("2") + e.what();
+      } catch (const std::exception& e) {
+        text += e.what();
+      }
+      MPI_Send(text.data(), static_cast<int>(text.size()), MPI_BYTE, 0, kError, MPI_COMM_WORLD);
+      int never = 0;  // rank 0 aborts the job
+      MPI_Recv(&never, 1, MPI_INT, 0, 999, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+  };
+  for (;;) {
+    std::size_t queued = 0;
+    {
+      std::lock_guard lock(mutex);
+      queued = local.size();
+    }
+    if (!stopped && !pending && queued < static_cast<std::size_t>(jobs)) {
+      MPI_Send(nullptr, 0, MPI_BYTE, 0, kRequest, MPI_COMM_WORLD);
+      pending = true;
+    }
+    int flag = 0;
+    MPI_Status st;
+    MPI_Iprobe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+    if (flag && (st.MPI_TAG == kWork || st.MPI_TAG == kStop)) {
+      std::int64_t range[2] = {0, 0};
+      MPI_Recv(range, 2 * 8, MPI_BYTE, 0, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+      {
+        std::lock_guard lock(mutex);
+        if (st.MPI_TAG == kWork) local.emplace_back(range[0], range[1]);
+        else stopped = true;
+      }
+      pending = false;
+      cv.notify_all();
+    }
+    send_results(std::chrono::milliseconds(1));
+    if (stopped && workers.all_finished()) {
+      send_results(std::chrono::milliseconds(0));
+      break;
+    }
+  }
+  workers.join();
+}
+
+#else  // one process
+
+void announce(const Cluster*, const Sweep&, int) {}
+[[noreturn]] void abort_all(const Cluster*, const std::exception&) { throw; }
+Coordinator::Coordinator(const Cluster*, WorkSource& source) : source_(source) {}
+std::int64_t Coordinator::poll(const std::function<void(const std::vector<char>&)>&) { return 0; }
+void serve(const Sweep&, const Layout&, int) {
+  throw RuntimeFailure("internal error: more than one process without MPI");
+}
+
+#endif
+
+}  // namespace sweep_detail::mpi
+
+// ---------------------------------------------------------------- Cluster ---
+
+namespace {
+bool g_reporting = true;
+}
+
+bool is_reporting_process() { return g_reporting; }
+
+#ifdef GEOSIM_HAVE_MPI
+bool Cluster::mpi_available() { return true; }
+Cluster::Cluster() {
+  int provided = 0;
+  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+  initialized_ = true;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  g_reporting = rank_ == 0;
+}
+Cluster::~Cluster() {
+  if (initialized_) MPI_Finalize();
+}
+#else
+bool Cluster::mpi_available() { return false; }
+Cluster::Cluster() = default;
+Cluster::~Cluster() = default;
+#endif
+
+}  // namespace geosim

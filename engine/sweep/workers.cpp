@@ -1,0 +1,118 @@
+// The threaded driver's parts (detail/workers.hpp).
+#include "sweep/detail/workers.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "geosim/run/resources.hpp"
+
+namespace geosim::sweep_detail {
+
+std::optional<Unit> WorkSource::next() {
+  std::lock_guard lock(mutex_);
+  const auto n = static_cast<std::int64_t>(todo_.size());
+  while (cursor_ < n && !todo_[static_cast<std::size_t>(cursor_)]) ++cursor_;
+  if (cursor_ >= n) return std::nullopt;
+  const std::int64_t first = cursor_, reps = sweep_.spec().replicates;
+  // At most kMaxUnit runs, so a few points with many replicates still spread
+  // over every worker; enough to build the point's scenario once for several runs.
+  const std::int64_t point_end = std::min((first / reps + 1) * reps, first + kMaxUnit);
+  std::int64_t last = first + 1;
+  while (last < point_end && todo_[static_cast<std::size_t>(last)]) ++last;
+  cursor_ = last;
+  return std::make_pair(first, last);
+}
+
+void ResultQueue::push(std::vector<char> payload) {
+  {
+    std::lock_guard lock(mutex_);
+    items_.push_back(std::move(payload));
+  }
+  cv_.notify_one();
+}
+
+void ResultQueue::fail(std::exception_ptr error) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!error_) error_ = error;
+  }
+  cv_.notify_one();
+}
+
+std::deque<std::vector<char>> ResultQueue::take(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  cv_.wait_for(lock, timeout, [&] { return !items_.empty() || error_; });
+  std::deque<std::vector<char>> out;
+  out.swap(items_);
+  return out;
+}
+
+std::exception_ptr ResultQueue::error() {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+void run_unit(const Sweep& sweep, const Layout& layout, std::int64_t first, std::int64_t last,
+              ResultQueue& results) {
+  const RunPlan plan0 = sweep.plan(first);
+  const Scenario scenario = sweep.scenario(plan0);  // the same for every replicate of the point
+  for (std::int64_t r = first; r < last; ++r) {
+    const RunPlan plan = r == first ? plan0 : sweep.plan(r);
+    results.push(execute(sweep, layout, plan, scenario));
+  }
+}
+
+Workers::Workers(int count, const Sweep& sweep, const Layout& layout, ResultQueue& results,
+                 std::function<std::optional<Unit>()> next) {
+  for (int i = 0; i < count; ++i)
+    threads_.emplace_back([this, &sweep, &layout, &results, next] {
+      set_thread_count(1);  // this thread's OpenMP regions: one thread (no nesting)
+      try {
+        while (!stop_) {
+          const auto unit = next();
+          if (!unit) break;
+          run_unit(sweep, layout, unit->first, unit->second, results);
+        }
+      } catch (...) {
+        stop_ = true;
+        results.fail(std::current_exception());
+      }
+      ++finished_;
+    });
+}
+
+Workers::~Workers() {
+  stop_ = true;
+  join();
+}
+
+void Workers::join() {
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+void Progress::update(std::int64_t done) {
+  if (!enabled_) return;
+  const double now = now_seconds();
+  if (now - last_ < 0.25) return;
+  last_ = now;
+  const double rate = static_cast<double>(done - done0_) / (now - start_);
+  const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
+  std::fprintf(stderr, "\r  runs %lld/%lld (%3.0f%%)  %.1f runs/s  ETA %.0f s   ", static_cast<long long>(done),
+               static_cast<long long>(total_), 100.0 * static_cast<double>(done) / static_cast<double>(total_),
+               rate, eta);
+  std::fflush(stderr);
+  shown_ = true;
+}
+
+Progress::~Progress() {
+  if (shown_) std::fprintf(stderr, "\r%70s\r", "");
+}
+
+int default_jobs(int jobs) {
+  if (jobs > 0) return jobs;
+  const unsigned n = std::thread::hardware_concurrency();
+  return n > 0 ? static_cast<int>(n) : 1;
+}
+
+}  // namespace geosim::sweep_detail
