@@ -17,18 +17,11 @@
 
 #include "geosim/config/node.hpp"
 #include "geosim/config/reader.hpp"
+#include "geosim/model/action.hpp"
+#include "geosim/model/policy.hpp"
+#include "geosim/scenario/readers.hpp"
 
 namespace geosim {
-
-std::string_view policy_name(PolicyKind kind) {
-  switch (kind) {
-    case PolicyKind::fixed: return "fixed";
-    case PolicyKind::value: return "value";
-    case PolicyKind::contest: return "contest";
-    case PolicyKind::richardson: return "richardson";
-  }
-  return "?";
-}
 
 std::int64_t Scenario::num_citizens() const {
   std::int64_t n = 0;
@@ -47,28 +40,6 @@ constexpr double kSumTolerance = 1e-9;
 struct Names {
   std::vector<std::string> powers, targets, groups, institutions;
 };
-
-const std::vector<std::string>& channel_names() {
-  static const std::vector<std::string> names{"economic", "security", "soft"};
-  return names;
-}
-
-/// {economic: x, security: y, soft: z}, each optional (default `fallback`).
-PerChannel per_channel(const Node& n, const std::string& path, double fallback, const Bounds& b) {
-  expect_map(n, path, "a mapping of channels (economic, security, soft)");
-  check_keys(n, path, channel_names());
-  PerChannel out{};
-  for (int c = 0; c < kChannels; ++c)
-    out[c] = number_or(n, kChannelNames[c], path, fallback, b);
-  return out;
-}
-
-PerChannel per_channel_or(const Node& map, std::string_view key, const std::string& path,
-                          double fallback, const Bounds& b) {
-  const Node* n = opt(map, key);
-  if (!n) return PerChannel{fallback, fallback, fallback};
-  return per_channel(*n, join(path, key), fallback, b);
-}
 
 void check_sum(double sum, const Node& n, const std::string& path, const std::string& what) {
   if (std::fabs(sum - 1.0) > kSumTolerance)
@@ -242,82 +213,90 @@ class Validator {
     const auto& [code, node] = power_nodes_[i];
     const Node& n = body(power_nodes_[i]);
     const std::string path = join("powers", code);
-    check_keys(n, path,
-               {"name", "budget", "growth", "policy", "temperature", "strategic_value",
-                "fixed_weights", "valence", "richardson"});
+    // The power's own keys, then those of every registered policy.
+    std::vector<std::string> keys{"name", "budget", "growth", "policy", "strategic_value", "valence"};
+    for (const auto& policy : policies())
+      for (const std::string& key : policy->keys().children(""))
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    check_keys(n, path, keys);
     PowerSpec p;
     p.code = code;
     p.name = text_or(n, "name", path, code);
     p.budget = per_channel_or(n, "budget", path, 0.0, kNonNeg);
     p.growth = number_or(n, "growth", path, 0.0, kAboveMinusOne);
-    policy(n, path, p);
-    p.temperature = number_or(n, "temperature", path, 0.05, kPositive);
+    const auto chosen = policy_names(n, path);
     p.strategic_value.assign(T(), 1.0);
     if (const Node* sv = opt(n, "strategic_value"))
       for_each_named(*sv, join(path, "strategic_value"), "target", names_.targets,
                      [&](int t, const Node& v, const std::string& pp) {
                        p.strategic_value[t] = number(v, pp, kNonNeg);
                      });
-    p.fixed_weights.assign(T(), PerChannel{1.0, 1.0, 1.0});
-    if (const Node* fw = opt(n, "fixed_weights"))
-      for_each_named(*fw, join(path, "fixed_weights"), "target", names_.targets,
-                     [&](int t, const Node& v, const std::string& pp) {
-                       p.fixed_weights[t] = v.is_null() ? PerChannel{1.0, 1.0, 1.0}
-                                                        : per_channel(v, pp, 1.0, kNonNeg);
-                     });
     p.valence = per_channel_or(n, "valence", path, 0.0, kSigned);
-    richardson(n, path, static_cast<int>(i), p.richardson);
+    // Every policy checks its keys for every power, whether or not the power
+    // uses it (a bad `temperature` is an error under any policy); a channel
+    // keeps the settings of its own policy.
+    const PolicyInput input{n, path, static_cast<int>(i), names_.powers, names_.targets};
+    for (const auto& policy : policies()) {
+      std::shared_ptr<const PolicySettings> settings = policy->parse(input);
+      for (int c = 0; c < kChannels; ++c)
+        if (chosen[c] == policy.get()) p.policy[c] = PolicyUse{policy.get(), settings};
+    }
     s_.powers.push_back(std::move(p));
   }
 
-  void policy(const Node& n, const std::string& path, PowerSpec& p) {
-    p.policy.fill(PolicyKind::value);
+  /// "the security channel", "the economic and security channels".
+  static std::string allowed_channels(const AllocationPolicy& policy) {
+    std::vector<std::string> names;
+    for (int c = 0; c < kChannels; ++c)
+      if (policy.allowed(c)) names.emplace_back(kChannelNames[c]);
+    std::string out = "the ";
+    for (std::size_t k = 0; k < names.size(); ++k)
+      out += (k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + names[k];
+    return out + (names.size() == 1 ? " channel" : " channels");
+  }
+
+  /// The policy of each channel: `policy: NAME` (for every channel) or
+  /// `policy: {CHANNEL: NAME}` (unlisted channels get the default).
+  std::array<const AllocationPolicy*, kChannels> policy_names(const Node& n, const std::string& path) {
+    std::array<const AllocationPolicy*, kChannels> out;
+    out.fill(&default_policy());
     const Node* pol = opt(n, "policy");
-    if (!pol) return;
+    if (!pol) return out;
     const std::string pp = join(path, "policy");
-    static const std::vector<std::string> kAll{"fixed", "value", "contest", "richardson"};
+    const std::vector<std::string> all = policies().names();
     if (pol->is_scalar()) {
-      const int k = choice(*pol, pp, kAll);
-      if (k == 3)
-        throw RangeError(pol->where, pp,
-                         "richardson is allowed for the security channel only "
-                         "(write policy: {security: richardson})");
-      p.policy.fill(static_cast<PolicyKind>(k));
-      return;
+      const AllocationPolicy& policy = *policies().find(all[choice(*pol, pp, all)]);
+      std::string hint;  // e.g. " (write policy: {security: richardson})"
+      for (int c = 0; c < kChannels; ++c)
+        if (policy.allowed(c))
+          hint += (hint.empty() ? "" : ", ") + std::string(kChannelNames[c]) + ": " + std::string(policy.name());
+      for (int c = 0; c < kChannels; ++c)
+        if (!policy.allowed(c))
+          throw RangeError(pol->where, pp,
+                           std::string(policy.name()) + " is allowed for " + allowed_channels(policy) +
+                               " only (write policy: {" + hint + "})");
+      out.fill(&policy);
+      return out;
     }
-    expect_map(*pol, pp, "one of fixed, value, contest or a mapping of channels to policies");
+    std::vector<std::string> everywhere;  // the policies every channel may use
+    for (const auto& policy : policies()) {
+      bool ok = true;
+      for (int c = 0; c < kChannels; ++c) ok = ok && policy->allowed(c);
+      if (ok) everywhere.emplace_back(policy->name());
+    }
+    expect_map(*pol, pp, "one of " + list_names(everywhere) + " or a mapping of channels to policies");
     check_keys(*pol, pp, channel_names());
     for (int c = 0; c < kChannels; ++c) {
       const Node* v = opt(*pol, kChannelNames[c]);
       if (!v) continue;
       const std::string cp = join(pp, kChannelNames[c]);
-      const int k = choice(*v, cp, kAll);
-      if (k == 3 && c != security)
-        throw RangeError(v->where, cp, "richardson is allowed for the security channel only");
-      p.policy[c] = static_cast<PolicyKind>(k);
+      const AllocationPolicy& policy = *policies().find(all[choice(*v, cp, all)]);
+      if (!policy.allowed(c))
+        throw RangeError(v->where, cp,
+                         std::string(policy.name()) + " is allowed for " + allowed_channels(policy) + " only");
+      out[c] = &policy;
     }
-  }
-
-  void richardson(const Node& n, const std::string& path, int self, RichardsonSpec& r) {
-    r = RichardsonSpec{};
-    for (int q = 0; q < P(); ++q)
-      if (q != self) r.rivals.push_back(q);
-    const Node* rn = opt(n, "richardson");
-    if (!rn) return;
-    const std::string rp = join(path, "richardson");
-    expect_map(*rn, rp, "a mapping with reaction, fatigue, grievance and rivals");
-    check_keys(*rn, rp, {"reaction", "fatigue", "grievance", "rivals"});
-    r.reaction = number_or(*rn, "reaction", rp, 0.0, kNonNeg);
-    r.fatigue = number_or(*rn, "fatigue", rp, 0.0, kNonNeg);
-    r.grievance = number_or(*rn, "grievance", rp, 0.0);
-    if (const Node* rivals = opt(*rn, "rivals")) {
-      const std::string lp = join(rp, "rivals");
-      r.rivals = name_list(*rivals, lp, "power", names_.powers);
-      for (std::size_t k = 0; k < r.rivals.size(); ++k)
-        if (r.rivals[k] == self)
-          throw RangeError(rivals->items[k].where, indexed(lp, k),
-                           "a power cannot be its own rival");
-    }
+    return out;
   }
 
   void target(std::size_t i) {
@@ -472,91 +451,22 @@ class Validator {
   }
 
   EventAction action(const Node& item, const std::string& path) {
-    static const std::vector<std::string> kKinds{"scale_budget", "set_budget", "set_growth",
-                                                 "add_stock",    "set_stock",  "join",
-                                                 "leave"};
+    const std::vector<std::string> kinds = actions().names();
     if (!item.is_map() || item.entries.size() != 1)
       throw TypeError(place(item), path,
-                      "expected an action: a mapping with exactly one of " + list_names(kKinds) +
+                      "expected an action: a mapping with exactly one of " + list_names(kinds) +
                           ", got " + (item.is_map() ? "a mapping with " + std::to_string(item.entries.size()) + " keys" : describe(item)));
-    check_keys(item, path, kKinds);
-    // Named references, not a structured binding: lambdas below capture them.
     const std::string& kind_name = item.entries.front().key;
+    const ActionType* type = actions().find(kind_name);
+    if (!type)
+      throw UnknownKeyError(item.entries.front().value.key_where, join(path, kind_name),
+                            "unknown action '" + kind_name + "'" + did_you_mean(kind_name, kinds) +
+                                "; expected one of: " + list_names(kinds));
     const Node& body = item.entries.front().value;
     const std::string bp = join(path, kind_name);
     expect_map(body, bp, "a mapping of action arguments");
-    EventAction a;
-    a.kind = static_cast<EventAction::Kind>(
-        std::find(kKinds.begin(), kKinds.end(), kind_name) - kKinds.begin());
-    using K = EventAction::Kind;
-    const std::vector<std::string> all{"all"};
-    auto power = [&](bool allow_self) {
-      const Node& v = req(body, "power", bp, allow_self ? "a power name or self" : "a power name");
-      const int p = resolve_scalar(v, join(bp, "power"), "power", names_.powers,
-                                   allow_self ? std::vector<std::string>{"self"} : std::vector<std::string>{});
-      return p < 0 ? kSelf : p;
-    };
-    auto channel = [&] {
-      const Node& v = req(body, "channel", bp, "a channel name or all");
-      const std::string cp = join(bp, "channel");
-      if (!v.is_scalar()) throw TypeError(place(v), cp, "expected a channel name or all, got " + describe(v));
-      if (v.scalar == "all") return -1;
-      std::vector<std::string> choices = channel_names();
-      choices.push_back("all");
-      const int c = choice(v, cp, choices);
-      return c == kChannels ? -1 : c;
-    };
-    auto target = [&](bool allow_all) {
-      const Node& v = req(body, "target", bp, allow_all ? "a target name or all" : "a target name");
-      const int t = resolve_scalar(v, join(bp, "target"), "target", names_.targets,
-                                   allow_all ? all : std::vector<std::string>{});
-      return t < 0 ? -1 : t;
-    };
-    auto value = [&](const char* key, const Bounds& b) {
-      return number(req(body, key, bp, expected_number(b)), join(bp, key), b);
-    };
-    switch (a.kind) {
-      case K::scale_budget:
-        check_keys(body, bp, {"power", "channel", "factor"});
-        a.power = power(false);
-        a.channel = channel();
-        a.value = value("factor", kNonNeg);
-        break;
-      case K::set_budget:
-        check_keys(body, bp, {"power", "channel", "value"});
-        a.power = power(false);
-        a.channel = channel();
-        a.value = value("value", kNonNeg);
-        break;
-      case K::set_growth:
-        check_keys(body, bp, {"power", "value"});
-        a.power = power(false);
-        a.value = value("value", kAboveMinusOne);
-        break;
-      case K::add_stock:
-        check_keys(body, bp, {"power", "target", "channel", "amount"});
-        a.power = power(true);
-        a.target = target(true);
-        a.channel = channel();
-        a.value = value("amount", kAny);
-        break;
-      case K::set_stock:
-        check_keys(body, bp, {"power", "target", "channel", "value"});
-        a.power = power(true);
-        a.target = target(true);
-        a.channel = channel();
-        a.value = value("value", kNonNeg);
-        break;
-      case K::join:
-      case K::leave: {
-        check_keys(body, bp, {"institution", "target"});
-        const Node& v = req(body, "institution", bp, "an institution name");
-        a.institution = resolve_scalar(v, join(bp, "institution"), "institution", names_.institutions);
-        a.target = target(false);
-        break;
-      }
-    }
-    return a;
+    check_keys(body, bp, type->keys(), "");
+    return {type, type->parse(ActionInput{body, bp, names_.powers, names_.targets, names_.institutions})};
   }
 
   Scenario& s_;
