@@ -103,6 +103,12 @@ int ActionInput::institution(const config::KeySpec& key) const {
   return name_arg(*this, key, "institution", institutions);
 }
 
+std::vector<std::string> channels_or_all() {
+  std::vector<std::string> out = channel_names();
+  out.push_back("all");
+  return out;
+}
+
 int ActionInput::channel(const config::KeySpec& key) const {
   const std::string k(key.key());
   const config::Node& v = config::req(args, k, path, "a channel name or all");
@@ -110,9 +116,7 @@ int ActionInput::channel(const config::KeySpec& key) const {
   if (!v.is_scalar())
     throw TypeError(config::place(v), cp, "expected a channel name or all, got " + config::describe(v));
   if (v.scalar == "all") return -1;
-  std::vector<std::string> choices = channel_names();
-  choices.push_back("all");
-  const int c = config::choice(v, cp, choices);
+  const int c = config::choice(v, cp, channels_or_all());
   return c == kChannels ? -1 : c;
 }
 

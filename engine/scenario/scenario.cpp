@@ -17,9 +17,8 @@
 
 #include "geosim/config/node.hpp"
 #include "geosim/config/reader.hpp"
-#include "geosim/model/action.hpp"
-#include "geosim/model/policy.hpp"
 #include "geosim/scenario/readers.hpp"
+#include "scenario/detail/registered.hpp"
 
 namespace geosim {
 
@@ -214,17 +213,14 @@ class Validator {
     const Node& n = body(power_nodes_[i]);
     const std::string path = join("powers", code);
     // The power's own keys, then those of every registered policy.
-    std::vector<std::string> keys{"name", "budget", "growth", "policy", "strategic_value", "valence"};
-    for (const auto& policy : policies())
-      for (const std::string& key : policy->keys().children(""))
-        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
-    check_keys(n, path, keys);
+    check_keys(n, path,
+               detail::power_keys({"name", "budget", "growth", "policy", "strategic_value", "valence"}));
     PowerSpec p;
     p.code = code;
     p.name = text_or(n, "name", path, code);
     p.budget = per_channel_or(n, "budget", path, 0.0, kNonNeg);
     p.growth = number_or(n, "growth", path, 0.0, kAboveMinusOne);
-    const auto chosen = policy_names(n, path);
+    const auto chosen = detail::read_policy_names(n, path);
     p.strategic_value.assign(T(), 1.0);
     if (const Node* sv = opt(n, "strategic_value"))
       for_each_named(*sv, join(path, "strategic_value"), "target", names_.targets,
@@ -232,71 +228,9 @@ class Validator {
                        p.strategic_value[t] = number(v, pp, kNonNeg);
                      });
     p.valence = per_channel_or(n, "valence", path, 0.0, kSigned);
-    // Every policy checks its keys for every power, whether or not the power
-    // uses it (a bad `temperature` is an error under any policy); a channel
-    // keeps the settings of its own policy.
-    const PolicyInput input{n, path, static_cast<int>(i), names_.powers, names_.targets};
-    for (const auto& policy : policies()) {
-      std::shared_ptr<const PolicySettings> settings = policy->parse(input);
-      for (int c = 0; c < kChannels; ++c)
-        if (chosen[c] == policy.get()) p.policy[c] = PolicyUse{policy.get(), settings};
-    }
+    p.policy = detail::read_policy_settings(
+        PolicyInput{n, path, static_cast<int>(i), names_.powers, names_.targets}, chosen);
     s_.powers.push_back(std::move(p));
-  }
-
-  /// "the security channel", "the economic and security channels".
-  static std::string allowed_channels(const AllocationPolicy& policy) {
-    std::vector<std::string> names;
-    for (int c = 0; c < kChannels; ++c)
-      if (policy.allowed(c)) names.emplace_back(kChannelNames[c]);
-    std::string out = "the ";
-    for (std::size_t k = 0; k < names.size(); ++k)
-      out += (k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + names[k];
-    return out + (names.size() == 1 ? " channel" : " channels");
-  }
-
-  /// The policy of each channel: `policy: NAME` (for every channel) or
-  /// `policy: {CHANNEL: NAME}` (unlisted channels get the default).
-  std::array<const AllocationPolicy*, kChannels> policy_names(const Node& n, const std::string& path) {
-    std::array<const AllocationPolicy*, kChannels> out;
-    out.fill(&default_policy());
-    const Node* pol = opt(n, "policy");
-    if (!pol) return out;
-    const std::string pp = join(path, "policy");
-    const std::vector<std::string> all = policies().names();
-    if (pol->is_scalar()) {
-      const AllocationPolicy& policy = *policies().find(all[choice(*pol, pp, all)]);
-      std::string hint;  // e.g. " (write policy: {security: richardson})"
-      for (int c = 0; c < kChannels; ++c)
-        if (policy.allowed(c))
-          hint += (hint.empty() ? "" : ", ") + std::string(kChannelNames[c]) + ": " + std::string(policy.name());
-      for (int c = 0; c < kChannels; ++c)
-        if (!policy.allowed(c))
-          throw RangeError(pol->where, pp,
-                           std::string(policy.name()) + " is allowed for " + allowed_channels(policy) +
-                               " only (write policy: {" + hint + "})");
-      out.fill(&policy);
-      return out;
-    }
-    std::vector<std::string> everywhere;  // the policies every channel may use
-    for (const auto& policy : policies()) {
-      bool ok = true;
-      for (int c = 0; c < kChannels; ++c) ok = ok && policy->allowed(c);
-      if (ok) everywhere.emplace_back(policy->name());
-    }
-    expect_map(*pol, pp, "one of " + list_names(everywhere) + " or a mapping of channels to policies");
-    check_keys(*pol, pp, channel_names());
-    for (int c = 0; c < kChannels; ++c) {
-      const Node* v = opt(*pol, kChannelNames[c]);
-      if (!v) continue;
-      const std::string cp = join(pp, kChannelNames[c]);
-      const AllocationPolicy& policy = *policies().find(all[choice(*v, cp, all)]);
-      if (!policy.allowed(c))
-        throw RangeError(v->where, cp,
-                         std::string(policy.name()) + " is allowed for " + allowed_channels(policy) + " only");
-      out[c] = &policy;
-    }
-    return out;
   }
 
   void target(std::size_t i) {
@@ -443,30 +377,12 @@ class Validator {
       expect_list(actions, ap, "a non-empty list of actions");
       if (actions.items.empty()) throw RangeError(actions.where, ap, "expected at least one action");
       for (std::size_t k = 0; k < actions.items.size(); ++k)
-        e.actions.push_back(action(actions.items[k], indexed(ap, k)));
+        e.actions.push_back(detail::read_action(actions.items[k], indexed(ap, k), names_.powers,
+                                                names_.targets, names_.institutions));
       if (enabled) s_.events.push_back(std::move(e));
     }
     std::stable_sort(s_.events.begin(), s_.events.end(),
                      [](const EventSpec& a, const EventSpec& b) { return a.tick < b.tick; });
-  }
-
-  EventAction action(const Node& item, const std::string& path) {
-    const std::vector<std::string> kinds = actions().names();
-    if (!item.is_map() || item.entries.size() != 1)
-      throw TypeError(place(item), path,
-                      "expected an action: a mapping with exactly one of " + list_names(kinds) +
-                          ", got " + (item.is_map() ? "a mapping with " + std::to_string(item.entries.size()) + " keys" : describe(item)));
-    const std::string& kind_name = item.entries.front().key;
-    const ActionType* type = actions().find(kind_name);
-    if (!type)
-      throw UnknownKeyError(item.entries.front().value.key_where, join(path, kind_name),
-                            "unknown action '" + kind_name + "'" + did_you_mean(kind_name, kinds) +
-                                "; expected one of: " + list_names(kinds));
-    const Node& body = item.entries.front().value;
-    const std::string bp = join(path, kind_name);
-    expect_map(body, bp, "a mapping of action arguments");
-    check_keys(body, bp, type->keys(), "");
-    return {type, type->parse(ActionInput{body, bp, names_.powers, names_.targets, names_.institutions})};
   }
 
   Scenario& s_;

@@ -20,7 +20,7 @@ std::unique_ptr<const ActionType> scale_budget() {
   config::Schema keys;
   keys.add({.path = "power", .type = ValueType::name, .required = true, .doc = "the power"})
       .add({.path = "channel", .type = ValueType::choice, .required = true,
-            .choices = {"economic", "security", "soft", "all"}, .doc = "the channel, or all"})
+            .choices = channels_or_all(), .doc = "the channel, or all"})
       .add({.path = "factor", .type = ValueType::number, .required = true, .range = config::kNonNeg,
             .doc = "b[p,c] *= factor"});
   return make_action_type("scale_budget", keys, [keys](const ActionInput& in) {

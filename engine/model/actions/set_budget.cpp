@@ -20,7 +20,7 @@ std::unique_ptr<const ActionType> set_budget() {
   config::Schema keys;
   keys.add({.path = "power", .type = ValueType::name, .required = true, .doc = "the power"})
       .add({.path = "channel", .type = ValueType::choice, .required = true,
-            .choices = {"economic", "security", "soft", "all"}, .doc = "the channel, or all"})
+            .choices = channels_or_all(), .doc = "the channel, or all"})
       .add({.path = "value", .type = ValueType::number, .unit = "budget units per tick",
             .required = true, .range = config::kNonNeg, .doc = "the new b[p,c]"});
   return make_action_type("set_budget", keys, [keys](const ActionInput& in) {

@@ -31,7 +31,7 @@ std::unique_ptr<const ActionType> set_stock() {
       .add({.path = "target", .type = ValueType::name, .required = true, .choices = {"all"},
             .doc = "the target, or all"})
       .add({.path = "channel", .type = ValueType::choice, .required = true,
-            .choices = {"economic", "security", "soft", "all"}, .doc = "the channel, or all"})
+            .choices = channels_or_all(), .doc = "the channel, or all"})
       .add({.path = "value", .type = ValueType::number, .unit = "stock units", .required = true,
             .range = config::kNonNeg, .doc = "the new S"});
   return make_action_type("set_stock", keys, [keys](const ActionInput& in) {

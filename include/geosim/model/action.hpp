@@ -85,6 +85,9 @@ config::Schema action_keys();
 EventAction make_event_action(const Scenario& scenario, std::string_view name,
                               const config::Node& args, const std::string& path = "action");
 
+/// The channel names and `all`: the choices of a channel argument.
+std::vector<std::string> channels_or_all();
+
 /// Calls fn(i) for i = chosen, or for every i in [0, count) if chosen < 0 (`all`).
 template <class Fn>
 void for_each_index(int chosen, int count, Fn&& fn) {
