@@ -91,11 +91,17 @@ TEST_CASE("actions: arguments are checked against their keys") {
     }
     return "(no error)";
   };
-  CHECK(error("scale_budget", "{power: P0, channel: all}").find("action.factor: missing required key 'factor' (a number >= 0)") != std::string::npos);
-  CHECK(error("scale_budget", "{power: P0, channel: all, factor: 1, value: 2}").find("unknown key 'value'") != std::string::npos);
-  CHECK(error("set_budget", "{power: self, channel: all, value: 1}").find("undefined power 'self'") != std::string::npos);
-  CHECK(error("set_stock", "{power: self, target: T0, channel: cultural, value: 1}").find("expected one of economic, security, soft, all") != std::string::npos);
-  CHECK(error("join", "{institution: NATO, target: T0}").find("undefined institution 'NATO'") != std::string::npos);
-  CHECK(error("set_growth", "{power: P0, value: -1}").find("expected a number > -1") != std::string::npos);
+  const auto says = [&](const char* name, const char* args, const std::string& part) {
+    INFO(error(name, args));
+    return error(name, args).find(part) != std::string::npos;
+  };
+  CHECK(says("scale_budget", "{power: P0, channel: all}",
+             "action.factor: missing required key 'factor' (a number >= 0)"));
+  CHECK(says("scale_budget", "{power: P0, channel: all, factor: 1, value: 2}", "unknown key 'value'"));
+  CHECK(says("set_budget", "{power: self, channel: all, value: 1}", "undefined power 'self'"));
+  CHECK(says("set_stock", "{power: self, target: T0, channel: cultural, value: 1}",
+             "expected one of economic, security, soft, all"));
+  CHECK(says("join", "{institution: NATO, target: T0}", "undefined institution 'NATO'"));
+  CHECK(says("set_growth", "{power: P0, value: -1}", "expected a number > -1"));
   CHECK_THROWS_AS(action(s, "no_such_action", "{}"), std::logic_error);
 }

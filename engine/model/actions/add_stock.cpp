@@ -35,8 +35,11 @@ std::unique_ptr<const ActionType> add_stock() {
       .add({.path = "amount", .type = ValueType::number, .unit = "stock units", .required = true,
             .doc = "S += amount (never below 0)"});
   return make_action_type("add_stock", keys, [keys](const ActionInput& in) {
-    return std::make_shared<AddStock>(AddStock{in.power(keys.at("power")), in.target(keys.at("target")),
-                                      in.channel(keys.at("channel")), in.number(keys.at("amount"))});  // {}: in order
+    // Braced: the arguments are read, and their errors reported, in key order.
+    return std::make_shared<AddStock>(AddStock{in.power(keys.at("power")),
+                                               in.target(keys.at("target")),
+                                               in.channel(keys.at("channel")),
+                                               in.number(keys.at("amount"))});
   });
 }
 

@@ -18,7 +18,9 @@ std::unique_ptr<const ActionType> leave() {
   keys.add({.path = "institution", .type = ValueType::name, .required = true, .doc = "the institution"})
       .add({.path = "target", .type = ValueType::name, .required = true, .doc = "the target"});
   return make_action_type("leave", keys, [keys](const ActionInput& in) {
-    return std::make_shared<Leave>(Leave{in.institution(keys.at("institution")), in.target(keys.at("target"))});  // {}: in order
+    // Braced: the arguments are read, and their errors reported, in key order.
+    return std::make_shared<Leave>(Leave{in.institution(keys.at("institution")),
+                                         in.target(keys.at("target"))});
   });
 }
 

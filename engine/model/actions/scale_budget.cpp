@@ -24,8 +24,10 @@ std::unique_ptr<const ActionType> scale_budget() {
       .add({.path = "factor", .type = ValueType::number, .required = true, .range = config::kNonNeg,
             .doc = "b[p,c] *= factor"});
   return make_action_type("scale_budget", keys, [keys](const ActionInput& in) {
-    return std::make_shared<ScaleBudget>(ScaleBudget{in.power(keys.at("power")), in.channel(keys.at("channel")),
-                                         in.number(keys.at("factor"))});  // {}: in order
+    // Braced: the arguments are read, and their errors reported, in key order.
+    return std::make_shared<ScaleBudget>(ScaleBudget{in.power(keys.at("power")),
+                                                     in.channel(keys.at("channel")),
+                                                     in.number(keys.at("factor"))});
   });
 }
 

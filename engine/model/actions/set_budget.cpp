@@ -24,8 +24,10 @@ std::unique_ptr<const ActionType> set_budget() {
       .add({.path = "value", .type = ValueType::number, .unit = "budget units per tick",
             .required = true, .range = config::kNonNeg, .doc = "the new b[p,c]"});
   return make_action_type("set_budget", keys, [keys](const ActionInput& in) {
-    return std::make_shared<SetBudget>(SetBudget{in.power(keys.at("power")), in.channel(keys.at("channel")),
-                                       in.number(keys.at("value"))});  // {}: in order
+    // Braced: the arguments are read, and their errors reported, in key order.
+    return std::make_shared<SetBudget>(SetBudget{in.power(keys.at("power")),
+                                                 in.channel(keys.at("channel")),
+                                                 in.number(keys.at("value"))});
   });
 }
 

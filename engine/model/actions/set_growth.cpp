@@ -20,7 +20,9 @@ std::unique_ptr<const ActionType> set_growth() {
       .add({.path = "value", .type = ValueType::number, .unit = "per tick", .required = true,
             .range = config::kAboveMinusOne, .doc = "the new g[p]"});
   return make_action_type("set_growth", keys, [keys](const ActionInput& in) {
-    return std::make_shared<SetGrowth>(SetGrowth{in.power(keys.at("power")), in.number(keys.at("value"))});  // {}: in order
+    // Braced: the arguments are read, and their errors reported, in key order.
+    return std::make_shared<SetGrowth>(SetGrowth{in.power(keys.at("power")),
+                                                 in.number(keys.at("value"))});
   });
 }
 

@@ -35,8 +35,11 @@ std::unique_ptr<const ActionType> set_stock() {
       .add({.path = "value", .type = ValueType::number, .unit = "stock units", .required = true,
             .range = config::kNonNeg, .doc = "the new S"});
   return make_action_type("set_stock", keys, [keys](const ActionInput& in) {
-    return std::make_shared<SetStock>(SetStock{in.power(keys.at("power")), in.target(keys.at("target")),
-                                      in.channel(keys.at("channel")), in.number(keys.at("value"))});  // {}: in order
+    // Braced: the arguments are read, and their errors reported, in key order.
+    return std::make_shared<SetStock>(SetStock{in.power(keys.at("power")),
+                                               in.target(keys.at("target")),
+                                               in.channel(keys.at("channel")),
+                                               in.number(keys.at("value"))});
   });
 }
 
