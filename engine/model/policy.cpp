@@ -1,94 +1,109 @@
-// The allocation policies of model.md section 3 and their registry.
-// A new policy: a class here (or in its own file) and a line in policy_for().
+// The policy registry and the list of the engine's own policies. Each policy
+// lives in its own file in engine/model/policies/.
 #include "geosim/model/policy.hpp"
 
-#include <algorithm>
-#include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 namespace geosim {
-namespace {
 
-/// Splits `budget` in proportion to non-negative weights; evenly if they are all zero.
-void split_proportionally(double budget, std::span<double> weights_then_out) {
-  const double total = std::accumulate(weights_then_out.begin(), weights_then_out.end(), 0.0);
-  const double even = 1.0 / static_cast<double>(weights_then_out.size());
-  for (double& w : weights_then_out) w = budget * (total > 0.0 ? w / total : even);
+// The built-in policies, one file each in engine/model/policies/.
+namespace policies_builtin {
+std::unique_ptr<const AllocationPolicy> fixed();
+std::unique_ptr<const AllocationPolicy> value();
+std::unique_ptr<const AllocationPolicy> contest();
+std::unique_ptr<const AllocationPolicy> richardson();
+}  // namespace policies_builtin
+
+void register_builtin_policies(PolicyRegistry& registry) {
+  registry.add(policies_builtin::fixed());
+  registry.add(policies_builtin::value());
+  registry.add(policies_builtin::contest());
+  registry.add(policies_builtin::richardson());
 }
 
-class FixedPolicy final : public AllocationPolicy {
- public:
-  void allocate(const AllocationContext& ctx, std::span<double> out) const override {
-    const auto& weights = ctx.scenario.powers[ctx.power].fixed_weights;
-    for (std::size_t t = 0; t < out.size(); ++t) out[t] = weights[t][ctx.channel];
-    split_proportionally(ctx.budget, out);
-  }
-};
+PolicyRegistry& policies() {
+  static PolicyRegistry registry = [] {
+    PolicyRegistry r;
+    register_builtin_policies(r);
+    return r;
+  }();
+  return registry;
+}
 
-class ValuePolicy : public AllocationPolicy {
- public:
-  void allocate(const AllocationContext& ctx, std::span<double> out) const override {
-    const auto& value = ctx.scenario.powers[ctx.power].strategic_value;
-    std::copy(value.begin(), value.end(), out.begin());
-    split_proportionally(ctx.budget, out);
-  }
-};
+const AllocationPolicy& default_policy() {
+  static const AllocationPolicy& value = [] () -> const AllocationPolicy& {
+    const AllocationPolicy* p = policies().find("value");
+    if (!p) throw std::logic_error("policies: the default policy 'value' is not registered");
+    return *p;
+  }();
+  return value;
+}
 
-/// Softmax over targets of sv * (the share p would gain from an even split):
-/// money flows where influence is contested.
-class ContestPolicy final : public AllocationPolicy {
- public:
-  void allocate(const AllocationContext& ctx, std::span<double> out) const override {
-    const PowerSpec& power = ctx.scenario.powers[ctx.power];
-    const int targets = static_cast<int>(out.size());
-    const double extra = ctx.budget / targets;
-    const double exponent = ctx.scenario.channels[ctx.channel].exponent;
-    const Eigen::ArrayXXd& stock = ctx.state.stock[ctx.channel];
-    double highest = -INFINITY;
-    for (int t = 0; t < targets; ++t) {
-      const double autonomy = ctx.state.autonomy(ctx.channel, t);
-      const double before = tullock_share_of(stock.col(t).data(), stock.rows(), ctx.power, autonomy,
-                                             exponent, 0.0);
-      const double after = tullock_share_of(stock.col(t).data(), stock.rows(), ctx.power, autonomy,
-                                            exponent, extra);
-      out[t] = power.strategic_value[t] * (after - before) / power.temperature;
-      highest = std::max(highest, out[t]);
+config::Schema policy_keys() {
+  config::Schema out;
+  for (const auto& policy : policies())
+    for (config::KeySpec key : policy->keys().keys()) {
+      key.path = "powers.<power>." + key.path;
+      out.add(std::move(key));
     }
-    for (double& score : out) score = std::exp(score - highest);  // stable softmax
-    split_proportionally(ctx.budget, out);
-  }
-};
+  return out;
+}
 
-/// Security budgets follow a Richardson arms race; allocation as `value`.
-class RichardsonPolicy final : public ValuePolicy {
- public:
-  double next_budget(const AllocationContext& ctx) const override {
-    const RichardsonSpec& spec = ctx.scenario.powers[ctx.power].richardson;
-    double rivals = 0.0;
-    for (int q : spec.rivals) rivals += ctx.state.budget(q, ctx.channel);
-    const double b = ctx.budget;
-    return std::max(0.0, b + ctx.scenario.dt * (spec.reaction * rivals - spec.fatigue * b + spec.grievance));
-  }
-};
+bool AllocationPolicy::allowed(int) const { return true; }
 
-}  // namespace
+const config::Schema& AllocationPolicy::keys() const {
+  static const config::Schema none;
+  return none;
+}
+
+std::shared_ptr<const PolicySettings> AllocationPolicy::parse(const PolicyInput&) const {
+  return nullptr;
+}
 
 double AllocationPolicy::next_budget(const AllocationContext& ctx) const {
   return ctx.budget * (1.0 + ctx.state.growth[ctx.power]);
 }
 
-const AllocationPolicy& policy_for(PolicyKind kind) {
-  static const FixedPolicy fixed;
-  static const ValuePolicy value;
-  static const ContestPolicy contest;
-  static const RichardsonPolicy richardson;
-  switch (kind) {
-    case PolicyKind::fixed: return fixed;
-    case PolicyKind::value: return value;
-    case PolicyKind::contest: return contest;
-    case PolicyKind::richardson: return richardson;
+namespace {
+std::vector<std::string> power_names(const Scenario& s) {
+  std::vector<std::string> out;
+  for (const auto& p : s.powers) out.push_back(p.code);
+  return out;
+}
+std::vector<std::string> target_names(const Scenario& s) {
+  std::vector<std::string> out;
+  for (const auto& t : s.targets) out.push_back(t.code);
+  return out;
+}
+}  // namespace
+
+PolicyUse make_policy_use(const Scenario& scenario, int power, std::string_view name,
+                          const config::Node& power_settings) {
+  const AllocationPolicy* policy = policies().find(name);
+  if (!policy) throw std::logic_error("no policy '" + std::string(name) + "' is registered");
+  const std::vector<std::string> powers = power_names(scenario), targets = target_names(scenario);
+  const std::string path = config::join("powers", scenario.powers.at(power).code);
+  return {policy, policy->parse(PolicyInput{power_settings, path, power, powers, targets})};
+}
+
+PolicyUse resolve_policy_use(const Scenario& scenario, int power, const PolicyUse& use) {
+  PolicyUse out = use;
+  if (!out.policy) out.policy = &default_policy();
+  if (!out.settings) {
+    config::Node empty;
+    empty.kind = config::Node::Kind::map;
+    const std::vector<std::string> powers = power_names(scenario), targets = target_names(scenario);
+    const std::string path = config::join("powers", scenario.powers.at(power).code);
+    out.settings = out.policy->parse(PolicyInput{empty, path, power, powers, targets});
   }
-  return value;
+  return out;
+}
+
+void split_proportionally(double budget, std::span<double> weights_then_out) {
+  const double total = std::accumulate(weights_then_out.begin(), weights_then_out.end(), 0.0);
+  const double even = 1.0 / static_cast<double>(weights_then_out.size());
+  for (double& w : weights_then_out) w = budget * (total > 0.0 ? w / total : even);
 }
 
 }  // namespace geosim

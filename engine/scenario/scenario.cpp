@@ -1,7 +1,8 @@
 // The scenario validator: config tree -> validated Scenario, each key read
-// through scenario_schema() (engine/scenario/schema.cpp). Every error names the location of the offending value (or of the
-// parent mapping when a required key is missing), its dotted key path and
-// what was expected.
+// through the scenario schema (engine/scenario/schema.cpp), policies and
+// actions through their registries (registered.cpp). Every error names the
+// location of the offending value (or of the parent mapping when a required
+// key is missing), its dotted key path and what was expected.
 #include "geosim/scenario/scenario.hpp"
 
 #include <algorithm>
@@ -16,20 +17,12 @@
 
 #include "geosim/config/node.hpp"
 #include "geosim/config/reader.hpp"
+#include "geosim/scenario/readers.hpp"
 #include "geosim/scenario/schema.hpp"
+#include "scenario/detail/registered.hpp"
 #include "scenario/detail/validator.hpp"
 
 namespace geosim {
-
-std::string_view policy_name(PolicyKind kind) {
-  switch (kind) {
-    case PolicyKind::fixed: return "fixed";
-    case PolicyKind::value: return "value";
-    case PolicyKind::contest: return "contest";
-    case PolicyKind::richardson: return "richardson";
-  }
-  return "?";
-}
 
 std::int64_t Scenario::num_citizens() const {
   std::int64_t n = 0;
@@ -49,33 +42,18 @@ struct Names {
   std::vector<std::string> powers, targets, groups, institutions;
 };
 
-const std::vector<std::string>& channel_names() {
-  static const std::vector<std::string> names{"economic", "security", "soft"};
-  return names;
-}
-
-/// The declaration of a key (a path of scenario_schema()).
-const KeySpec& key(std::string_view schema_path) { return scenario_schema().at(schema_path); }
+/// The declaration of a key (a path of scenario_core_schema()).
+const KeySpec& key(std::string_view schema_path) { return scenario_core_schema().at(schema_path); }
 
 /// The number at the schema key's place in `map`, with its default and range.
 double num(const Node& map, std::string_view schema_path, const std::string& path) {
   return read_number(map, key(schema_path), path);
 }
 
-/// {economic: x, security: y, soft: z}, each optional (default `fallback`).
-PerChannel per_channel(const Node& n, const std::string& path, double fallback, const Bounds& b) {
-  expect_map(n, path, "a mapping of channels (economic, security, soft)");
-  check_keys(n, path, channel_names());
-  PerChannel out{};
-  for (int c = 0; c < kChannels; ++c)
-    out[c] = number_or(n, kChannelNames[c], path, fallback, b);
-  return out;
-}
-
 /// A per-channel mapping whose channels are declared by `schema_path` (`....<channel>`).
 PerChannel per_channel(const Node& n, const std::string& path, std::string_view schema_path) {
   const KeySpec& k = key(schema_path);
-  return per_channel(n, path, k.default_number(), k.range);
+  return geosim::per_channel(n, path, k.default_number(), k.range);
 }
 
 /// The per-channel mapping at `map.name`; every channel at its default if absent.
@@ -141,13 +119,13 @@ class Validator {
     const Node* n = opt(root, name);
     if (!n) return kEmpty;
     expect_map(*n, name);
-    check_keys(*n, name, scenario_schema(), name);
+    check_keys(*n, name, scenario_core_schema(), name);
     return *n;
   }
 
   void time(const Node& t) {
     expect_map(t, "time", "a mapping with start, end and step");
-    check_keys(t, "time", scenario_schema(), "time");
+    check_keys(t, "time", scenario_core_schema(), "time");
     s_.start = date(req(t, "start", "time", "a date YYYY-MM or YYYY-MM-DD"), "time.start");
     const Node& end_node = req(t, "end", "time", "a date YYYY-MM or YYYY-MM-DD");
     s_.end = date(end_node, "time.end");
@@ -177,7 +155,7 @@ class Validator {
       const std::string p = join("channels", kChannelNames[c]);
       if (!ch) ch = &kNone;
       expect_map(*ch, p, "a mapping with decay and exponent");
-      check_keys(*ch, p, scenario_schema(), "channels.<channel>");
+      check_keys(*ch, p, scenario_core_schema(), "channels.<channel>");
       s_.channels[c].decay = num(*ch, "channels.<channel>.decay", p);
       s_.channels[c].exponent = num(*ch, "channels.<channel>.exponent", p);
     }
@@ -255,16 +233,15 @@ class Validator {
     const auto& [code, node] = power_nodes_[i];
     const Node& n = body(power_nodes_[i]);
     const std::string path = join("powers", code);
+    // The power's own keys, then those of every registered policy.
     check_keys(n, path,
-               {"name", "budget", "growth", "policy", "temperature", "strategic_value",
-                "fixed_weights", "valence", "richardson"});
+               detail::power_keys({"name", "budget", "growth", "policy", "strategic_value", "valence"}));
     PowerSpec p;
     p.code = code;
     p.name = text_or(n, "name", path, code);
     p.budget = per_channel_or(n, "budget", path, "powers.<power>.budget.<channel>");
     p.growth = num(n, "powers.<power>.growth", path);
-    policy(n, path, p);
-    p.temperature = number_or(n, "temperature", path, 0.05, kPositive);
+    const auto chosen = detail::read_policy_names(n, path);
     const KeySpec& sv_key = key("powers.<power>.strategic_value.<target>");
     p.strategic_value.assign(T(), sv_key.default_number());
     if (const Node* sv = opt(n, "strategic_value"))
@@ -272,75 +249,17 @@ class Validator {
                      [&](int t, const Node& v, const std::string& pp) {
                        p.strategic_value[t] = number(v, pp, sv_key.range);
                      });
-    constexpr std::string_view kWeights = "powers.<power>.fixed_weights.<target>.<channel>";
-    PerChannel every_weight;
-    every_weight.fill(key(kWeights).default_number());
-    p.fixed_weights.assign(T(), every_weight);
-    if (const Node* fw = opt(n, "fixed_weights"))
-      for_each_named(*fw, join(path, "fixed_weights"), "target", names_.targets,
-                     [&](int t, const Node& v, const std::string& pp) {
-                       p.fixed_weights[t] = v.is_null() ? every_weight : per_channel(v, pp, kWeights);
-                     });
     p.valence = per_channel_or(n, "valence", path, "powers.<power>.valence.<channel>");
-    richardson(n, path, static_cast<int>(i), p.richardson);
+    p.policy = detail::read_policy_settings(
+        PolicyInput{n, path, static_cast<int>(i), names_.powers, names_.targets}, chosen);
     s_.powers.push_back(std::move(p));
-  }
-
-  void policy(const Node& n, const std::string& path, PowerSpec& p) {
-    p.policy.fill(PolicyKind::value);
-    const Node* pol = opt(n, "policy");
-    if (!pol) return;
-    const std::string pp = join(path, "policy");
-    static const std::vector<std::string> kAll{"fixed", "value", "contest", "richardson"};
-    if (pol->is_scalar()) {
-      const int k = choice(*pol, pp, kAll);
-      if (k == 3)
-        throw RangeError(pol->where, pp,
-                         "richardson is allowed for the security channel only "
-                         "(write policy: {security: richardson})");
-      p.policy.fill(static_cast<PolicyKind>(k));
-      return;
-    }
-    expect_map(*pol, pp, "one of fixed, value, contest or a mapping of channels to policies");
-    check_keys(*pol, pp, channel_names());
-    for (int c = 0; c < kChannels; ++c) {
-      const Node* v = opt(*pol, kChannelNames[c]);
-      if (!v) continue;
-      const std::string cp = join(pp, kChannelNames[c]);
-      const int k = choice(*v, cp, kAll);
-      if (k == 3 && c != security)
-        throw RangeError(v->where, cp, "richardson is allowed for the security channel only");
-      p.policy[c] = static_cast<PolicyKind>(k);
-    }
-  }
-
-  void richardson(const Node& n, const std::string& path, int self, RichardsonSpec& r) {
-    r = RichardsonSpec{};
-    for (int q = 0; q < P(); ++q)
-      if (q != self) r.rivals.push_back(q);
-    const Node* rn = opt(n, "richardson");
-    if (!rn) return;
-    const std::string rp = join(path, "richardson");
-    expect_map(*rn, rp, "a mapping with reaction, fatigue, grievance and rivals");
-    check_keys(*rn, rp, {"reaction", "fatigue", "grievance", "rivals"});
-    r.reaction = number_or(*rn, "reaction", rp, 0.0, kNonNeg);
-    r.fatigue = number_or(*rn, "fatigue", rp, 0.0, kNonNeg);
-    r.grievance = number_or(*rn, "grievance", rp, 0.0);
-    if (const Node* rivals = opt(*rn, "rivals")) {
-      const std::string lp = join(rp, "rivals");
-      r.rivals = name_list(*rivals, lp, "power", names_.powers);
-      for (std::size_t k = 0; k < r.rivals.size(); ++k)
-        if (r.rivals[k] == self)
-          throw RangeError(rivals->items[k].where, indexed(lp, k),
-                           "a power cannot be its own rival");
-    }
   }
 
   void target(std::size_t i) {
     const auto& [code, node] = target_nodes_[i];
     const Node& n = body(target_nodes_[i]);
     const std::string path = join("targets", code);
-    check_keys(n, path, scenario_schema(), "targets.<target>");
+    check_keys(n, path, scenario_core_schema(), "targets.<target>");
     TargetSpec t;
     t.code = code;
     t.name = text_or(n, "name", path, code);
@@ -365,7 +284,7 @@ class Validator {
     t.channel_weights.fill(1.0 / kChannels);  // even, unless given
     if (const Node* w = opt(n, "channel_weights")) {
       const std::string wp = join(path, "channel_weights");
-      t.channel_weights = per_channel(*w, wp, 0.0, key("targets.<target>.channel_weights.<channel>").range);
+      t.channel_weights = geosim::per_channel(*w, wp, 0.0, key("targets.<target>.channel_weights.<channel>").range);
       check_sum(std::accumulate(t.channel_weights.begin(), t.channel_weights.end(), 0.0), *w, wp,
                 "channel weights");
     }
@@ -403,7 +322,7 @@ class Validator {
     const auto& [name, node] = group_nodes_[i];
     const Node& n = body(group_nodes_[i]);
     const std::string path = join("groups", name);
-    check_keys(n, path, scenario_schema(), "groups.<group>");
+    check_keys(n, path, scenario_core_schema(), "groups.<group>");
     GroupSpec g;
     g.name = name;
     g.susceptibility = num(n, "groups.<group>.susceptibility", path);
@@ -426,7 +345,7 @@ class Validator {
                      [&](int p, const Node& v, const std::string& pp) {
                        if (v.is_null()) return;
                        expect_map(v, pp, "a mapping with mean and sd");
-                       check_keys(v, pp, scenario_schema(), "groups.<group>.attitude.<power>");
+                       check_keys(v, pp, scenario_core_schema(), "groups.<group>.attitude.<power>");
                        g.attitude_mean[p] = num(v, "groups.<group>.attitude.<power>.mean", pp);
                        g.attitude_sd[p] = num(v, "groups.<group>.attitude.<power>.sd", pp);
                      });
@@ -437,7 +356,7 @@ class Validator {
     for (const auto& entry : institution_nodes_) {
       const std::string path = join("institutions", entry.first);
       const Node& n = body(entry);
-      check_keys(n, path, scenario_schema(), "institutions.<institution>");
+      check_keys(n, path, scenario_core_schema(), "institutions.<institution>");
       InstitutionSpec inst;
       inst.name = entry.first;
       const Node& leaders = req(n, "leaders", path, "a list of at least one power");
@@ -482,99 +401,12 @@ class Validator {
       expect_list(actions, ap, "a non-empty list of actions");
       if (actions.items.empty()) throw RangeError(actions.where, ap, "expected at least one action");
       for (std::size_t k = 0; k < actions.items.size(); ++k)
-        e.actions.push_back(action(actions.items[k], indexed(ap, k)));
+        e.actions.push_back(detail::read_action(actions.items[k], indexed(ap, k), names_.powers,
+                                                names_.targets, names_.institutions));
       if (enabled) s_.events.push_back(std::move(e));
     }
     std::stable_sort(s_.events.begin(), s_.events.end(),
                      [](const EventSpec& a, const EventSpec& b) { return a.tick < b.tick; });
-  }
-
-  EventAction action(const Node& item, const std::string& path) {
-    static const std::vector<std::string> kKinds{"scale_budget", "set_budget", "set_growth",
-                                                 "add_stock",    "set_stock",  "join",
-                                                 "leave"};
-    if (!item.is_map() || item.entries.size() != 1)
-      throw TypeError(place(item), path,
-                      "expected an action: a mapping with exactly one of " + list_names(kKinds) +
-                          ", got " + (item.is_map() ? "a mapping with " + std::to_string(item.entries.size()) + " keys" : describe(item)));
-    check_keys(item, path, kKinds);
-    // Named references, not a structured binding: lambdas below capture them.
-    const std::string& kind_name = item.entries.front().key;
-    const Node& body = item.entries.front().value;
-    const std::string bp = join(path, kind_name);
-    expect_map(body, bp, "a mapping of action arguments");
-    EventAction a;
-    a.kind = static_cast<EventAction::Kind>(
-        std::find(kKinds.begin(), kKinds.end(), kind_name) - kKinds.begin());
-    using K = EventAction::Kind;
-    const std::vector<std::string> all{"all"};
-    auto power = [&](bool allow_self) {
-      const Node& v = req(body, "power", bp, allow_self ? "a power name or self" : "a power name");
-      const int p = resolve_scalar(v, join(bp, "power"), "power", names_.powers,
-                                   allow_self ? std::vector<std::string>{"self"} : std::vector<std::string>{});
-      return p < 0 ? kSelf : p;
-    };
-    auto channel = [&] {
-      const Node& v = req(body, "channel", bp, "a channel name or all");
-      const std::string cp = join(bp, "channel");
-      if (!v.is_scalar()) throw TypeError(place(v), cp, "expected a channel name or all, got " + describe(v));
-      if (v.scalar == "all") return -1;
-      std::vector<std::string> choices = channel_names();
-      choices.push_back("all");
-      const int c = choice(v, cp, choices);
-      return c == kChannels ? -1 : c;
-    };
-    auto target = [&](bool allow_all) {
-      const Node& v = req(body, "target", bp, allow_all ? "a target name or all" : "a target name");
-      const int t = resolve_scalar(v, join(bp, "target"), "target", names_.targets,
-                                   allow_all ? all : std::vector<std::string>{});
-      return t < 0 ? -1 : t;
-    };
-    auto value = [&](const char* key, const Bounds& b) {
-      return number(req(body, key, bp, expected_number(b)), join(bp, key), b);
-    };
-    switch (a.kind) {
-      case K::scale_budget:
-        check_keys(body, bp, {"power", "channel", "factor"});
-        a.power = power(false);
-        a.channel = channel();
-        a.value = value("factor", kNonNeg);
-        break;
-      case K::set_budget:
-        check_keys(body, bp, {"power", "channel", "value"});
-        a.power = power(false);
-        a.channel = channel();
-        a.value = value("value", kNonNeg);
-        break;
-      case K::set_growth:
-        check_keys(body, bp, {"power", "value"});
-        a.power = power(false);
-        a.value = value("value", kAboveMinusOne);
-        break;
-      case K::add_stock:
-        check_keys(body, bp, {"power", "target", "channel", "amount"});
-        a.power = power(true);
-        a.target = target(true);
-        a.channel = channel();
-        a.value = value("amount", kAny);
-        break;
-      case K::set_stock:
-        check_keys(body, bp, {"power", "target", "channel", "value"});
-        a.power = power(true);
-        a.target = target(true);
-        a.channel = channel();
-        a.value = value("value", kNonNeg);
-        break;
-      case K::join:
-      case K::leave: {
-        check_keys(body, bp, {"institution", "target"});
-        const Node& v = req(body, "institution", bp, "an institution name");
-        a.institution = resolve_scalar(v, join(bp, "institution"), "institution", names_.institutions);
-        a.target = target(false);
-        break;
-      }
-    }
-    return a;
   }
 
   Scenario& s_;

@@ -2,6 +2,9 @@
 // written here and nowhere else.
 #include "geosim/scenario/schema.hpp"
 
+#include "geosim/model/action.hpp"
+#include "geosim/model/policy.hpp"
+
 namespace geosim {
 namespace {
 
@@ -53,22 +56,10 @@ void powers(Schema& s) {
          .range = Bounds{-1.0, config::kInf, true, false}, .doc = "`g[p]`: b *= 1 + g after each tick"});
   s.add({.path = "powers.<power>.policy.<channel>", .type = V::name, .default_text = "value",
          .doc = "allocation policy of the channel (model.md section 3); a single name sets every channel"});
-  s.add({.path = "powers.<power>.temperature", .type = V::number, .default_text = "0.05", .range = kPositive,
-         .doc = "`tau`, softmax temperature of `contest`"});
   s.add({.path = "powers.<power>.strategic_value.<target>", .type = V::number, .default_text = "1",
          .range = kNonNeg, .doc = "`sv[p,t]`"});
-  s.add({.path = "powers.<power>.fixed_weights.<target>.<channel>", .type = V::number, .default_text = "1",
-         .range = kNonNeg, .doc = "`f[p,t,c]`, used by `fixed`"});
   s.add({.path = "powers.<power>.valence.<channel>", .type = V::number, .default_text = "0", .range = kSigned,
          .doc = "`v[c,p]`, where presence pulls opinion"});
-  s.add({.path = "powers.<power>.richardson.reaction", .type = V::number, .unit = "per year", .default_text = "0",
-         .range = kNonNeg, .doc = "`a_p`"});
-  s.add({.path = "powers.<power>.richardson.fatigue", .type = V::number, .unit = "per year", .default_text = "0",
-         .range = kNonNeg, .doc = "`m_p`"});
-  s.add({.path = "powers.<power>.richardson.grievance", .type = V::number,
-         .unit = "budget units per tick per year", .default_text = "0", .doc = "`h_p`"});
-  s.add({.path = "powers.<power>.richardson.rivals", .type = V::names, .default_rule = "every other power",
-         .doc = "distinct powers, not the power itself"});
 }
 
 void targets(Schema& s) {
@@ -141,9 +132,20 @@ Schema build() {
 
 }  // namespace
 
-const config::Schema& scenario_schema() {
+const config::Schema& scenario_core_schema() {
   static const config::Schema schema = build();
   return schema;
+}
+
+config::Schema scenario_schema() {
+  config::Schema all;
+  for (const config::KeySpec& k : scenario_core_schema().keys()) {
+    all.add(k);
+    // Each registered policy's and action's keys, where the format puts them.
+    if (k.path == "powers.<power>.valence.<channel>") all.add(policy_keys());
+    if (k.path == "events.<event>.actions") all.add(action_keys());
+  }
+  return all;
 }
 
 }  // namespace geosim

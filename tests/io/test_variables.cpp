@@ -38,8 +38,10 @@ Scenario busy_scenario() {
     p.growth = 0.01;
     p.valence = {-0.5, 0.2, 0.6};
   }
-  s.powers[0].policy = {PolicyKind::contest, PolicyKind::richardson, PolicyKind::fixed};
-  s.powers[0].richardson = {0.1, 0.3, 0.2, {1, 2}};
+  testing::use_policy(s, 0, "contest", "{}", {economic});
+  testing::use_policy(s, 0, "richardson", "richardson: {reaction: 0.1, fatigue: 0.3, grievance: 0.2, rivals: [P1, P2]}",
+                      {security});
+  testing::use_policy(s, 0, "fixed", "{}", {soft});
   for (auto& g : s.groups) {
     g.susceptibility = 0.2;
     g.noise = 0.05;
@@ -50,7 +52,7 @@ Scenario busy_scenario() {
   for (auto& t : s.targets) t.campaign_rate = 100.0;
   s.institutions.push_back({"EAEU", {0}, {0, 1}, {1.2, 1.0, 1.0}});
   EventSpec e{"join", Date{2020, 6, 1}, 5, "join", {}};
-  e.actions.push_back({EventAction::Kind::join, 0, 2, -1, 0, 0.0});
+  e.actions.push_back(testing::action(s, "join", "{institution: EAEU, target: T2}"));
   s.events.push_back(e);
   return s;
 }

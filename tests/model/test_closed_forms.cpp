@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <string>
 
 #include "support/tiny_scenario.hpp"
 #include "geosim/run/recorder.hpp"
@@ -9,13 +11,14 @@
 
 using namespace geosim;
 using geosim::testing::tiny_scenario;
+using geosim::testing::use_policy;
 
 TEST_CASE("stocks under a constant allocation follow S* + (S0 - S*)(1 - delta)^k") {
   Scenario s = tiny_scenario(1, 1, 1, 60);
   const double delta = 0.07, allocation = 2.5, s0 = 3.0;
   s.channels[economic].decay = delta;
   s.powers[0].budget = {allocation, 0.0, 0.0};
-  s.powers[0].policy = {PolicyKind::fixed, PolicyKind::fixed, PolicyKind::fixed};
+  use_policy(s, 0, "fixed");
   s.targets[0].initial_stock[0][economic] = s0;
   World world(s, 1);
   const double s_star = allocation / delta;  // eta = 1
@@ -29,9 +32,9 @@ TEST_CASE("stocks under a constant allocation follow S* + (S0 - S*)(1 - delta)^k
 TEST_CASE("institution bonus multiplies the stock inflow of leaders inside members only") {
   Scenario s = tiny_scenario(2, 2, 1, 1);
   s.channels[security].decay = 0.0;
-  for (auto& p : s.powers) {
-    p.budget = {0.0, 4.0, 0.0};
-    p.policy = {PolicyKind::fixed, PolicyKind::fixed, PolicyKind::fixed};
+  for (int p = 0; p < s.num_powers(); ++p) {
+    s.powers[p].budget = {0.0, 4.0, 0.0};
+    use_policy(s, p, "fixed");
   }
   s.institutions.push_back({"CSTO", {0}, {1}, {1.0, 1.5, 1.0}});
   World world(s, 1);
@@ -163,9 +166,14 @@ TEST_CASE("two Richardson rivals converge to the arms-race equilibrium") {
   Scenario s = tiny_scenario(2, 1, 1, 3000);
   s.dt = 1.0 / 12;
   const double a1 = 0.2, a2 = 0.3, m1 = 0.9, m2 = 0.7, h1 = 0.5, h2 = 0.2;
-  s.powers[0].policy[security] = s.powers[1].policy[security] = PolicyKind::richardson;
-  s.powers[0].richardson = {a1, m1, h1, {1}};
-  s.powers[1].richardson = {a2, m2, h2, {0}};
+  const auto keys = [](double a, double m, double h, const char* rival) {
+    char text[200];
+    std::snprintf(text, sizeof text, "richardson: {reaction: %.17g, fatigue: %.17g, grievance: %.17g, rivals: [%s]}",
+                  a, m, h, rival);
+    return std::string(text);
+  };
+  use_policy(s, 0, "richardson", keys(a1, m1, h1, "P1"), {security});
+  use_policy(s, 1, "richardson", keys(a2, m2, h2, "P0"), {security});
   s.powers[0].budget[security] = 0.1;
   s.powers[1].budget[security] = 3.0;
   World world(s, 1);

@@ -47,8 +47,10 @@ TEST_CASE("a tick allocates no heap memory once the world is built" *
     p.growth = 0.01;
     p.valence = {-0.5, 0.2, 0.6};
   }
-  s.powers[0].policy = {PolicyKind::contest, PolicyKind::richardson, PolicyKind::fixed};
-  s.powers[0].richardson = {0.1, 0.3, 0.2, {1, 2}};
+  const std::string keys = "richardson: {reaction: 0.1, fatigue: 0.3, grievance: 0.2, rivals: [P1, P2]}";
+  geosim::testing::use_policy(s, 0, "contest", keys, {economic});
+  geosim::testing::use_policy(s, 0, "richardson", keys, {security});
+  geosim::testing::use_policy(s, 0, "fixed", keys, {soft});
   for (auto& g : s.groups) {
     g.susceptibility = 0.2;
     g.noise = 0.05;
@@ -59,8 +61,8 @@ TEST_CASE("a tick allocates no heap memory once the world is built" *
   for (auto& t : s.targets) t.campaign_rate = 100.0;
   s.institutions.push_back({"EAEU", {0}, {0, 1}, {1.2, 1.0, 1.0}});
   EventSpec e{"join", Date{2020, 6, 1}, 5, "join", {}};
-  e.actions.push_back({EventAction::Kind::join, 0, 2, -1, 0, 0.0});
-  e.actions.push_back({EventAction::Kind::scale_budget, 1, -1, -1, -1, 1.5});
+  e.actions.push_back(geosim::testing::action(s, "join", "{institution: EAEU, target: T2}"));
+  e.actions.push_back(geosim::testing::action(s, "scale_budget", "{power: P1, channel: all, factor: 1.5}"));
   s.events.push_back(e);
 
   World world(s, 3);

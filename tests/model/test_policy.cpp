@@ -8,22 +8,49 @@
 #include "geosim/model/world.hpp"
 
 using namespace geosim;
+using geosim::testing::action;
 using geosim::testing::tiny_scenario;
+using geosim::testing::use_policy;
 
 namespace {
-std::vector<double> allocate_once(const Scenario& s, PolicyKind kind, int channel = economic) {
+/// Power 0's split of a budget of 10 by the registered policy `name` with its keys from `yaml`.
+std::vector<double> allocate_once(const Scenario& s, std::string_view name, const std::string& yaml = "{}",
+                                  int channel = economic) {
   World world(s, 1);
   std::vector<double> out(s.num_targets());
-  const AllocationContext ctx{s, world.state(), 0, channel, 10.0};
-  policy_for(kind).allocate(ctx, out);
+  const PolicyUse use = make_policy_use(s, 0, name, config::parse_text(yaml, "test"));
+  const AllocationContext ctx{s, world.state(), 0, channel, 10.0, use.settings.get()};
+  use.policy->allocate(ctx, out);
   return out;
 }
 }  // namespace
 
+TEST_CASE("policies: the built-in policies are registered in order, value is the default") {
+  CHECK(policies().names() == std::vector<std::string>{"fixed", "value", "contest", "richardson"});
+  CHECK(default_policy().name() == "value");
+  CHECK(policies().find("richardson")->allowed(security));
+  CHECK_FALSE(policies().find("richardson")->allowed(economic));
+  CHECK(policies().find("contest")->allowed(soft));
+  const config::Schema keys = policy_keys();
+  CHECK(keys.at("powers.<power>.temperature").default_text == "0.05");
+  CHECK(keys.at("powers.<power>.richardson.reaction").range.lo == 0.0);
+  CHECK(keys.find("powers.<power>.fixed_weights.<target>.<channel>") != nullptr);
+}
+
+TEST_CASE("policies: a code-built power without a policy gets value with its defaults") {
+  const Scenario s = tiny_scenario(2, 2);
+  const PolicyUse use = resolve_policy_use(s, 0, s.powers[0].policy[soft]);
+  CHECK(use.policy == &default_policy());
+  const PolicyUse contest = resolve_policy_use(s, 1, make_policy_use(s, 1, "contest", config::parse_text("{}", "t")));
+  CHECK(contest.policy->name() == "contest");
+  CHECK(contest.settings != nullptr);
+}
+
 TEST_CASE("fixed policy splits the budget by normalised weights") {
   Scenario s = tiny_scenario(1, 3);
-  s.powers[0].fixed_weights = {{1, 0, 0}, {3, 0, 0}, {0, 0, 0}};
-  const auto a = allocate_once(s, PolicyKind::fixed);
+  const auto a = allocate_once(s, "fixed",
+                               "fixed_weights: {T0: {economic: 1, security: 0, soft: 0},"
+                               " T1: {economic: 3}, T2: {economic: 0}}");
   CHECK(a[0] == doctest::Approx(2.5));
   CHECK(a[1] == doctest::Approx(7.5));
   CHECK(a[2] == 0.0);
@@ -32,20 +59,19 @@ TEST_CASE("fixed policy splits the budget by normalised weights") {
 TEST_CASE("value policy splits the budget by strategic value") {
   Scenario s = tiny_scenario(1, 2);
   s.powers[0].strategic_value = {4.0, 1.0};
-  const auto a = allocate_once(s, PolicyKind::value);
+  const auto a = allocate_once(s, "value");
   CHECK(a[0] == doctest::Approx(8.0));
   CHECK(a[1] == doctest::Approx(2.0));
 }
 
 TEST_CASE("contest policy sends more money where the share is contested") {
   Scenario s = tiny_scenario(2, 2);
-  s.powers[0].temperature = 0.05;
   // Target 0: the rival dominates heavily (little to gain); target 1: an even contest.
   s.targets[0].initial_stock[0][economic] = 1.0;
   s.targets[0].initial_stock[1][economic] = 100.0;
   s.targets[1].initial_stock[0][economic] = 10.0;
   s.targets[1].initial_stock[1][economic] = 10.0;
-  const auto a = allocate_once(s, PolicyKind::contest);
+  const auto a = allocate_once(s, "contest", "temperature: 0.05");
   CHECK(a[0] + a[1] == doctest::Approx(10.0));
   CHECK(a[1] > a[0]);
   CHECK(a[0] >= 0.0);
@@ -53,7 +79,7 @@ TEST_CASE("contest policy sends more money where the share is contested") {
 
 TEST_CASE("contest policy is defined at zero stock and splits evenly by symmetry") {
   Scenario s = tiny_scenario(2, 3);
-  const auto a = allocate_once(s, PolicyKind::contest);
+  const auto a = allocate_once(s, "contest");
   for (double x : a) CHECK(x == doctest::Approx(10.0 / 3));
 }
 
@@ -72,9 +98,9 @@ TEST_CASE("events scale budgets, set stocks and change membership at their tick"
   s.powers[0].budget = {1.0, 1.0, 1.0};
   s.institutions.push_back({"SCO", {1}, {}, {1.0, 2.0, 1.0}});
   EventSpec sanctions{"sanctions", Date{2020, 3, 1}, 2, "sanctions", {}};
-  sanctions.actions.push_back({EventAction::Kind::scale_budget, 0, -1, economic, -1, 0.5});
-  sanctions.actions.push_back({EventAction::Kind::set_stock, kSelf, 1, security, -1, 9.0});
-  sanctions.actions.push_back({EventAction::Kind::join, 0, 1, -1, 0, 0.0});
+  sanctions.actions.push_back(action(s, "scale_budget", "{power: P0, channel: economic, factor: 0.5}"));
+  sanctions.actions.push_back(action(s, "set_stock", "{power: self, target: T1, channel: security, value: 9}"));
+  sanctions.actions.push_back(action(s, "join", "{institution: SCO, target: T1}"));
   s.events.push_back(sanctions);
   World world(s, 1);
   world.step();

@@ -13,6 +13,9 @@
 
 #include "support/temp_files.hpp"
 #include "geosim/config/node.hpp"
+#include "geosim/model/action.hpp"
+#include "geosim/model/policy.hpp"
+#include "geosim/model/world.hpp"
 #include "geosim/scenario/scenario.hpp"
 
 namespace fs = std::filesystem;
@@ -89,11 +92,12 @@ TEST_CASE("scenario: minimal.yaml loads with the documented defaults") {
   REQUIRE(s.num_groups() == 1);
   CHECK(s.powers[0].code == "RUS");
   CHECK(s.powers[1].code == "CHN");
-  CHECK(s.powers[1].policy[economic] == PolicyKind::contest);
-  CHECK(s.powers[1].policy[soft] == PolicyKind::fixed);
-  CHECK(s.powers[0].temperature == 0.05);
+  CHECK(s.powers[1].policy[economic].policy == policies().find("contest"));
+  CHECK(s.powers[1].policy[soft].policy == policies().find("fixed"));
+  CHECK(s.powers[0].policy[economic].policy == &default_policy());  // value, by default
+  for (const auto& power : s.powers)
+    for (const PolicyUse& use : power.policy) CHECK(use.policy != nullptr);
   CHECK(s.powers[0].strategic_value == std::vector<double>{1.0, 1.0});
-  CHECK(s.powers[0].richardson.rivals == std::vector<int>{1});
   CHECK(s.channels[economic].decay == 0.02);
   CHECK(s.channels[soft].exponent == 1.0);
   CHECK(s.negative_threshold == 0.2);
@@ -133,20 +137,25 @@ TEST_CASE("scenario: events are resolved to indices and sorted by tick, then fil
   CHECK(s.events[1].id == "sanctions");
   CHECK(s.events[1].tick == 6);
   CHECK(s.events[2].id == "base");  // same tick as sanctions, later in the file
-  const EventAction& join = s.events[0].actions[0];
-  CHECK(join.kind == EventAction::Kind::join);
-  CHECK(join.institution == 0);
-  CHECK(join.target == 1);
-  const EventAction& add = s.events[0].actions[1];
-  CHECK(add.kind == EventAction::Kind::add_stock);
-  CHECK(add.power == kSelf);
-  CHECK(add.target == -1);
-  CHECK(add.channel == -1);
-  CHECK(add.value == 0.5);
-  const EventAction& scale = s.events[1].actions[0];
-  CHECK(scale.power == 0);
-  CHECK(scale.channel == economic);
-  CHECK(scale.value == 0.5);
+  // Each action is resolved to its registered type; applied to a fresh state,
+  // it changes what its arguments name.
+  REQUIRE(s.events[0].actions.size() == 2);
+  CHECK(s.events[0].actions[0].type == actions().find("join"));
+  CHECK(s.events[0].actions[1].type == actions().find("add_stock"));
+  CHECK(s.events[1].actions[0].type == actions().find("scale_budget"));
+  const World world(s, 1);
+  WorldState state = world.state();
+  s.events[0].actions[0].action->apply(s, state);  // join: {institution: EAEU, target: KGZ}
+  CHECK(state.member[0][1] == 1);
+  s.events[0].actions[1].action->apply(s, state);  // add_stock: {power: self, target: all, channel: all, amount: 0.5}
+  for (int c = 0; c < kChannels; ++c)
+    for (int t = 0; t < s.num_targets(); ++t)
+      CHECK(state.autonomy(c, t) == world.state().autonomy(c, t) + 0.5);
+  CHECK((state.stock[economic] == world.state().stock[economic]).all());
+  s.events[1].actions[0].action->apply(s, state);  // scale_budget: {power: RUS, channel: economic, factor: 0.5}
+  CHECK(state.budget(0, economic) == 0.5 * world.state().budget(0, economic));
+  CHECK(state.budget(0, soft) == world.state().budget(0, soft));
+  CHECK(state.budget(1, economic) == world.state().budget(1, economic));
   REQUIRE(s.institutions.size() == 1);
   CHECK(s.institutions[0].leaders == std::vector<int>{0});
   CHECK(s.institutions[0].bonus[economic] == 1.5);

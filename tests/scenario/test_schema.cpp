@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "geosim/model/policy.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "support/temp_files.hpp"
 
@@ -12,7 +13,7 @@ using namespace geosim;
 using config::ValueType;
 
 namespace {
-double number_default(const char* path) { return scenario_schema().at(path).default_number(); }
+double number_default(const char* path) { return scenario_core_schema().at(path).default_number(); }
 
 // Only what is required: everything else takes its default.
 const char* kBare = R"(name: bare
@@ -30,7 +31,8 @@ events:
 }  // namespace
 
 TEST_CASE("scenario schema: every key has a doc line and a default, a rule or is required") {
-  for (const config::KeySpec& k : scenario_schema().keys()) {
+  const config::Schema schema = scenario_schema();  // core keys and every registered policy's and action's
+  for (const config::KeySpec& k : schema.keys()) {
     INFO(k.path);
     CHECK(!k.doc.empty());
     CHECK((k.required || !k.default_text.empty() || !k.default_rule.empty()));
@@ -43,7 +45,7 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
   const Scenario s = load_scenario(path);
   CHECK(s.seed == static_cast<std::uint64_t>(number_default("seed")));
   CHECK(s.step_months == 1);
-  CHECK(scenario_schema().at("time.step").default_text == "month");
+  CHECK(scenario_core_schema().at("time.step").default_text == "month");
   for (const ChannelSpec& c : s.channels) {
     CHECK(c.decay == number_default("channels.<channel>.decay"));
     CHECK(c.exponent == number_default("channels.<channel>.exponent"));
@@ -60,15 +62,11 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
   for (int c = 0; c < kChannels; ++c) {
     CHECK(p.budget[c] == number_default("powers.<power>.budget.<channel>"));
     CHECK(p.valence[c] == number_default("powers.<power>.valence.<channel>"));
-    CHECK(p.fixed_weights[0][c] == number_default("powers.<power>.fixed_weights.<target>.<channel>"));
+    // No policy named: the default one (its own settings' defaults are the policy's tests' business).
+    CHECK((p.policy[c].policy == nullptr || p.policy[c].policy == &default_policy()));
   }
   CHECK(p.growth == number_default("powers.<power>.growth"));
-  CHECK(p.temperature == number_default("powers.<power>.temperature"));
   CHECK(p.strategic_value[0] == number_default("powers.<power>.strategic_value.<target>"));
-  CHECK(p.richardson.reaction == number_default("powers.<power>.richardson.reaction"));
-  CHECK(p.richardson.fatigue == number_default("powers.<power>.richardson.fatigue"));
-  CHECK(p.richardson.grievance == number_default("powers.<power>.richardson.grievance"));
-  CHECK(p.richardson.rivals == std::vector<int>{1});  // every other power
 
   const TargetSpec& t = s.targets[0];
   CHECK(t.name == "T");
@@ -100,7 +98,7 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
 }
 
 TEST_CASE("scenario schema: the loader accepts exactly the schema's keys at each level") {
-  const auto& schema = scenario_schema();
+  const config::Schema schema = scenario_schema();
   CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step"});
   CHECK(schema.children("campaigns") == std::vector<std::string>{"threshold", "duration", "penalty"});
   // A key the schema does not declare is refused by the loader, with a suggestion.

@@ -59,7 +59,6 @@ inline Scenario tiny_scenario(bool with_extras = true) {
   rus.code = "RUS";
   rus.name = "Russia";
   rus.strategic_value = {1.0, 1.0};
-  rus.fixed_weights = {PerChannel{1, 1, 1}, PerChannel{1, 1, 1}};
   PowerSpec chn = rus;
   chn.code = "CHN";
   chn.name = "China";

@@ -1,6 +1,14 @@
 #pragma once
 // A scenario built in code (no YAML) for unit tests of the model: every
-// parameter neutral unless a test sets it.
+// parameter neutral unless a test sets it. Policies and event actions are
+// given by name with their keys as YAML text, through the registries.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geosim/config/node.hpp"
+#include "geosim/model/action.hpp"
+#include "geosim/model/policy.hpp"
 #include "geosim/scenario/scenario.hpp"
 
 namespace geosim::testing {
@@ -18,7 +26,6 @@ inline Scenario tiny_scenario(int powers, int targets, int groups = 1, int ticks
     PowerSpec power;
     power.code = power.name = "P" + std::to_string(p);
     power.strategic_value.assign(targets, 1.0);
-    power.fixed_weights.assign(targets, PerChannel{1.0, 1.0, 1.0});
     s.powers.push_back(power);
   }
   for (int g = 0; g < groups; ++g) {
@@ -40,6 +47,21 @@ inline Scenario tiny_scenario(int powers, int targets, int groups = 1, int ticks
     s.targets.push_back(target);
   }
   return s;
+}
+
+/// Power p uses the policy `name` on `channels` (every channel if empty), with
+/// the settings its parser reads from `power_yaml` (the power's mapping, e.g.
+/// "temperature: 0.05").
+inline void use_policy(Scenario& s, int p, std::string_view name, const std::string& power_yaml = "{}",
+                       const std::vector<int>& channels = {}) {
+  const PolicyUse use = make_policy_use(s, p, name, config::parse_text(power_yaml, "test"));
+  if (channels.empty()) s.powers[p].policy.fill(use);
+  for (int c : channels) s.powers[p].policy[c] = use;
+}
+
+/// The action `name` with its arguments as YAML (e.g. "{power: P0, channel: all, factor: 2}").
+inline EventAction action(const Scenario& s, std::string_view name, const std::string& args_yaml) {
+  return make_event_action(s, name, config::parse_text(args_yaml, "test"));
 }
 
 }  // namespace geosim::testing

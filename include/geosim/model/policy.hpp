@@ -1,32 +1,93 @@
 #pragma once
-// Allocation policies (model.md section 3). Each policy is one small unit
-// behind this interface; a new one is a file in engine/policies/ and a line
-// in the registry (engine/model/policy.cpp).
+// Allocation policies (model.md section 3), registered by name. A policy is
+// one file (engine/model/policies/<name>.cpp) that owns its name, the
+// channels it may be used for, the keys it reads from a power's mapping (as
+// config::KeySpecs), the parser that turns them into its settings for one
+// power, and its behaviour; plus one line in register_builtin_policies()
+// (engine/model/policy.cpp). A test or a plugin registers its own with
+// policies().add(...).
+//
+// Hot path: the loader resolves each (power, channel) to its policy and
+// settings; a tick makes one virtual call per (power, channel) to allocate
+// and one to grow the budget, and looks nothing up.
+#include <memory>
 #include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
-#include "geosim/scenario/scenario.hpp"
+#include "geosim/config/schema.hpp"
+#include "geosim/model/registries.hpp"
 #include "geosim/model/world.hpp"
+#include "geosim/scenario/scenario.hpp"
 
 namespace geosim {
+
+/// A policy's own settings for one power (e.g. contest's temperature), made
+/// by its parser; policies downcast it to their own type.
+class PolicySettings {
+ public:
+  virtual ~PolicySettings() = default;
+};
+
+/// What a policy's parser reads from: one power's mapping in the scenario file.
+struct PolicyInput {
+  const config::Node& power;                // the power's settings (a mapping, maybe empty)
+  const std::string& path;                  // its dotted path, e.g. "powers.RUS"
+  int self;                                 // the power's index
+  const std::vector<std::string>& powers;   // every power's name, in file order
+  const std::vector<std::string>& targets;  // every target's name, in file order
+};
 
 struct AllocationContext {
   const Scenario& scenario;
   const WorldState& state;
   int power;
   int channel;
-  double budget;  // b[p,c] to split this tick
+  double budget;                    // b[p,c] to split this tick
+  const PolicySettings* settings;   // what the policy's parser made for this power (may be null)
 };
 
 class AllocationPolicy {
  public:
   virtual ~AllocationPolicy() = default;
+  /// The name a scenario uses (`policy: contest`).
+  virtual std::string_view name() const = 0;
+  /// Whether it may be used for `channel` (every channel by default).
+  virtual bool allowed(int channel) const;
+  /// The keys it reads from a power's mapping, paths relative to the power
+  /// (`temperature`, `richardson.reaction`). Empty by default.
+  virtual const config::Schema& keys() const;
+  /// Reads and checks its keys for one power (every power is checked, whether
+  /// or not it uses the policy). Null by default: no settings.
+  virtual std::shared_ptr<const PolicySettings> parse(const PolicyInput& input) const;
   /// Writes A[c,p,t] >= 0 for every target into `out` (size |T|), summing to the budget.
   virtual void allocate(const AllocationContext& ctx, std::span<double> out) const = 0;
   /// The budget for the next tick; by default grows by g[p].
   virtual double next_budget(const AllocationContext& ctx) const;
 };
 
-/// The registered policy of a kind.
-const AllocationPolicy& policy_for(PolicyKind kind);
+using PolicyRegistry = Registry<AllocationPolicy>;
+
+/// The registry every scenario resolves policy names in (the built-in ones on first use).
+PolicyRegistry& policies();
+/// Adds the engine's policies, in the order messages list them.
+void register_builtin_policies(PolicyRegistry& registry);
+/// The policy of a channel whose power names none (`value`, model.md section 3).
+const AllocationPolicy& default_policy();
+/// Every registered policy's keys as paths of the scenario file (`powers.<power>.temperature`).
+config::Schema policy_keys();
+
+/// The policy `name` with the settings its parser reads from `power_settings`
+/// (a power's mapping) for power `power` of `scenario` (whose powers and
+/// targets must be complete). For scenarios built in code; std::logic_error
+/// if no policy has that name.
+PolicyUse make_policy_use(const Scenario& scenario, int power, std::string_view name,
+                          const config::Node& power_settings);
+/// `use` with the policy and settings filled in (the defaults for null ones).
+PolicyUse resolve_policy_use(const Scenario& scenario, int power, const PolicyUse& use);
+
+/// Splits `budget` in proportion to non-negative weights; evenly if they are all zero.
+void split_proportionally(double budget, std::span<double> weights_then_out);
 
 }  // namespace geosim

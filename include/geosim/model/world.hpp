@@ -1,11 +1,13 @@
 #pragma once
-// The running simulation: state that step() advances one tick at a time in
-// the order of model.md section 8. Observers (the Recorder, progress bars)
+// The running simulation: state that step() advances one tick at a time by
+// an ordered list of stages, in the order of model.md section 8 (the list is
+// in engine/model/world.cpp, the stages in engine/model/stages/). Observers (the Recorder, progress bars)
 // watch it through StepObserver without touching the loop.
 #include <Eigen/Core>
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "geosim/model/population.hpp"
@@ -33,6 +35,9 @@ struct WorldState {
 };
 
 class World;
+namespace detail {
+struct Tick;  // the stages' working state (engine/model/detail/tick.hpp)
+}
 
 /// Watches a run (Taskflow-style observer): called after construction (row 0),
 /// after each step() and once at the end.
@@ -52,8 +57,10 @@ class World {
   World& operator=(const World&) = delete;
   ~World();
 
-  /// Advances one tick (model.md section 8). Allocates nothing.
+  /// Advances one tick: runs every stage in order (model.md section 8). Allocates nothing.
   void step();
+  /// The names of the stages of a tick, in the order step() runs them.
+  static std::vector<std::string_view> stage_names();
   /// Runs the scenario's remaining ticks, notifying observers.
   void run(const std::vector<StepObserver*>& observers = {});
 
@@ -64,29 +71,11 @@ class World {
   int tick() const { return state_.tick; }
 
  private:
-  void apply_events();
-  void allocate();
-  double efficiency(int channel, int power, int target) const;  // eta of model.md section 4
-  void update_stocks();
-  void compute_influence();
-  void update_citizens();
-  void reduce_tallies();
-  void update_alignment();
-  void draw_campaigns();
-  void grow_budgets();
-
   const Scenario& scenario_;
   std::uint64_t seed_;
   WorldState state_;
   Population population_;
-  std::size_t next_event_ = 0;
-  // Scratch, sized once so a tick allocates nothing.
-  std::vector<UpdateCoefficients> coeffs_;
-  std::vector<GroupTally> tallies_;
-  std::vector<double> weights_;
-  std::vector<double> alignment_target_;  // (power + self) unnormalised target of section 6
-  Eigen::ArrayXXd next_budget_;
-  Eigen::ArrayXXi campaign_history_;  // (P*T) x duration ring buffer of new campaigns
+  std::unique_ptr<detail::Tick> tick_;  // scratch sized once, so a tick allocates nothing
 };
 
 /// Tullock shares (model.md section 5) for one target and channel: fills

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,32 +23,31 @@ inline constexpr std::array<std::string_view, kChannels> kChannelNames{"economic
                                                                        "soft"};
 using PerChannel = std::array<double, kChannels>;
 
-/// How a power splits a channel's budget over targets (model.md section 3).
-enum class PolicyKind { fixed, value, contest, richardson };
-std::string_view policy_name(PolicyKind kind);
+// Registry entries named by a scenario (model/policy.hpp, model/action.hpp).
+class AllocationPolicy;
+class PolicySettings;
+class ActionType;
+class Action;
+
+/// How a power splits one channel's budget over targets (model.md section 3):
+/// a registered policy, resolved from its name at load time, and the settings
+/// its own parser read from the power's keys.
+struct PolicyUse {
+  const AllocationPolicy* policy = nullptr;        // nullptr: the default policy (`value`)
+  std::shared_ptr<const PolicySettings> settings;  // nullptr: the policy's defaults
+};
 
 struct ChannelSpec {
   double decay = 0.0;     // delta_c per tick, in [0,1)
   double exponent = 1.0;  // Tullock r_c > 0
 };
 
-struct RichardsonSpec {     // security budget arms race (model.md section 3)
-  double reaction = 0.0;    // a_p, per year
-  double fatigue = 0.0;     // m_p, per year
-  double grievance = 0.0;   // h_p, budget units per tick per year
-  std::vector<int> rivals;  // power indices
-};
-
 struct PowerSpec {
   std::string code, name;
   PerChannel budget{};  // b[p,c], budget units per tick
   double growth = 0.0;  // g[p], per tick
-  std::array<PolicyKind, kChannels> policy{PolicyKind::value, PolicyKind::value,
-                                           PolicyKind::value};
-  double temperature = 1.0;                     // tau for `contest`
-  std::vector<double> strategic_value;          // sv[p,t], by target
-  std::vector<PerChannel> fixed_weights;        // f[p,t,c], by target
-  RichardsonSpec richardson;
+  std::array<PolicyUse, kChannels> policy{};   // by channel
+  std::vector<double> strategic_value;          // sv[p,t], by target (value, contest, richardson)
   PerChannel valence{};                         // v[c,p] in [-1,1]
 };
 
@@ -84,14 +84,11 @@ struct InstitutionSpec {
 
 inline constexpr int kSelf = -1;  // "power" index of a target's own autonomy stock
 
+/// One action of an event: a registered action type, resolved from its name
+/// at load time, and the arguments its own parser read (indices, values).
 struct EventAction {
-  enum class Kind { scale_budget, set_budget, set_growth, add_stock, set_stock, join, leave };
-  Kind kind = Kind::scale_budget;
-  int power = 0;        // power index, or kSelf for stocks
-  int target = -1;      // target index (stocks, join, leave); -1 = every target for stocks
-  int channel = -1;     // channel index; -1 = every channel
-  int institution = -1; // for join/leave
-  double value = 0.0;   // factor, amount or new value
+  const ActionType* type = nullptr;      // its registry entry: name, argument keys
+  std::shared_ptr<const Action> action;  // how it changes the world state
 };
 
 struct EventSpec {

@@ -7,7 +7,12 @@
 
 namespace geosim {
 
-/// Every key of a scenario file, in the order of docs/scenario-format.md.
-const config::Schema& scenario_schema();
+/// The keys the format itself declares (not those of registered policies and
+/// actions), built once: what the loader reads its defaults and ranges from.
+const config::Schema& scenario_core_schema();
+
+/// Every key of a scenario file, in the order of docs/scenario-format.md: the
+/// core keys and those of every policy and event action registered now.
+config::Schema scenario_schema();
 
 }  // namespace geosim

@@ -1,0 +1,140 @@
+// The event action registry, the argument readers every action shares, and
+// the list of the engine's own actions (one file each in engine/model/actions/).
+#include "geosim/model/action.hpp"
+
+#include <stdexcept>
+
+#include "geosim/scenario/readers.hpp"
+
+namespace geosim {
+
+// The built-in actions, one file each in engine/model/actions/.
+namespace actions_builtin {
+std::unique_ptr<const ActionType> scale_budget();
+std::unique_ptr<const ActionType> set_budget();
+std::unique_ptr<const ActionType> set_growth();
+std::unique_ptr<const ActionType> add_stock();
+std::unique_ptr<const ActionType> set_stock();
+std::unique_ptr<const ActionType> join();
+std::unique_ptr<const ActionType> leave();
+}  // namespace actions_builtin
+
+void register_builtin_actions(ActionRegistry& registry) {
+  registry.add(actions_builtin::scale_budget());
+  registry.add(actions_builtin::set_budget());
+  registry.add(actions_builtin::set_growth());
+  registry.add(actions_builtin::add_stock());
+  registry.add(actions_builtin::set_stock());
+  registry.add(actions_builtin::join());
+  registry.add(actions_builtin::leave());
+}
+
+ActionRegistry& actions() {
+  static ActionRegistry registry = [] {
+    ActionRegistry r;
+    register_builtin_actions(r);
+    return r;
+  }();
+  return registry;
+}
+
+config::Schema action_keys() {
+  config::Schema out;
+  for (const auto& type : actions())
+    for (config::KeySpec key : type->keys().keys()) {
+      key.path = "events.<event>.actions[]." + std::string(type->name()) + "." + key.path;
+      out.add(std::move(key));
+    }
+  return out;
+}
+
+namespace {
+
+class FunctionActionType final : public ActionType {
+ public:
+  FunctionActionType(std::string name, config::Schema keys,
+                     std::function<std::shared_ptr<const Action>(const ActionInput&)> parse)
+      : name_(std::move(name)), keys_(std::move(keys)), parse_(std::move(parse)) {}
+  std::string_view name() const override { return name_; }
+  const config::Schema& keys() const override { return keys_; }
+  std::shared_ptr<const Action> parse(const ActionInput& input) const override { return parse_(input); }
+
+ private:
+  std::string name_;
+  config::Schema keys_;
+  std::function<std::shared_ptr<const Action>(const ActionInput&)> parse_;
+};
+
+/// "a power name", "a power name or self", "a target name or all".
+std::string name_or(const std::string& kind, const std::vector<std::string>& extra) {
+  const bool vowel = kind.find_first_of("aeiou") == 0;
+  std::string out = (vowel ? "an " : "a ") + kind + " name";
+  for (const auto& word : extra) out += " or " + word;
+  return out;
+}
+
+/// A name of `kind` at key.key(); the words of key.choices give -1.
+int name_arg(const ActionInput& in, const config::KeySpec& key, const std::string& kind,
+             const std::vector<std::string>& defined) {
+  const std::string k(key.key());
+  const config::Node& v = config::req(in.args, k, in.path, name_or(kind, key.choices));
+  const int i = config::resolve_scalar(v, config::join(in.path, k), kind, defined, key.choices);
+  return i < 0 ? -1 : i;
+}
+
+}  // namespace
+
+std::unique_ptr<const ActionType> make_action_type(
+    std::string name, config::Schema keys,
+    std::function<std::shared_ptr<const Action>(const ActionInput&)> parse) {
+  return std::make_unique<FunctionActionType>(std::move(name), std::move(keys), std::move(parse));
+}
+
+int ActionInput::power(const config::KeySpec& key) const {
+  const int p = name_arg(*this, key, "power", powers);
+  return p < 0 ? kSelf : p;
+}
+
+int ActionInput::target(const config::KeySpec& key) const {
+  return name_arg(*this, key, "target", targets);
+}
+
+int ActionInput::institution(const config::KeySpec& key) const {
+  return name_arg(*this, key, "institution", institutions);
+}
+
+std::vector<std::string> channels_or_all() {
+  std::vector<std::string> out = channel_names();
+  out.push_back("all");
+  return out;
+}
+
+int ActionInput::channel(const config::KeySpec& key) const {
+  const std::string k(key.key());
+  const config::Node& v = config::req(args, k, path, "a channel name or all");
+  const std::string cp = config::join(path, k);
+  if (!v.is_scalar())
+    throw TypeError(config::place(v), cp, "expected a channel name or all, got " + config::describe(v));
+  if (v.scalar == "all") return -1;
+  const int c = config::choice(v, cp, channels_or_all());
+  return c == kChannels ? -1 : c;
+}
+
+double ActionInput::number(const config::KeySpec& key) const {
+  return config::read_number(args, key, path);
+}
+
+EventAction make_event_action(const Scenario& scenario, std::string_view name,
+                              const config::Node& args, const std::string& path) {
+  const ActionType* type = actions().find(name);
+  if (!type) throw std::logic_error("no action '" + std::string(name) + "' is registered");
+  std::vector<std::string> powers, targets, institutions;
+  for (const auto& p : scenario.powers) powers.push_back(p.code);
+  for (const auto& t : scenario.targets) targets.push_back(t.code);
+  for (const auto& i : scenario.institutions) institutions.push_back(i.name);
+  config::expect_map(args, path, "a mapping of action arguments");
+  config::check_keys(args, path, type->keys(), "");
+  return {type, type->parse(ActionInput{args, path, powers, targets, institutions})};
+}
+
+}  // namespace geosim

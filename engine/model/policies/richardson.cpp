@@ -1,0 +1,80 @@
+// `richardson` (security only): the budget follows a Richardson arms race,
+//   b' = max(0, b + dt * (a * sum_{q rival} b_q - m * b + h)),
+// every power's next budget computed from this tick's budgets of all; the
+// allocation is as `value` (model.md section 3).
+#include <algorithm>
+
+#include "geosim/model/policy.hpp"
+
+namespace geosim::policies_builtin {
+namespace {
+
+struct RichardsonSettings final : PolicySettings {
+  double reaction = 0.0;    // a_p, per year
+  double fatigue = 0.0;     // m_p, per year
+  double grievance = 0.0;   // h_p, budget units per tick per year
+  std::vector<int> rivals;  // power indices
+};
+
+class RichardsonPolicy final : public AllocationPolicy {
+ public:
+  std::string_view name() const override { return "richardson"; }
+  bool allowed(int channel) const override { return channel == security; }
+
+  const config::Schema& keys() const override {
+    using config::ValueType;
+    static const config::Schema keys = config::Schema()
+        .add({.path = "richardson.reaction", .type = ValueType::number, .unit = "per year",
+              .default_text = "0", .range = config::kNonNeg, .doc = "a_p, reaction to rivals' budgets"})
+        .add({.path = "richardson.fatigue", .type = ValueType::number, .unit = "per year",
+              .default_text = "0", .range = config::kNonNeg, .doc = "m_p, fatigue"})
+        .add({.path = "richardson.grievance", .type = ValueType::number,
+              .unit = "budget units per tick per year", .default_text = "0", .doc = "h_p, grievance"})
+        .add({.path = "richardson.rivals", .type = ValueType::names, .default_rule = "every other power",
+              .doc = "rival powers: distinct, not the power itself"});
+    return keys;
+  }
+
+  std::shared_ptr<const PolicySettings> parse(const PolicyInput& in) const override {
+    auto r = std::make_shared<RichardsonSettings>();
+    for (int q = 0; q < static_cast<int>(in.powers.size()); ++q)
+      if (q != in.self) r->rivals.push_back(q);
+    const config::Node* rn = config::opt(in.power, "richardson");
+    if (!rn) return r;
+    const std::string rp = config::join(in.path, "richardson");
+    config::expect_map(*rn, rp, "a mapping with reaction, fatigue, grievance and rivals");
+    config::check_keys(*rn, rp, keys(), "richardson");
+    r->reaction = config::read_number(*rn, keys().at("richardson.reaction"), rp);
+    r->fatigue = config::read_number(*rn, keys().at("richardson.fatigue"), rp);
+    r->grievance = config::read_number(*rn, keys().at("richardson.grievance"), rp);
+    if (const config::Node* rivals = config::opt(*rn, "rivals")) {
+      const std::string lp = config::join(rp, "rivals");
+      r->rivals = config::name_list(*rivals, lp, "power", in.powers);
+      for (std::size_t k = 0; k < r->rivals.size(); ++k)
+        if (r->rivals[k] == in.self)
+          throw RangeError(rivals->items[k].where, config::indexed(lp, k),
+                           "a power cannot be its own rival");
+    }
+    return r;
+  }
+
+  void allocate(const AllocationContext& ctx, std::span<double> out) const override {
+    const auto& value = ctx.scenario.powers[ctx.power].strategic_value;
+    std::copy(value.begin(), value.end(), out.begin());
+    split_proportionally(ctx.budget, out);
+  }
+
+  double next_budget(const AllocationContext& ctx) const override {
+    const auto& spec = static_cast<const RichardsonSettings&>(*ctx.settings);
+    double rivals = 0.0;
+    for (int q : spec.rivals) rivals += ctx.state.budget(q, ctx.channel);
+    const double b = ctx.budget;
+    return std::max(0.0, b + ctx.scenario.dt * (spec.reaction * rivals - spec.fatigue * b + spec.grievance));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<const AllocationPolicy> richardson() { return std::make_unique<RichardsonPolicy>(); }
+
+}  // namespace geosim::policies_builtin

@@ -1,0 +1,30 @@
+// Stage 5 of a tick: alignment moves towards the influence-weighted,
+// opinion-tilted target (model.md section 6).
+#include <cmath>
+
+#include "model/detail/tick.hpp"
+
+namespace geosim::detail {
+
+void update_alignment(Tick& k) {
+  const int P = k.scenario.num_powers(), T = k.scenario.num_targets();
+  WorldState& s = k.state;
+  for (int t = 0; t < T; ++t) {
+    const TargetSpec& target = k.scenario.targets[t];
+    double total = 0.0;
+    for (int j = 0; j <= P; ++j) {  // j == P is self, whose public attitude is 0
+      double weighted = 0.0;
+      for (int c = 0; c < kChannels; ++c)
+        weighted += target.channel_weights[c] * (j < P ? s.influence[c](j, t) : s.autonomy_share(c, t));
+      const double opinion = j < P ? s.attitude_mean(j, t) : 0.0;
+      k.alignment_target[j] = weighted * std::exp(target.opinion_sensitivity * opinion);
+      total += k.alignment_target[j];
+    }
+    if (!(total > 0.0)) continue;  // no pull anywhere: alignment stays
+    const double lambda = target.responsiveness;
+    for (int j = 0; j <= P; ++j)
+      s.alignment(j, t) = (1.0 - lambda) * s.alignment(j, t) + lambda * k.alignment_target[j] / total;
+  }
+}
+
+}  // namespace geosim::detail

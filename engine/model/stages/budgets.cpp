@@ -1,0 +1,19 @@
+// Stage 7 of a tick: every budget for the next tick, by its policy (growth
+// by default, model.md section 3), computed from this tick's budgets of all
+// powers, then all set together.
+#include "model/detail/tick.hpp"
+
+namespace geosim::detail {
+
+void grow_budgets(Tick& k) {
+  const int P = k.scenario.num_powers();
+  for (int p = 0; p < P; ++p)
+    for (int c = 0; c < kChannels; ++c) {
+      const PolicySlot& slot = k.policies[p * kChannels + c];
+      const AllocationContext ctx{k.scenario, k.state, p, c, k.state.budget(p, c), slot.settings};
+      k.next_budget(p, c) = slot.policy->next_budget(ctx);
+    }
+  k.state.budget = k.next_budget;
+}
+
+}  // namespace geosim::detail
