@@ -65,6 +65,7 @@ fi
 out=$(mktemp -d "${TMPDIR:-/tmp}/geosim-tidy.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 echo "tools/tidy.sh: ${#units[@]} translation units, $jobs at a time, build $build"
+# shellcheck disable=SC2016  # the sh -c script expands its own arguments
 printf '%s\n' "${units[@]}" | xargs -P "$jobs" -I{} sh -c \
   '"$1" -p "$2" --quiet "$3" >"$4/$(echo "$3" | tr / _).log" 2>&1 || true' \
   sh "$clang_tidy" "$build" {} "$out"
