@@ -376,7 +376,7 @@ void set_path(Node& root, std::string_view dotted_path, std::string_view value_t
 
   Node* node = &root;
   std::string walked;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
+  for (const auto& part : parts) {
     if (node->is_null()) {
       node->kind = Node::Kind::map;
       if (node->where.file.empty()) node->where = origin;
@@ -385,15 +385,15 @@ void set_path(Node& root, std::string_view dotted_path, std::string_view value_t
       throw UsageError(origin, whole,
                        "cannot set a key inside '" + (walked.empty() ? std::string("(top)") : walked) +
                            "', which is " + node->kind_name() + ", not a mapping");
-    Node* next = node->find(parts[i]);
+    Node* next = node->find(part);
     if (!next) {
       Node fresh;
       fresh.where = origin;
       fresh.key_where = origin;
-      node->entries.push_back({std::string(parts[i]), std::move(fresh)});
+      node->entries.push_back({std::string(part), std::move(fresh)});
       next = &node->entries.back().value;
     }
-    walked += (walked.empty() ? "" : ".") + parts[i];
+    walked += (walked.empty() ? "" : ".") + part;
     node = next;
   }
   value.key_where = origin;

@@ -8,9 +8,17 @@
 #include "support/tiny_scenario.hpp"
 #include "geosim/model/world.hpp"
 
-// AddressSanitizer replaces the allocation functions itself; the count is
-// taken in the ordinary builds (CI's release build among them).
-#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer and ThreadSanitizer replace the allocation functions
+// themselves; the count is taken in the ordinary builds (CI's release build
+// among them). GCC names the sanitizers with __SANITIZE_*__, clang 14 only
+// through __has_feature.
+#if !defined(__has_feature)
+#define GEOSIM_HAS_FEATURE(x) 0
+#else
+#define GEOSIM_HAS_FEATURE(x) __has_feature(x)
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || \
+    GEOSIM_HAS_FEATURE(address_sanitizer) || GEOSIM_HAS_FEATURE(thread_sanitizer)
 #define GEOSIM_COUNT_ALLOCATIONS 0
 #else
 #define GEOSIM_COUNT_ALLOCATIONS 1

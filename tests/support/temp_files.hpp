@@ -20,7 +20,7 @@ inline std::filesystem::path temp_dir(const std::string& tag) {
 /// Writes `text` byte for byte to temp_dir(tag)/name and returns its path.
 inline std::filesystem::path write_temp(const std::string& tag, const std::string& name,
                                         const std::string& text) {
-  const std::filesystem::path path = temp_dir(tag) / name;
+  std::filesystem::path path = temp_dir(tag) / name;  // not const: returned by move
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }

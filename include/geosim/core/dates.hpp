@@ -10,6 +10,7 @@ struct Date {
   int year = 1970;
   int month = 1;  // 1..12
   int day = 1;    // 1..31
+  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 false positive on a defaulted <=> (its synthesised `0`).
   friend auto operator<=>(const Date&, const Date&) = default;
 
   /// Parses "YYYY-MM" (day 1) or "YYYY-MM-DD"; nullopt if malformed or not a real date.

@@ -29,8 +29,9 @@ class InputError : public std::runtime_error {
   std::string detail_;
 };
 
+// Name is a class name, which cannot be parenthesised.
 #define GEOSIM_INPUT_ERROR(Name) \
-  class Name : public InputError { using InputError::InputError; }
+  class Name : public InputError { using InputError::InputError; }  // NOLINT(bugprone-macro-parentheses)
 GEOSIM_INPUT_ERROR(FileError);         // missing, unreadable or empty file
 GEOSIM_INPUT_ERROR(SyntaxError);       // malformed YAML, alias bombs
 GEOSIM_INPUT_ERROR(UnknownKeyError);   // key not in the schema (message suggests the nearest)
