@@ -14,17 +14,17 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "geosim/model/world.hpp"
 #include "geosim/run/resources.hpp"
 #include "geosim/scenario/scenario.hpp"
-#include "geosim/model/world.hpp"
 
 using namespace geosim;
 using Clock = std::chrono::steady_clock;
@@ -99,8 +99,10 @@ int main(int argc, char** argv) {
       const std::string text = next();
       char* end = nullptr;
       const double value = std::strtod(text.c_str(), &end);
-      if (end == text.c_str() || *end != '\0' || !(value >= 1.0) || value > largest || value != std::floor(value)) {
-        std::fprintf(stderr, "geosim-bench: %s expects a positive count, got '%s' (a whole number up to %.0f)\n",
+      if (end == text.c_str() || *end != '\0' || !(value >= 1.0) || value > largest ||
+          value != std::floor(value)) {
+        std::fprintf(stderr,
+                     "geosim-bench: %s expects a positive count, got '%s' (a whole number up to %.0f)\n",
                      arg.c_str(), text.c_str(), largest);
         std::exit(2);
       }
@@ -136,7 +138,8 @@ int main(int argc, char** argv) {
   for (std::int64_t citizens = 1000; citizens <= max_citizens; citizens *= 10) {
     LoadOptions options;
     for (const char* target : {"KAZ", "KGZ", "TJK", "UZB", "TKM"})
-      options.overrides.push_back(std::string("targets.") + target + ".citizens=" + std::to_string(citizens / 5));
+      options.overrides.push_back(std::string("targets.") + target +
+                                  ".citizens=" + std::to_string(citizens / 5));
     options.ticks = 100000;  // the bench steps the world itself
     const Scenario scenario = load_scenario(scenario_path, options);
     powers = scenario.num_powers();
@@ -174,14 +177,14 @@ int main(int argc, char** argv) {
               powers, repetitions);
   std::printf("memory bandwidth (STREAM triad, %d threads): %.2f GB/s (%.2f..%.2f)\n", all_threads,
               bandwidth.median / 1e9, bandwidth.min / 1e9, bandwidth.max / 1e9);
-  std::printf("bytes per agent-power update: %.0f; bandwidth bound: %.3g updates/s\n", bytes_per_update, bound);
+  std::printf("bytes per agent-power update: %.0f; bandwidth bound: %.3g updates/s\n", bytes_per_update,
+              bound);
   std::printf("%12s %8s %14s %14s %14s %10s %14s\n", "citizens", "threads", "updates/s", "min", "max",
               "of bound", "ns/agent-tick");
   for (const auto& r : results)
     std::printf("%12lld %8d %14.4g %14.4g %14.4g %9.1f%% %14.3f\n", static_cast<long long>(r.citizens),
-                r.threads, r.updates_per_second.median, r.updates_per_second.min,
-                r.updates_per_second.max, 100.0 * r.updates_per_second.median / bound,
-                1e9 * powers / r.updates_per_second.median);
+                r.threads, r.updates_per_second.median, r.updates_per_second.min, r.updates_per_second.max,
+                100.0 * r.updates_per_second.median / bound, 1e9 * powers / r.updates_per_second.median);
   if (bytes_per_citizen > 0)
     std::printf("resident memory per citizen (10^5 -> 10^7): %.1f bytes\n", bytes_per_citizen);
 
@@ -189,8 +192,9 @@ int main(int argc, char** argv) {
     std::ofstream out(json_path);
     out.precision(10);  // ratios recomputed from the JSON agree with the printed ones
     out << "{\n  \"powers\": " << powers << ",\n  \"targets\": 5,\n  \"repetitions\": " << repetitions
-        << ",\n  \"bandwidth_bytes_per_second\": {\"median\": " << bandwidth.median << ", \"min\": "
-        << bandwidth.min << ", \"max\": " << bandwidth.max << "},\n  \"bytes_per_update\": " << bytes_per_update
+        << ",\n  \"bandwidth_bytes_per_second\": {\"median\": " << bandwidth.median
+        << ", \"min\": " << bandwidth.min << ", \"max\": " << bandwidth.max
+        << "},\n  \"bytes_per_update\": " << bytes_per_update
         << ",\n  \"bandwidth_bound_updates_per_second\": " << bound
         << ",\n  \"resident_bytes_per_citizen\": " << bytes_per_citizen << ",\n  \"results\": [\n";
     for (std::size_t i = 0; i < results.size(); ++i) {

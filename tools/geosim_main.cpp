@@ -5,22 +5,22 @@
 #include <atomic>
 #include <csignal>
 
-#include <boost/program_options.hpp>
 #include <algorithm>
+#include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "geosim/run/resources.hpp"
 #include "geosim/build_info.hpp"
 #include "geosim/io/results.hpp"
+#include "geosim/model/world.hpp"
+#include "geosim/run/resources.hpp"
 #include "geosim/run/run.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "geosim/scenario/schema.hpp"
 #include "geosim/sweep/sweep.hpp"
-#include "geosim/model/world.hpp"
 
 namespace po = boost::program_options;
 using namespace geosim;
@@ -92,11 +92,9 @@ struct CommonOptions {
 
 po::options_description scenario_options(CommonOptions& common) {
   po::options_description opts("scenario options");
-  opts.add_options()
-      ("set", po::value(&common.sets)->composing()->value_name("PATH=VALUE"),
-       "override a scalar of the scenario by its dotted path, e.g. powers.CHN.budget.soft=2.5 "
-       "(repeatable; validated like the file)")
-      ("help,h", "this help");
+  opts.add_options()("set", po::value(&common.sets)->composing()->value_name("PATH=VALUE"),
+                     "override a scalar of the scenario by its dotted path, e.g. powers.CHN.budget.soft=2.5 "
+                     "(repeatable; validated like the file)")("help,h", "this help");
   return opts;
 }
 
@@ -149,11 +147,10 @@ int command_validate(const std::vector<std::string>& args) {
   common.load.overrides = common.sets;
   const Scenario scenario = load_scenario(vm["scenario"].as<std::string>(), common.load);
   check_run_fits(scenario);
-  std::cout << scenario.source_path.string() << ": valid: " << scenario.name << ", "
-            << scenario.num_powers() << " powers, " << scenario.num_targets() << " targets, "
-            << scenario.num_groups() << " groups, " << scenario.num_citizens() << " citizens, "
-            << scenario.ticks << " ticks from " << scenario.start.str() << ", "
-            << scenario.events.size() << " events\n";
+  std::cout << scenario.source_path.string() << ": valid: " << scenario.name << ", " << scenario.num_powers()
+            << " powers, " << scenario.num_targets() << " targets, " << scenario.num_groups() << " groups, "
+            << scenario.num_citizens() << " citizens, " << scenario.ticks << " ticks from "
+            << scenario.start.str() << ", " << scenario.events.size() << " events\n";
   return kExitOk;
 }
 
@@ -164,15 +161,18 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   int ticks = -1, threads = 0;
   bool quiet = false;
   auto opts = scenario_options(common);
-  opts.add_options()
-      ("output,o", po::value(&output)->value_name("OUT.h5"), "results file (default: SCENARIO name + .h5 in the current directory)")
-      ("seed", po::value(&seed)->value_name("N"), "random seed (default: the scenario's `seed`)")
-      ("ticks", po::value(&ticks)->value_name("N"), "run N ticks instead of the scenario's; events beyond are skipped and recorded as such")
-      ("threads", po::value(&threads)->value_name("N"), "threads for the citizen update (default: all cores); results do not depend on it")
-      ("quiet,q", po::bool_switch(&quiet), "print nothing on success");
+  opts.add_options()("output,o", po::value(&output)->value_name("OUT.h5"),
+                     "results file (default: SCENARIO name + .h5 in the current directory)")(
+      "seed", po::value(&seed)->value_name("N"), "random seed (default: the scenario's `seed`)")(
+      "ticks", po::value(&ticks)->value_name("N"),
+      "run N ticks instead of the scenario's; events beyond are skipped and recorded as such")(
+      "threads", po::value(&threads)->value_name("N"),
+      "threads for the citizen update (default: all cores); results do not depend on it")(
+      "quiet,q", po::bool_switch(&quiet), "print nothing on success");
   const auto vm = parse(args, opts, "scenario");
   if (vm.count("help")) {
-    std::cout << "usage: geosim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--ticks N] [--set PATH=VALUE ...] [--quiet]\n\n"
+    std::cout << "usage: geosim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--ticks N] [--set PATH=VALUE ...] "
+                 "[--quiet]\n\n"
                  "Runs the scenario and writes every time series to an HDF5 file that h5py,\n"
                  "xarray and ncdump read (docs/results-format.md). The file appears only when\n"
                  "the run succeeds.\n\n"
@@ -181,7 +181,8 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   }
   if (!vm.count("scenario")) throw UsageError({"command line"}, "", "run needs a SCENARIO.yaml");
   if (vm.count("seed") && seed < 0) throw UsageError({"command line"}, "--seed", "expected an integer >= 0");
-  if (vm.count("ticks") && ticks < 1) throw UsageError({"command line"}, "--ticks", "expected an integer >= 1");
+  if (vm.count("ticks") && ticks < 1)
+    throw UsageError({"command line"}, "--ticks", "expected an integer >= 1");
   if (threads < 0) throw UsageError({"command line"}, "--threads", "expected an integer >= 0");
 
   common.load.overrides = common.sets;
@@ -208,8 +209,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
     for (const auto& event : scenario.events) skipped += event.tick >= scenario.ticks;
     std::cout << "wrote " << output << ": " << scenario.name << ", " << scenario.ticks << " ticks ("
               << scenario.start.str() << " to " << scenario.row_date(scenario.ticks).str() << "), "
-              << scenario.num_citizens() << " citizens, seed " << scenario.seed << ", "
-              << seconds << " s\n";
+              << scenario.num_citizens() << " citizens, seed " << scenario.seed << ", " << seconds << " s\n";
     if (scenario.ticks < scenario.scenario_ticks)
       std::cout << "note: --ticks " << scenario.ticks << " ends the run before the scenario's "
                 << scenario.scenario_ticks << " ticks; " << skipped
@@ -226,11 +226,13 @@ struct SweepCliOptions {
 };
 
 void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
-  opts.add_options()
-      ("output,o", po::value(&o.output)->value_name("OUT.h5"), "results file; its journal OUT.h5.journal lives beside it until the sweep is done")
-      ("jobs,j", po::value(&o.jobs)->value_name("N"), "worker threads per process (default: all cores; 1 per MPI rank under mpirun); results do not depend on it")
-      ("resume", po::bool_switch(&o.resume), "continue an interrupted sweep from its journal, running only the missing runs")
-      ("quiet,q", po::bool_switch(&o.quiet), "no progress line and no summary");
+  opts.add_options()("output,o", po::value(&o.output)->value_name("OUT.h5"),
+                     "results file; its journal OUT.h5.journal lives beside it until the sweep is done")(
+      "jobs,j", po::value(&o.jobs)->value_name("N"),
+      "worker threads per process (default: all cores; 1 per MPI rank under mpirun); results do not depend "
+      "on it")("resume", po::bool_switch(&o.resume),
+               "continue an interrupted sweep from its journal, running only the missing runs")(
+      "quiet,q", po::bool_switch(&o.quiet), "no progress line and no summary");
 }
 
 int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
@@ -248,12 +250,12 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   if (!o.quiet && summary.reporting) {
     std::cout << "wrote " << o.output << ": " << summary.runs << " runs (" << sweep.points() << " points x "
               << sweep.spec().replicates << " replicates)";
-    if (summary.recovered == summary.runs && summary.ran == 0)
-      std::cout << ", already complete\n";
+    if (summary.recovered == summary.runs && summary.ran == 0) std::cout << ", already complete\n";
     else
       std::cout << ", " << summary.ran << " run now, " << summary.recovered << " recovered from the journal, "
                 << summary.seconds << " s (" << (summary.seconds > 0 ? summary.ran / summary.seconds : 0.0)
-                << " runs/s, " << summary.processes << " process" << (summary.processes > 1 ? "es" : "") << ")\n";
+                << " runs/s, " << summary.processes << " process" << (summary.processes > 1 ? "es" : "")
+                << ")\n";
   }
   return kExitOk;
 }
@@ -287,13 +289,14 @@ int command_batch(const std::vector<std::string>& args) {
   std::string series;
   po::options_description opts("batch options");
   add_sweep_options(opts, o);
-  opts.add_options()
-      ("replicates,r", po::value(&replicates)->value_name("N"), "runs of each scenario (default 1)")
-      ("seed", po::value(&seed)->value_name("N"), "batch seed from which every run's seed derives (default 0)")
-      ("common-random-numbers", po::bool_switch(&crn), "replicate k has the same seed in every scenario")
-      ("ticks", po::value(&ticks)->value_name("N"), "run N ticks instead of the scenarios'")
-      ("time-series", po::value(&series)->value_name("all|NAME,..."), "also keep these time series per run")
-      ("help,h", "this help");
+  opts.add_options()("replicates,r", po::value(&replicates)->value_name("N"),
+                     "runs of each scenario (default 1)")(
+      "seed", po::value(&seed)->value_name("N"),
+      "batch seed from which every run's seed derives (default 0)")(
+      "common-random-numbers", po::bool_switch(&crn), "replicate k has the same seed in every scenario")(
+      "ticks", po::value(&ticks)->value_name("N"), "run N ticks instead of the scenarios'")(
+      "time-series", po::value(&series)->value_name("all|NAME,..."), "also keep these time series per run")(
+      "help,h", "this help");
   po::options_description all;
   all.add(opts);
   all.add_options()("scenario", po::value<std::vector<std::string>>());
@@ -303,18 +306,20 @@ int command_batch(const std::vector<std::string>& args) {
   po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
   po::notify(vm);
   if (vm.count("help")) {
-    std::cout << "usage: geosim batch A.yaml B.yaml ... -o OUT.h5 [-r N] [--seed N] [--common-random-numbers]\n"
-                 "                    [--ticks N] [--time-series all|NAME,...] [-j N] [--resume] [--quiet]\n\n"
-                 "Runs each scenario N times into one HDF5 file with a `run` dimension (a sweep\n"
-                 "whose points are the scenarios; docs/sweeps.md). The scenarios must share\n"
-                 "their powers and targets.\n\n"
-              << opts;
+    std::cout
+        << "usage: geosim batch A.yaml B.yaml ... -o OUT.h5 [-r N] [--seed N] [--common-random-numbers]\n"
+           "                    [--ticks N] [--time-series all|NAME,...] [-j N] [--resume] [--quiet]\n\n"
+           "Runs each scenario N times into one HDF5 file with a `run` dimension (a sweep\n"
+           "whose points are the scenarios; docs/sweeps.md). The scenarios must share\n"
+           "their powers and targets.\n\n"
+        << opts;
     return kExitOk;
   }
   if (!vm.count("scenario")) throw UsageError({"command line"}, "", "batch needs at least one SCENARIO.yaml");
   if (o.output.empty()) throw UsageError({"command line"}, "-o", "batch needs an output file: -o OUT.h5");
   if (seed < 0) throw UsageError({"command line"}, "--seed", "expected an integer >= 0");
-  if (vm.count("ticks") && ticks < 1) throw UsageError({"command line"}, "--ticks", "expected an integer >= 1");
+  if (vm.count("ticks") && ticks < 1)
+    throw UsageError({"command line"}, "--ticks", "expected an integer >= 1");
   std::vector<std::filesystem::path> files;
   for (const auto& f : vm["scenario"].as<std::vector<std::string>>()) files.emplace_back(f);
   SweepSpec spec = batch_spec(files, replicates, static_cast<std::uint64_t>(seed), crn, ticks);
@@ -367,7 +372,9 @@ int main(int argc, char** argv) {
     if (command == "schema") return command_schema(rest);
     if (command == "sweep") return command_sweep(rest);
     if (command == "batch") return command_batch(rest);
-    std::cerr << "geosim: unknown command '" << command << "' (expected run, validate, sweep, batch or schema)\n\n" << kUsage;
+    std::cerr << "geosim: unknown command '" << command
+              << "' (expected run, validate, sweep, batch or schema)\n\n"
+              << kUsage;
     return kExitBadInput;
   } catch (const InputError& error) {
     if (!is_reporting_process()) return kExitBadInput;  // MPI: rank 0 reports

@@ -27,8 +27,7 @@ Node resolve(const fs::path& path, const std::string& text, std::vector<fs::path
   tree.entries.erase(it);
   if (ext.is_null()) return tree;
   if (!ext.is_scalar())
-    throw TypeError(place(ext), "extends",
-                    "expected the path of a base scenario file, got " + describe(ext));
+    throw TypeError(place(ext), "extends", "expected the path of a base scenario file, got " + describe(ext));
   const fs::path base_path = (path.parent_path() / ext.scalar).lexically_normal();
   const fs::path here = canonical_or_absolute(path);
   const fs::path there = canonical_or_absolute(base_path);
@@ -40,8 +39,7 @@ Node resolve(const fs::path& path, const std::string& text, std::vector<fs::path
       on = on || p == there;
       if (on) cycle += p.filename().string() + " -> ";
     }
-    throw ReferenceError(ext.where, "extends",
-                         "extends cycle: " + cycle + there.filename().string());
+    throw ReferenceError(ext.where, "extends", "extends cycle: " + cycle + there.filename().string());
   }
   std::string base_text;
   try {

@@ -78,8 +78,7 @@ class Builder final : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (!documents_.empty())
-      throw SyntaxError(at(file_, mark), "",
-                        "expected a single YAML document, found a second one ('---')");
+      throw SyntaxError(at(file_, mark), "", "expected a single YAML document, found a second one ('---')");
     anchors_.clear();
   }
   void OnDocumentEnd() override {}
@@ -112,18 +111,17 @@ class Builder final : public YAML::EventHandler {
     const Anchored& a = it->second;
     if (count_ + a.size > kMaxNodes)
       throw SyntaxError(at(file_, mark), path(),
-                        "document too large: aliases expand to more than " +
-                            std::to_string(kMaxNodes) + " nodes (an alias bomb?)");
+                        "document too large: aliases expand to more than " + std::to_string(kMaxNodes) +
+                            " nodes (an alias bomb?)");
     if (static_cast<int>(stack_.size()) + a.depth > kMaxDepth)
-      throw SyntaxError(at(file_, mark), "",
-                        "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+      throw SyntaxError(at(file_, mark), "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
     count_ += a.size;
     Node copy = a.node;
     complete(std::move(copy), 0, a.size, a.depth);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
-                       YAML::anchor_t anchor, YAML::EmitterStyle::value /*style*/) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value /*style*/) override {
     open(mark, Node::Kind::sequence, anchor);
   }
   void OnSequenceEnd() override { close(); }
@@ -169,8 +167,7 @@ class Builder final : public YAML::EventHandler {
       throw SyntaxError(at(file_, mark), stack_.back().path,
                         "mapping keys must be plain scalars, not a list or mapping");
     if (static_cast<int>(stack_.size()) >= kMaxDepth)
-      throw SyntaxError(at(file_, mark), "",
-                        "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+      throw SyntaxError(at(file_, mark), "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
     Frame f;
     f.count_at_start = count_;
     count_one(mark);
@@ -274,8 +271,7 @@ class Counter final : public YAML::EventHandler {
   }
   void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= kMaxDepth)
-      throw SyntaxError(at(file_, mark), "",
-                        "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
+      throw SyntaxError(at(file_, mark), "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
     stack_.emplace_back(anchor, count_);
     add(mark, 1);
   }
@@ -317,9 +313,7 @@ Node parse_text(std::string_view text, const std::string& filename) {
   return std::move(docs.front());
 }
 
-Node parse_file(const std::filesystem::path& path) {
-  return parse_text(read_file(path), path.string());
-}
+Node parse_file(const std::filesystem::path& path) { return parse_text(read_file(path), path.string()); }
 
 // ---------------------------------------------------------------- merge ----
 
@@ -362,8 +356,8 @@ void set_path(Node& root, std::string_view dotted_path, std::string_view value_t
   } catch (const FileError&) {  // empty text: null
     value = Node{};
   } catch (const InputError& e) {
-    throw UsageError(origin, whole, "cannot parse the value '" + std::string(value_text) +
-                                        "' as YAML: " + e.detail());
+    throw UsageError(origin, whole,
+                     "cannot parse the value '" + std::string(value_text) + "' as YAML: " + e.detail());
   }
   // Locations of a --set value: the origin, whatever the parser recorded.
   auto relocate = [&origin](auto& self, Node& n) -> void {
@@ -406,9 +400,7 @@ namespace {
 
 void emit(YAML::Emitter& out, const Node& n) {
   switch (n.kind) {
-    case Node::Kind::null:
-      out << YAML::Null;
-      break;
+    case Node::Kind::null: out << YAML::Null; break;
     case Node::Kind::scalar:
       if (n.quoted) out << YAML::DoubleQuoted << n.scalar;
       else out << n.scalar;

@@ -9,16 +9,13 @@
 
 namespace geosim::config {
 
-
 // ------------------------------------------------------------ formatting ---
 
 std::string join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-std::string indexed(const std::string& path, std::size_t i) {
-  return path + "[" + std::to_string(i) + "]";
-}
+std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
 std::string fmt(double v) {
   std::ostringstream out;
@@ -47,9 +44,7 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 }
 
 // Where to report a missing-or-null value: the value if it has a place, else its key.
-const SourceLocation& place(const Node& n) {
-  return n.where.file.empty() ? n.key_where : n.where;
-}
+const SourceLocation& place(const Node& n) { return n.where.file.empty() ? n.key_where : n.where; }
 
 // --------------------------------------------------------------- access ----
 
@@ -60,10 +55,11 @@ const Node* opt(const Node& map, std::string_view key) {
 }
 
 /// The value of a required key (missing or null: TypeError at the parent/key).
-const Node& req(const Node& map, std::string_view key, const std::string& path,
-                const std::string& what) {
+const Node& req(const Node& map, std::string_view key, const std::string& path, const std::string& what) {
   const Node* n = map.find(key);
-  if (!n) throw TypeError(map.where, join(path, key), "missing required key '" + std::string(key) + "' (" + what + ")");
+  if (!n)
+    throw TypeError(map.where, join(path, key),
+                    "missing required key '" + std::string(key) + "' (" + what + ")");
   if (n->is_null()) throw TypeError(place(*n), join(path, key), "expected " + what + ", got null");
   return *n;
 }
@@ -80,9 +76,9 @@ void check_keys(const Node& map, const std::string& path, const std::vector<std:
   for (const auto& [key, value] : map.entries) {
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     const std::string hint = did_you_mean(key, allowed);
-    throw UnknownKeyError(value.key_where, join(path, key),
-                          "unknown key '" + key + "'" +
-                              (hint.empty() ? "; expected one of: " + list_names(allowed) : hint));
+    throw UnknownKeyError(
+        value.key_where, join(path, key),
+        "unknown key '" + key + "'" + (hint.empty() ? "; expected one of: " + list_names(allowed) : hint));
   }
 }
 
@@ -162,15 +158,13 @@ std::string text(const Node& n, const std::string& path) {
   return n.scalar;
 }
 
-std::string text_or(const Node& map, std::string_view key, const std::string& path,
-                    std::string fallback) {
+std::string text_or(const Node& map, std::string_view key, const std::string& path, std::string fallback) {
   const Node* n = opt(map, key);
   return n ? text(*n, join(path, key)) : fallback;
 }
 
 bool boolean(const Node& n, const std::string& path) {
-  if (n.is_scalar() && !n.quoted && (n.scalar == "true" || n.scalar == "false"))
-    return n.scalar == "true";
+  if (n.is_scalar() && !n.quoted && (n.scalar == "true" || n.scalar == "false")) return n.scalar == "true";
   if (n.is_scalar() && !n.quoted) {
     // YAML 1.1 spellings some tools write: say what to write instead.
     std::string lower = n.scalar;
@@ -178,8 +172,9 @@ bool boolean(const Node& n, const std::string& path) {
     const bool yes = lower == "yes" || lower == "on" || lower == "y" || lower == "true";
     const bool no = lower == "no" || lower == "off" || lower == "n" || lower == "false";
     if (yes || no)
-      throw TypeError(n.where, path,
-                      "expected true or false, got " + n.scalar + " (write " + (yes ? "true" : "false") + ")");
+      throw TypeError(
+          n.where, path,
+          "expected true or false, got " + n.scalar + " (write " + (yes ? "true" : "false") + ")");
   }
   throw TypeError(place(n), path, "expected true or false, got " + describe(n));
 }
@@ -199,9 +194,7 @@ Date date(const Node& n, const std::string& path) {
   if (!n.is_scalar())
     throw TypeError(place(n), path, "expected a date YYYY-MM or YYYY-MM-DD, got " + describe(n));
   const auto d = Date::parse(n.scalar);
-  if (!d)
-    throw DateError(n.where, path,
-                    "expected a real date YYYY-MM or YYYY-MM-DD, got " + describe(n));
+  if (!d) throw DateError(n.where, path, "expected a real date YYYY-MM or YYYY-MM-DD, got " + describe(n));
   return *d;
 }
 
@@ -218,11 +211,9 @@ void check_name(const std::string& name, const Node& value, const std::string& p
                 const std::string& kind) {
   if (!valid_name(name))
     throw RangeError(value.key_where, path,
-                     "invalid " + kind + " name '" + name +
-                         "': names must match [A-Za-z][A-Za-z0-9_]*");
+                     "invalid " + kind + " name '" + name + "': names must match [A-Za-z][A-Za-z0-9_]*");
   if (name == "self" || name == "all")
-    throw RangeError(value.key_where, path,
-                     "'" + name + "' is reserved and cannot be a " + kind + " name");
+    throw RangeError(value.key_where, path, "'" + name + "' is reserved and cannot be a " + kind + " name");
 }
 
 /// Index of `name` among the `kind`s defined; ReferenceError otherwise.
@@ -236,17 +227,15 @@ int resolve(const std::string& name, const SourceLocation& where, const std::str
   if (e != extra.end()) return -1 - static_cast<int>(e - extra.begin());
   std::vector<std::string> all = defined;
   all.insert(all.end(), extra.begin(), extra.end());
-  std::string detail = "undefined " + kind + " '" + name + "'" + did_you_mean(name, all) +
-                       "; defined " + kind + "s: " + list_names(defined);
+  std::string detail = "undefined " + kind + " '" + name + "'" + did_you_mean(name, all) + "; defined " +
+                       kind + "s: " + list_names(defined);
   if (!extra.empty()) detail += " (or " + list_names(extra) + ")";
   throw ReferenceError(where, path, detail);
 }
 
 int resolve_scalar(const Node& n, const std::string& path, const std::string& kind,
-                   const std::vector<std::string>& defined,
-                   const std::vector<std::string>& extra) {
-  if (!n.is_scalar())
-    throw TypeError(place(n), path, "expected a " + kind + " name, got " + describe(n));
+                   const std::vector<std::string>& defined, const std::vector<std::string>& extra) {
+  if (!n.is_scalar()) throw TypeError(place(n), path, "expected a " + kind + " name, got " + describe(n));
   return resolve(n.scalar, n.where, path, kind, defined, extra);
 }
 

@@ -144,7 +144,8 @@ int read_choice(const Node& map, const KeySpec& spec, const std::string& path) {
   if (!n) {
     if (spec.required) req(map, spec.key(), path, spec.expected());
     const auto it = std::find(spec.choices.begin(), spec.choices.end(), spec.default_text);
-    if (it == spec.choices.end()) throw std::logic_error("schema: default of " + spec.path + " is not a choice");
+    if (it == spec.choices.end())
+      throw std::logic_error("schema: default of " + spec.path + " is not a choice");
     return static_cast<int>(it - spec.choices.begin());
   }
   return choice(*n, join(path, spec.key()), spec.choices);
@@ -161,8 +162,10 @@ std::string to_table(const Schema& schema) {
   for (const KeySpec& k : schema.keys()) {
     std::string range = k.type == ValueType::choice ? list_names(k.choices) : k.range.str();
     out << k.path << '\t' << value_type_name(k.type) << '\t' << k.unit << '\t'
-        << (k.required ? "(required)" : k.default_text.empty() ? k.default_rule : k.default_text) << '\t'
-        << range << '\t' << k.doc << '\n';
+        << (k.required               ? "(required)"
+            : k.default_text.empty() ? k.default_rule
+                                     : k.default_text)
+        << '\t' << range << '\t' << k.doc << '\n';
   }
   return out.str();
 }

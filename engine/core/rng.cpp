@@ -11,8 +11,8 @@ namespace geosim::rng {
 Words philox(std::uint64_t seed, std::uint32_t index, std::uint32_t tick, std::uint32_t stream,
              std::uint32_t word3) {
   r123::Philox4x32 generator;
-  const r123::Philox4x32::key_type key = {{static_cast<std::uint32_t>(seed & 0xffffffffu),
-                                           static_cast<std::uint32_t>(seed >> 32)}};
+  const r123::Philox4x32::key_type key = {
+      {static_cast<std::uint32_t>(seed & 0xffffffffu), static_cast<std::uint32_t>(seed >> 32)}};
   const r123::Philox4x32::ctr_type counter = {{index, tick, stream, word3}};
   const auto out = generator(counter, key);
   return {out[0], out[1], out[2], out[3]};

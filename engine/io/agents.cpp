@@ -20,14 +20,16 @@ using namespace hdf5;  // engine/io/detail/hdf5.hpp: handles, attributes, Writer
 /// so that chunks can be compressed in parallel. The buffers are sized before
 /// the parallel loop, which then allocates nothing but zlib's own state.
 struct Chunk {
-  std::size_t elem = 0;              // bytes per element: the shuffle's stride
-  std::vector<unsigned char> raw;    // the chunk in the file's type, full size
+  std::size_t elem = 0;            // bytes per element: the shuffle's stride
+  std::vector<unsigned char> raw;  // the chunk in the file's type, full size
   std::vector<unsigned char> shuffled;
   std::vector<unsigned char> packed;  // compressBound(raw.size()) bytes
   uLongf packed_size = 0;
 
   Chunk(std::size_t elements, std::size_t elem_bytes)
-      : elem(elem_bytes), raw(elements * elem_bytes), shuffled(raw.size()),
+      : elem(elem_bytes),
+        raw(elements * elem_bytes),
+        shuffled(raw.size()),
         packed(compressBound(static_cast<uLong>(raw.size()))) {}
   template <class T>
   void store(std::size_t i, T value) {
@@ -53,8 +55,8 @@ bool filter_chunk(Chunk& c) {
   for (std::size_t b = 0; b < c.elem; ++b)
     for (std::size_t i = 0; i < n; ++i) c.shuffled[b * n + i] = c.raw[i * c.elem + b];
   c.packed_size = static_cast<uLongf>(c.packed.size());
-  return compress2(c.packed.data(), &c.packed_size, c.shuffled.data(),
-                   static_cast<uLong>(c.shuffled.size()), static_cast<int>(kDeflateLevel)) == Z_OK;
+  return compress2(c.packed.data(), &c.packed_size, c.shuffled.data(), static_cast<uLong>(c.shuffled.size()),
+                   static_cast<int>(kDeflateLevel)) == Z_OK;
 }
 
 /// The chunks of one slab of citizens: attitudes [citizen][power]
@@ -72,15 +74,15 @@ void fill_slab(const Population& pop, hsize_t start, hsize_t rows, Slab& s) {
   for (hsize_t i = start; i < end;) {
     while (static_cast<hsize_t>(pop.target_begin(t) + pop.target_size(t)) <= i) ++t;
     const std::int64_t local0 = static_cast<std::int64_t>(i) - pop.target_begin(t);
-    const std::int64_t run = std::min<std::int64_t>(pop.target_size(t) - local0,
-                                                    static_cast<std::int64_t>(end - i));
+    const std::int64_t run =
+        std::min<std::int64_t>(pop.target_size(t) - local0, static_cast<std::int64_t>(end - i));
     const std::size_t row0 = static_cast<std::size_t>(i - start);
     for (int p = 0; want_att && p < P; ++p) {
       const auto x = pop.attitudes(t, p);
       for (std::int64_t k = 0; k < run; ++k)
-        s.att.store((row0 + static_cast<std::size_t>(k)) * static_cast<std::size_t>(P) +
-                        static_cast<std::size_t>(p),
-                    x[static_cast<std::size_t>(local0 + k)]);
+        s.att.store(
+            (row0 + static_cast<std::size_t>(k)) * static_cast<std::size_t>(P) + static_cast<std::size_t>(p),
+            x[static_cast<std::size_t>(local0 + k)]);
     }
     int g = 0;
     for (std::int64_t k = 0; want_index && k < run; ++k) {
@@ -163,17 +165,15 @@ AgentDatasets create_citizen_indices(Writer& w, const Dim& citizen, int T, int G
   const Storage slabbed1{true, {kSlab}, false};
   const std::string tl = "index of the citizen's target (0-based position on the target dimension)";
   const std::string gl = "index of the citizen's group (0-based position on the group dimension)";
-  out.target = out.small_t
-                   ? w.empty_variable<std::int16_t>("citizen_target", {&citizen}, "1", tl, slabbed1)
-                   : w.empty_variable<std::int32_t>("citizen_target", {&citizen}, "1", tl, slabbed1);
-  out.group = out.small_g
-                  ? w.empty_variable<std::int16_t>("citizen_group", {&citizen}, "1", gl, slabbed1)
-                  : w.empty_variable<std::int32_t>("citizen_group", {&citizen}, "1", gl, slabbed1);
+  out.target = out.small_t ? w.empty_variable<std::int16_t>("citizen_target", {&citizen}, "1", tl, slabbed1)
+                           : w.empty_variable<std::int32_t>("citizen_target", {&citizen}, "1", tl, slabbed1);
+  out.group = out.small_g ? w.empty_variable<std::int16_t>("citizen_group", {&citizen}, "1", gl, slabbed1)
+                          : w.empty_variable<std::int32_t>("citizen_group", {&citizen}, "1", gl, slabbed1);
   return out;
 }
 
-void require_matches(const Population& pop, const Dim& citizen, const Dim& power,
-                     const Dim& target, const Dim& group) {
+void require_matches(const Population& pop, const Dim& citizen, const Dim& power, const Dim& target,
+                     const Dim& group) {
   require(pop.num_powers() == static_cast<int>(power.size) &&
               pop.num_targets() == static_cast<int>(target.size) &&
               pop.num_groups() == static_cast<int>(group.size) &&

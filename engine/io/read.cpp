@@ -15,8 +15,7 @@ using namespace hdf5;  // engine/io/detail/hdf5.hpp: handles, attributes, Writer
 Variable read_variable(const std::filesystem::path& path, const std::string& name) {
   const SilenceHdf5 silence;
   File file = open_for_reading(path);
-  Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT),
-             "open variable " + name + " in " + path.string());
+  Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "open variable " + name + " in " + path.string());
   Datatype type(H5Dget_type(ds), "get type of " + name);
   const H5T_class_t cls = H5Tget_class(type);
   if (cls != H5T_INTEGER && cls != H5T_FLOAT)
@@ -26,8 +25,7 @@ Variable read_variable(const std::filesystem::path& path, const std::string& nam
   if (rank < 0) fail("get rank of " + name);
   Variable v;
   std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
-  if (rank > 0 && H5Sget_simple_extent_dims(space, shape.data(), nullptr) < 0)
-    fail("get shape of " + name);
+  if (rank > 0 && H5Sget_simple_extent_dims(space, shape.data(), nullptr) < 0) fail("get shape of " + name);
   v.shape.assign(shape.begin(), shape.end());
   for (int axis = 0; axis < rank; ++axis) {
     std::string dim;
@@ -50,16 +48,14 @@ Variable read_variable(const std::filesystem::path& path, const std::string& nam
   for (auto n : v.shape) count *= n;
   v.values.resize(count);
   if (count > 0)
-    check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.values.data()),
-          "read " + name);
+    check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.values.data()), "read " + name);
   return v;
 }
 
 std::vector<std::string> read_labels(const std::filesystem::path& path, const std::string& name) {
   const SilenceHdf5 silence;
   File file = open_for_reading(path);
-  Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT),
-             "open variable " + name + " in " + path.string());
+  Dataset ds(H5Dopen2(file, name.c_str(), H5P_DEFAULT), "open variable " + name + " in " + path.string());
   Datatype type(H5Dget_type(ds), "get type of " + name);
   if (H5Tget_class(type) != H5T_STRING)
     throw RuntimeFailure("variable " + name + " in " + path.string() + " is not text");

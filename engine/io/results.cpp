@@ -42,12 +42,14 @@ struct ResultsWriter::Impl {
   File h5file;
   std::unique_ptr<Writer> writer;  // open from begin() to finish()
   RunDims dims;
-  AgentDatasets indices;   // citizen_target / citizen_group, once created
+  AgentDatasets indices;  // citizen_target / citizen_group, once created
   bool indices_written = false;
   AgentDatasets snapshots;  // attitude [snapshot][citizen][power]
 
   Impl(const fs::path& p, const Scenario& scenario)
-      : path(p), tmp(p.string() + ".tmp." + std::to_string(::getpid())), sc(scenario),
+      : path(p),
+        tmp(p.string() + ".tmp." + std::to_string(::getpid())),
+        sc(scenario),
         snapshot_ticks(scenario.output.snapshot_ticks(scenario.ticks)) {}
 
   [[noreturn]] void failed(const std::exception& e) {
@@ -72,13 +74,12 @@ struct ResultsWriter::Impl {
     std::vector<int> row_list(static_cast<std::size_t>(rows));
     for (int r = 0; r < rows; ++r) row_list[static_cast<std::size_t>(r)] = r;
     dims.time = &writer->coordinate<double>("time", days_since_start(sc, row_list), time_units(),
-                                  "date of the row (row 0: initial state; row k: after k ticks)");
+                                            "date of the row (row 0: initial state; row k: after k ticks)");
     {
       Dataset ds(H5Dopen2(h5file, "time", H5P_DEFAULT), "open time");
       time_attributes(ds, "time", true);
     }
-    auto labels = [&](const std::string& name, const auto& items, auto field,
-                      const std::string& long_name) {
+    auto labels = [&](const std::string& name, const auto& items, auto field, const std::string& long_name) {
       std::vector<std::string> values;
       for (const auto& item : items) values.push_back(item.*field);
       return &writer->label_coordinate(name, values, long_name);
@@ -99,31 +100,30 @@ struct ResultsWriter::Impl {
   /// The snapshot dimension, its coordinates and the empty attitude dataset.
   void begin_snapshots() {
     const Dim& snapshot = writer->plain_dimension("snapshot", snapshot_ticks.size());
-    const hid_t st = writer->variable("snapshot_time", {&snapshot}, days_since_start(sc, snapshot_ticks),
-                                 time_units(), "date of the snapshot of the citizens' attitudes",
-                                 {false, {}, false});
+    const hid_t st =
+        writer->variable("snapshot_time", {&snapshot}, days_since_start(sc, snapshot_ticks), time_units(),
+                         "date of the snapshot of the citizens' attitudes", {false, {}, false});
     time_attributes(st, "snapshot_time", false);
     std::vector<std::int32_t> ticks(snapshot_ticks.begin(), snapshot_ticks.end());
     writer->variable("snapshot_tick", {&snapshot}, ticks, "1",
-                "ticks done at the snapshot (0: initial attitudes)", {false, {}, false});
+                     "ticks done at the snapshot (0: initial attitudes)", {false, {}, false});
     const Storage slabbed{true, {1, kSlab, static_cast<hsize_t>(sc.num_powers())}, false};
     snapshots.attitude = writer->empty_variable<float>(
         "attitude", {&snapshot, dims.citizen, dims.power}, "1",
-        "attitude of each citizen toward each power at each snapshot (-1 hostile .. 1 favourable)",
-        slabbed);
+        "attitude of each citizen toward each power at each snapshot (-1 hostile .. 1 favourable)", slabbed);
     snapshots.attitude_name = "attitude";
     text_attribute(snapshots.attitude, "coordinates", "snapshot_time snapshot_tick", "attitude");
   }
 
   void write_indices_once(const Population& pop) {
-    if (indices.target < 0) indices = create_citizen_indices(*writer, *dims.citizen, sc.num_targets(), sc.num_groups());
+    if (indices.target < 0)
+      indices = create_citizen_indices(*writer, *dims.citizen, sc.num_targets(), sc.num_groups());
     if (!indices_written) write_agents(pop, indices);
     indices_written = true;
   }
 
   void snapshot(const World& world) {
-    if (snapshots_written >= snapshot_ticks.size() ||
-        world.tick() != snapshot_ticks[snapshots_written])
+    if (snapshots_written >= snapshot_ticks.size() || world.tick() != snapshot_ticks[snapshots_written])
       return;
     const Population& pop = world.population();
     require_matches(pop, *dims.citizen, *dims.power, *dims.target, *dims.group);
@@ -171,8 +171,7 @@ void ResultsWriter::on_step(const World& world) {
   }
 }
 
-void ResultsWriter::finish(const RunRecord& record, const Population* final_agents,
-                           const RunInfo& info) {
+void ResultsWriter::finish(const RunRecord& record, const Population* final_agents, const RunInfo& info) {
   Impl& m = *impl_;
   const SilenceHdf5 silence;
   try {
@@ -189,14 +188,12 @@ void ResultsWriter::finish(const RunRecord& record, const Population* final_agen
   }
 }
 
-void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
-                                 const RunInfo& info) {
+void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents, const RunInfo& info) {
   const int P = sc.num_powers(), T = sc.num_targets(), G = sc.num_groups();
   const int I = static_cast<int>(sc.institutions.size());
   require(rec.powers == P && rec.targets == T && rec.groups == G,
-          "run record dimensions (" + std::to_string(rec.powers) + " powers, " +
-              std::to_string(rec.targets) + " targets, " + std::to_string(rec.groups) +
-              " groups) do not match the scenario");
+          "run record dimensions (" + std::to_string(rec.powers) + " powers, " + std::to_string(rec.targets) +
+              " targets, " + std::to_string(rec.groups) + " groups) do not match the scenario");
   require(rec.institutions == I, "run record has " + std::to_string(rec.institutions) +
                                      " institutions, the scenario " + std::to_string(I));
   require(rec.rows >= 1, "run record has no rows");
@@ -205,16 +202,15 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
               " snapshots written: the results writer must observe the whole run");
 
   if (!writer) begin(rec.rows, agents != nullptr);  // no snapshots: the whole file now
-  require(dims.time->size == static_cast<hsize_t>(rec.rows),
-          "run record has " + std::to_string(rec.rows) + " rows, the file " +
-              std::to_string(dims.time->size));
+  require(
+      dims.time->size == static_cast<hsize_t>(rec.rows),
+      "run record has " + std::to_string(rec.rows) + " rows, the file " + std::to_string(dims.time->size));
   {
     Writer& w = *writer;
     const std::string start = sc.start.str();
     const std::string time_units = this->time_units();
     const long epoch0 = sc.start.days_since_epoch();
-    const Dim &power = *dims.power, &target = *dims.target, &group = *dims.group,
-              &event = *dims.event;
+    const Dim &power = *dims.power, &target = *dims.target, &group = *dims.group, &event = *dims.event;
     std::vector<std::string> names, tnames;
     for (const auto& p : sc.powers) names.push_back(p.name);
     for (const auto& t : sc.targets) tnames.push_back(t.name);
@@ -245,8 +241,7 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
                {false, {}, false});
     w.string_variable("event_note", event, notes, "event description");
     w.variable("event_applied", {&event}, applied, "1",
-               "1 if the event was applied, 0 if skipped because the run was shortened",
-               {false, {}, false});
+               "1 if the event was applied, 0 if skipped because the run was shortened", {false, {}, false});
 
     if (agents) {
       require_matches(*agents, *dims.citizen, power, target, group);
@@ -303,10 +298,8 @@ void check_output_writable(const std::filesystem::path& path) {
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::exists(parent, ec)) error("directory " + parent.string() + " does not exist");
   if (!fs::is_directory(parent, ec)) error(parent.string() + " is not a directory");
-  if (::access(parent.c_str(), W_OK | X_OK) != 0)
-    error("directory " + parent.string() + " is not writable");
-  if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0)
-    error("file exists and is not writable");
+  if (::access(parent.c_str(), W_OK | X_OK) != 0) error("directory " + parent.string() + " is not writable");
+  if (fs::exists(path, ec) && ::access(path.c_str(), W_OK) != 0) error("file exists and is not writable");
   // Permissions do not tell everything (read-only or special file systems,
   // root): create and remove the very temporary file the run will write.
   const std::string probe = path.string() + ".tmp." + std::to_string(::getpid());
@@ -316,8 +309,8 @@ void check_output_writable(const std::filesystem::path& path) {
   ::unlink(probe.c_str());
 }
 
-void write_results(const std::filesystem::path& path, const Scenario& scenario,
-                   const RunRecord& record, const Population* final_agents, const RunInfo& info) {
+void write_results(const std::filesystem::path& path, const Scenario& scenario, const RunRecord& record,
+                   const Population* final_agents, const RunInfo& info) {
   ResultsWriter(path, scenario).finish(record, final_agents, info);
 }
 

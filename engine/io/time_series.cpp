@@ -61,9 +61,8 @@ void flag_attributes(hid_t ds, const ResultsVariable& v) {
 
 void write_time_series(Writer& w, const RunDims& dims, const RunRecord& rec) {
   const auto vars = results_variables();
-  require(rec.series.size() == vars.size(),
-          "run record has " + std::to_string(rec.series.size()) + " series, the catalogue " +
-              std::to_string(vars.size()));
+  require(rec.series.size() == vars.size(), "run record has " + std::to_string(rec.series.size()) +
+                                                " series, the catalogue " + std::to_string(vars.size()));
   for (std::size_t i = 0; i < vars.size(); ++i) {
     const ResultsVariable& v = vars[i];
     require(rec.series[i].index() == static_cast<std::size_t>(v.type),

@@ -95,9 +95,7 @@ int ActionInput::power(const config::KeySpec& key) const {
   return p < 0 ? kSelf : p;
 }
 
-int ActionInput::target(const config::KeySpec& key) const {
-  return name_arg(*this, key, "target", targets);
-}
+int ActionInput::target(const config::KeySpec& key) const { return name_arg(*this, key, "target", targets); }
 
 int ActionInput::institution(const config::KeySpec& key) const {
   return name_arg(*this, key, "institution", institutions);
@@ -120,12 +118,10 @@ int ActionInput::channel(const config::KeySpec& key) const {
   return c == kChannels ? -1 : c;
 }
 
-double ActionInput::number(const config::KeySpec& key) const {
-  return config::read_number(args, key, path);
-}
+double ActionInput::number(const config::KeySpec& key) const { return config::read_number(args, key, path); }
 
-EventAction make_event_action(const Scenario& scenario, std::string_view name,
-                              const config::Node& args, const std::string& path) {
+EventAction make_event_action(const Scenario& scenario, std::string_view name, const config::Node& args,
+                              const std::string& path) {
   const ActionType* type = actions().find(name);
   if (!type) throw std::logic_error("no action '" + std::string(name) + "' is registered");
   std::vector<std::string> powers, targets, institutions;

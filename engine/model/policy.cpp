@@ -32,7 +32,7 @@ PolicyRegistry& policies() {
 }
 
 const AllocationPolicy& default_policy() {
-  static const AllocationPolicy& value = [] () -> const AllocationPolicy& {
+  static const AllocationPolicy& value = []() -> const AllocationPolicy& {
     const AllocationPolicy* p = policies().find("value");
     if (!p) throw std::logic_error("policies: the default policy 'value' is not registered");
     return *p;
@@ -57,9 +57,7 @@ const config::Schema& AllocationPolicy::keys() const {
   return none;
 }
 
-std::shared_ptr<const PolicySettings> AllocationPolicy::parse(const PolicyInput&) const {
-  return nullptr;
-}
+std::shared_ptr<const PolicySettings> AllocationPolicy::parse(const PolicyInput&) const { return nullptr; }
 
 double AllocationPolicy::next_budget(const AllocationContext& ctx) const {
   return ctx.budget * (1.0 + ctx.state.growth[ctx.power]);

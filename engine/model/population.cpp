@@ -1,5 +1,5 @@
-#include "geosim/run/resources.hpp"
 #include "geosim/model/population.hpp"
+#include "geosim/run/resources.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,9 +7,9 @@
 
 #include <omp.h>
 
+#include "core/detail/kernels.hpp"
 #include "geosim/core/rng.hpp"
 #include "model/detail/citizen_kernel.hpp"
-#include "core/detail/kernels.hpp"
 
 namespace geosim {
 namespace {
@@ -115,8 +115,8 @@ std::span<float> Population::attitudes(int t, int p) { return slice(x_, t, p); }
 std::span<const float> Population::attitudes(int t, int p) const { return slice(x_, t, p); }
 std::span<const float> Population::initial_attitudes(int t, int p) const { return slice(x0_, t, p); }
 
-void Population::update(std::span<const UpdateCoefficients> coeffs, int tick,
-                        float negative_threshold, std::span<GroupTally> tallies) {
+void Population::update(std::span<const UpdateCoefficients> coeffs, int tick, float negative_threshold,
+                        std::span<GroupTally> tallies) {
   const auto block_count = static_cast<std::int64_t>(blocks_.size());
   const auto threads = static_cast<std::size_t>(omp_get_max_threads());
   if (noise_scratch_.size() < threads * kScratchPerThread) {  // only if the thread count grew

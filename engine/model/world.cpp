@@ -11,14 +11,14 @@ namespace {
 
 // One tick, in the order of model.md section 8. This list is that order.
 constexpr detail::Stage kTick[] = {
-    {"events", detail::apply_events},          // 1. events dated at this tick
-    {"allocation", detail::allocate},          // 2. split budgets by policy
-    {"stocks", detail::update_stocks},         // 3. stocks, then influence from them
+    {"events", detail::apply_events},   // 1. events dated at this tick
+    {"allocation", detail::allocate},   // 2. split budgets by policy
+    {"stocks", detail::update_stocks},  // 3. stocks, then influence from them
     {"influence", detail::compute_influence},
-    {"citizens", detail::update_citizens},     // 4. citizens, then means and shares
-    {"alignment", detail::update_alignment},   // 5. alignment
-    {"campaigns", detail::draw_campaigns},     // 6. new campaigns, acting from the next tick
-    {"budgets", detail::grow_budgets},         // 7. budgets for the next tick
+    {"citizens", detail::update_citizens},    // 4. citizens, then means and shares
+    {"alignment", detail::update_alignment},  // 5. alignment
+    {"campaigns", detail::draw_campaigns},    // 6. new campaigns, acting from the next tick
+    {"budgets", detail::grow_budgets},        // 7. budgets for the next tick
 };
 
 }  // namespace

@@ -28,9 +28,7 @@ RunRecord RunRecord::empty_for(const Scenario& sc, std::size_t reserve_rows) {
 const SeriesValues& RunRecord::operator[](std::string_view name) const {
   return series.at(results_variable_index(name));
 }
-SeriesValues& RunRecord::operator[](std::string_view name) {
-  return series.at(results_variable_index(name));
-}
+SeriesValues& RunRecord::operator[](std::string_view name) { return series.at(results_variable_index(name)); }
 
 std::vector<double> RunRecord::as_doubles(std::string_view name) const {
   return std::visit([](const auto& vec) { return std::vector<double>(vec.begin(), vec.end()); },

@@ -6,9 +6,9 @@
 #include <sstream>
 #include <string>
 
-#include "geosim/run/resources.hpp"
 #include "geosim/io/variables.hpp"
 #include "geosim/model/world.hpp"
+#include "geosim/run/resources.hpp"
 
 namespace geosim {
 
@@ -53,9 +53,10 @@ std::string gib(std::int64_t bytes) {
 void check_run_fits(const Scenario& scenario) {
   // Citizens are numbered by a 32-bit Philox counter word (model.md section 9).
   if (scenario.num_citizens() > std::int64_t{0xffffffff})
-    throw ResourceError({scenario.source_path.string()}, "targets.*.citizens",
-                        "a run holds at most 4294967295 citizens (the random-number counter is 32 bits), got " +
-                            std::to_string(scenario.num_citizens()));
+    throw ResourceError(
+        {scenario.source_path.string()}, "targets.*.citizens",
+        "a run holds at most 4294967295 citizens (the random-number counter is 32 bits), got " +
+            std::to_string(scenario.num_citizens()));
   const std::int64_t needed = estimate_run_bytes(scenario);
   const std::int64_t available = available_memory_bytes();
   if (available > 0 && needed > available) {

@@ -11,11 +11,10 @@ config::Node read_scenario_tree(const std::filesystem::path& path, std::string* 
   return config::read_with_extends(path, source_text);
 }
 
-Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source,
-                            std::string source_text, const LoadOptions& options) {
+Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source, std::string source_text,
+                            const LoadOptions& options) {
   if (options.ticks != -1 && options.ticks < 1)
-    throw UsageError({"--ticks", 0, 0}, "",
-                     "expected an integer >= 1, got " + std::to_string(options.ticks));
+    throw UsageError({"--ticks", 0, 0}, "", "expected an integer >= 1, got " + std::to_string(options.ticks));
   Scenario s;
   s.source_path = source;
   s.source_text = std::move(source_text);
@@ -34,8 +33,7 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
 
 Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& options) {
   if (options.ticks != -1 && options.ticks < 1)
-    throw UsageError({"--ticks", 0, 0}, "",
-                     "expected an integer >= 1, got " + std::to_string(options.ticks));
+    throw UsageError({"--ticks", 0, 0}, "", "expected an integer >= 1, got " + std::to_string(options.ticks));
   std::string text;
   config::Node tree = read_scenario_tree(path, &text);
   return scenario_from_tree(std::move(tree), path, std::move(text), options);

@@ -14,13 +14,12 @@ PerChannel per_channel(const Node& n, const std::string& path, double fallback, 
   expect_map(n, path, "a mapping of channels (economic, security, soft)");
   check_keys(n, path, channel_names());
   PerChannel out{};
-  for (int c = 0; c < kChannels; ++c)
-    out[c] = number_or(n, kChannelNames[c], path, fallback, b);
+  for (int c = 0; c < kChannels; ++c) out[c] = number_or(n, kChannelNames[c], path, fallback, b);
   return out;
 }
 
-PerChannel per_channel_or(const Node& map, std::string_view key, const std::string& path,
-                          double fallback, const Bounds& b) {
+PerChannel per_channel_or(const Node& map, std::string_view key, const std::string& path, double fallback,
+                          const Bounds& b) {
   const Node* n = opt(map, key);
   if (!n) {
     PerChannel out;

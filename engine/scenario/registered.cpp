@@ -52,7 +52,8 @@ std::array<const AllocationPolicy*, kChannels> read_policy_names(const Node& n, 
       std::string hint;  // e.g. "security: richardson"
       for (int c = 0; c < kChannels; ++c)
         if (policy.allowed(c))
-          hint += (hint.empty() ? "" : ", ") + std::string(kChannelNames[c]) + ": " + std::string(policy.name());
+          hint +=
+              (hint.empty() ? "" : ", ") + std::string(kChannelNames[c]) + ": " + std::string(policy.name());
       throw RangeError(pol->where, pp,
                        std::string(policy.name()) + " is allowed for " + allowed_channels(policy) +
                            " only (write policy: {" + hint + "})");

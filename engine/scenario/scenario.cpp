@@ -87,8 +87,8 @@ class Validator {
       throw UsageError(root.find("extends")->where, "extends",
                        "'extends' can only be given in a scenario file, not with --set");
     check_keys(root, "",
-               {"name", "description", "seed", "time", "channels", "opinion", "campaigns", "output",
-                "powers", "targets", "groups", "institutions", "events"});
+               {"name", "description", "seed", "time", "channels", "opinion", "campaigns", "output", "powers",
+                "targets", "groups", "institutions", "events"});
     s_.name = text(req(root, "name", "", "a string"), "name");
     s_.description = text_or(root, "description", "", "");
     s_.seed = static_cast<std::uint64_t>(key("seed").default_number());
@@ -130,9 +130,9 @@ class Validator {
     const Node& end_node = req(t, "end", "time", "a date YYYY-MM or YYYY-MM-DD");
     s_.end = date(end_node, "time.end");
     if (s_.end.month_index() < s_.start.month_index())
-      throw DateError(end_node.where, "time.end",
-                      "the last simulated month " + end_node.scalar + " is before time.start " +
-                          s_.start.str());
+      throw DateError(
+          end_node.where, "time.end",
+          "the last simulated month " + end_node.scalar + " is before time.start " + s_.start.str());
     static const int kMonths[] = {1, 3, 12};  // of month, quarter, year
     s_.step_months = kMonths[read_choice(t, key("time.step"), "time")];
     s_.dt = s_.step_months / 12.0;
@@ -192,8 +192,7 @@ class Validator {
       const Node* n = required ? &req(root, key, "", "a mapping of " + kind + "s") : opt(root, key);
       if (!n) return;
       expect_map(*n, key, "a mapping of " + kind + "s");
-      if (required && n->entries.empty())
-        throw RangeError(n->where, key, "expected at least one " + kind);
+      if (required && n->entries.empty()) throw RangeError(n->where, key, "expected at least one " + kind);
       for (const auto& [name, value] : n->entries) {
         const std::string p = join(key, name);
         check_name(name, value, p, kind);
@@ -201,8 +200,8 @@ class Validator {
           const auto [it, inserted] = seen.emplace(name, Seen{kind, value.key_where});
           if (!inserted)
             throw ReferenceError(value.key_where, p,
-                                 "the name '" + name + "' is already used by a " + it->second.kind +
-                                     " (" + it->second.where.str() +
+                                 "the name '" + name + "' is already used by a " + it->second.kind + " (" +
+                                     it->second.where.str() +
                                      "); power, target and group names must be distinct");
         }
         if (!value.is_null()) expect_map(value, p, "a mapping of " + kind + " settings");
@@ -271,20 +270,20 @@ class Validator {
       for_each_named(*g, gp, "group", names_.groups, [&](int k, const Node& v, const std::string& pp) {
         t.group_share[k] = number(v, pp, key("targets.<target>.groups.<group>").range);
       });
-      check_sum(std::accumulate(t.group_share.begin(), t.group_share.end(), 0.0), *g, gp,
-                "group shares");
+      check_sum(std::accumulate(t.group_share.begin(), t.group_share.end(), 0.0), *g, gp, "group shares");
     } else if (G() == 1) {
       t.group_share[0] = 1.0;
     } else {
       throw TypeError(n.where.file.empty() ? node->key_where : n.where, join(path, "groups"),
-                      "missing required key 'groups' (the shares of the groups " +
-                          list_names(names_.groups) + "; required when there is more than one group)");
+                      "missing required key 'groups' (the shares of the groups " + list_names(names_.groups) +
+                          "; required when there is more than one group)");
     }
 
     t.channel_weights.fill(1.0 / kChannels);  // even, unless given
     if (const Node* w = opt(n, "channel_weights")) {
       const std::string wp = join(path, "channel_weights");
-      t.channel_weights = geosim::per_channel(*w, wp, 0.0, key("targets.<target>.channel_weights.<channel>").range);
+      t.channel_weights =
+          geosim::per_channel(*w, wp, 0.0, key("targets.<target>.channel_weights.<channel>").range);
       check_sum(std::accumulate(t.channel_weights.begin(), t.channel_weights.end(), 0.0), *w, wp,
                 "channel weights");
     }
@@ -295,14 +294,14 @@ class Validator {
     if (const Node* a = opt(n, "alignment")) {
       const std::string ap = join(path, "alignment");
       t.initial_alignment.assign(P() + 1, 0.0);
-      for_each_named(
-          *a, ap, "power", names_.powers,
-          [&](int p, const Node& v, const std::string& pp) {
-            t.initial_alignment[p < 0 ? P() : p] = number(v, pp, key("targets.<target>.alignment.<power>").range);
-          },
-          {"self"});
-      check_sum(std::accumulate(t.initial_alignment.begin(), t.initial_alignment.end(), 0.0), *a,
-                ap, "alignment shares");
+      for_each_named(*a, ap, "power", names_.powers,
+                     [&](int p, const Node& v, const std::string& pp) {
+                       t.initial_alignment[p < 0 ? P() : p] =
+                           number(v, pp, key("targets.<target>.alignment.<power>").range);
+                     },
+                     {"self"});
+      check_sum(std::accumulate(t.initial_alignment.begin(), t.initial_alignment.end(), 0.0), *a, ap,
+                "alignment shares");
     }
     t.autonomy = per_channel_or(n, "autonomy", path, "targets.<target>.autonomy.<channel>");
     constexpr std::string_view kStocks = "targets.<target>.stocks.<power>.<channel>";
@@ -392,8 +391,8 @@ class Validator {
       // period: a shorter scenario that extends a longer one disables those.
       if (enabled && (e.date < s_.start || last_day < e.date))
         throw DateError(dn.where, join(path, "date"),
-                        "event date " + e.date.str() + " is outside the simulated period " +
-                            s_.start.str() + " .. " + last_day.str());
+                        "event date " + e.date.str() + " is outside the simulated period " + s_.start.str() +
+                            " .. " + last_day.str());
       e.tick = (e.date.month_index() - s_.start.month_index()) / s_.step_months;
       e.note = text(req(value, "note", path, "a string"), join(path, "note"));
       const Node& actions = req(value, "actions", path, "a non-empty list of actions");

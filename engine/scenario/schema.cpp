@@ -17,106 +17,233 @@ constexpr Bounds kNonNeg = config::kNonNeg, kPositive = config::kPositive, kUnit
                  kUnitOpenHigh = config::kUnitOpenHigh, kSigned = config::kSigned;
 
 void top_level(Schema& s) {
-  s.add({.path = "extends", .type = V::text, .default_rule = "no base",
+  s.add({.path = "extends",
+         .type = V::text,
+         .default_rule = "no base",
          .doc = "path of a base scenario, relative to this file's directory"});
-  s.add({.path = "name", .type = V::text, .required = true, .doc = "the scenario's name (may come from the base)"});
+  s.add({.path = "name",
+         .type = V::text,
+         .required = true,
+         .doc = "the scenario's name (may come from the base)"});
   s.add({.path = "description", .type = V::text, .default_text = "\"\"", .doc = "free text"});
-  s.add({.path = "seed", .type = V::integer, .default_text = "1", .range = kNonNeg,
+  s.add({.path = "seed",
+         .type = V::integer,
+         .default_text = "1",
+         .range = kNonNeg,
          .doc = "random seed, up to 2^64-1; --seed overrides it"});
-  s.add({.path = "time.start", .type = V::date, .required = true, .doc = "the date of row 0 (the initial state)"});
-  s.add({.path = "time.end", .type = V::date, .required = true,
+  s.add({.path = "time.start",
+         .type = V::date,
+         .required = true,
+         .doc = "the date of row 0 (the initial state)"});
+  s.add({.path = "time.end",
+         .type = V::date,
+         .required = true,
          .doc = "the last simulated month (inclusive); not before start's month; its day is ignored"});
-  s.add({.path = "time.step", .type = V::choice, .default_text = "month", .choices = {"month", "quarter", "year"},
+  s.add({.path = "time.step",
+         .type = V::choice,
+         .default_text = "month",
+         .choices = {"month", "quarter", "year"},
          .doc = "tick length: step_months = 1, 3, 12; dt = step_months / 12 years"});
-  s.add({.path = "channels.<channel>.decay", .type = V::number, .unit = "per tick", .default_text = "0.02",
-         .range = kUnitOpenHigh, .doc = "`delta_c`, stock depreciation"});
-  s.add({.path = "channels.<channel>.exponent", .type = V::number, .default_text = "1",
-         .range = Bounds{0.0, 10.0, true, false}, .doc = "`r_c`, Tullock contest exponent"});
-  s.add({.path = "opinion.negative_threshold", .type = V::number, .default_text = "0.2",
+  s.add({.path = "channels.<channel>.decay",
+         .type = V::number,
+         .unit = "per tick",
+         .default_text = "0.02",
+         .range = kUnitOpenHigh,
+         .doc = "`delta_c`, stock depreciation"});
+  s.add({.path = "channels.<channel>.exponent",
+         .type = V::number,
+         .default_text = "1",
+         .range = Bounds{0.0, 10.0, true, false},
+         .doc = "`r_c`, Tullock contest exponent"});
+  s.add({.path = "opinion.negative_threshold",
+         .type = V::number,
+         .default_text = "0.2",
          .range = Bounds{0.0, 1.0, true, true},
          .doc = "`theta_neg`: an attitude x < -theta is negative, x > theta positive"});
-  s.add({.path = "campaigns.threshold", .type = V::number, .default_text = "0.2", .range = kUnit,
+  s.add({.path = "campaigns.threshold",
+         .type = V::number,
+         .default_text = "0.2",
+         .range = kUnit,
          .doc = "`theta_camp`, negative share above which campaigns start"});
-  s.add({.path = "campaigns.duration", .type = V::integer, .unit = "ticks", .default_text = "6",
-         .range = Bounds{1.0, 1e6}, .doc = "`D`, how long each campaign lasts"});
-  s.add({.path = "campaigns.penalty", .type = V::number, .default_text = "0", .range = kUnitOpenHigh,
+  s.add({.path = "campaigns.duration",
+         .type = V::integer,
+         .unit = "ticks",
+         .default_text = "6",
+         .range = Bounds{1.0, 1e6},
+         .doc = "`D`, how long each campaign lasts"});
+  s.add({.path = "campaigns.penalty",
+         .type = V::number,
+         .default_text = "0",
+         .range = kUnitOpenHigh,
          .doc = "`phi`: each active campaign multiplies economic efficiency by 1 - phi"});
-  s.add({.path = "output.agents", .type = V::choice, .default_text = "none", .choices = {"none", "final"},
+  s.add({.path = "output.agents",
+         .type = V::choice,
+         .default_text = "none",
+         .choices = {"none", "final"},
          .doc = "`final` also writes every citizen's final attitudes"});
-  s.add({.path = "output.agents_every", .type = V::integer, .unit = "ticks", .default_rule = "no snapshots",
+  s.add({.path = "output.agents_every",
+         .type = V::integer,
+         .unit = "ticks",
+         .default_rule = "no snapshots",
          .range = Bounds{1.0, 1e6},
          .doc = "also writes every citizen's attitudes at tick 0 and after ticks N, 2N, ..."});
 }
 
 void powers(Schema& s) {
   s.add({.path = "powers.<power>.name", .type = V::text, .default_rule = "the code", .doc = "display name"});
-  s.add({.path = "powers.<power>.budget.<channel>", .type = V::number, .unit = "budget units per tick",
-         .default_text = "0", .range = kNonNeg, .doc = "`b[p,c]`"});
-  s.add({.path = "powers.<power>.growth", .type = V::number, .unit = "per tick", .default_text = "0",
-         .range = Bounds{-1.0, config::kInf, true, false}, .doc = "`g[p]`: b *= 1 + g after each tick"});
-  s.add({.path = "powers.<power>.policy.<channel>", .type = V::name, .default_text = "value",
+  s.add({.path = "powers.<power>.budget.<channel>",
+         .type = V::number,
+         .unit = "budget units per tick",
+         .default_text = "0",
+         .range = kNonNeg,
+         .doc = "`b[p,c]`"});
+  s.add({.path = "powers.<power>.growth",
+         .type = V::number,
+         .unit = "per tick",
+         .default_text = "0",
+         .range = Bounds{-1.0, config::kInf, true, false},
+         .doc = "`g[p]`: b *= 1 + g after each tick"});
+  s.add({.path = "powers.<power>.policy.<channel>",
+         .type = V::name,
+         .default_text = "value",
          .doc = "allocation policy of the channel (model.md section 3); a single name sets every channel"});
-  s.add({.path = "powers.<power>.strategic_value.<target>", .type = V::number, .default_text = "1",
-         .range = kNonNeg, .doc = "`sv[p,t]`"});
-  s.add({.path = "powers.<power>.valence.<channel>", .type = V::number, .default_text = "0", .range = kSigned,
+  s.add({.path = "powers.<power>.strategic_value.<target>",
+         .type = V::number,
+         .default_text = "1",
+         .range = kNonNeg,
+         .doc = "`sv[p,t]`"});
+  s.add({.path = "powers.<power>.valence.<channel>",
+         .type = V::number,
+         .default_text = "0",
+         .range = kSigned,
          .doc = "`v[c,p]`, where presence pulls opinion"});
 }
 
 void targets(Schema& s) {
-  s.add({.path = "targets.<target>.name", .type = V::text, .default_rule = "the code", .doc = "display name"});
-  s.add({.path = "targets.<target>.citizens", .type = V::integer, .unit = "agents", .default_text = "1000",
-         .range = kNonNeg, .doc = "`N_t`"});
-  s.add({.path = "targets.<target>.groups.<group>", .type = V::number, .default_rule = "1 with one group, else required",
-         .range = kUnit, .doc = "group shares, summing to 1; unlisted groups 0"});
-  s.add({.path = "targets.<target>.channel_weights.<channel>", .type = V::number,
-         .default_rule = "1 / channels without the mapping, 0 when unlisted in it", .range = kNonNeg,
+  s.add(
+      {.path = "targets.<target>.name", .type = V::text, .default_rule = "the code", .doc = "display name"});
+  s.add({.path = "targets.<target>.citizens",
+         .type = V::integer,
+         .unit = "agents",
+         .default_text = "1000",
+         .range = kNonNeg,
+         .doc = "`N_t`"});
+  s.add({.path = "targets.<target>.groups.<group>",
+         .type = V::number,
+         .default_rule = "1 with one group, else required",
+         .range = kUnit,
+         .doc = "group shares, summing to 1; unlisted groups 0"});
+  s.add({.path = "targets.<target>.channel_weights.<channel>",
+         .type = V::number,
+         .default_rule = "1 / channels without the mapping, 0 when unlisted in it",
+         .range = kNonNeg,
          .doc = "`w[t,c]`, summing to 1"});
-  s.add({.path = "targets.<target>.responsiveness", .type = V::number, .unit = "per tick", .default_text = "0.1",
-         .range = kUnit, .doc = "`lambda_t`"});
-  s.add({.path = "targets.<target>.opinion_sensitivity", .type = V::number, .default_text = "0", .range = kNonNeg,
+  s.add({.path = "targets.<target>.responsiveness",
+         .type = V::number,
+         .unit = "per tick",
+         .default_text = "0.1",
+         .range = kUnit,
+         .doc = "`lambda_t`"});
+  s.add({.path = "targets.<target>.opinion_sensitivity",
+         .type = V::number,
+         .default_text = "0",
+         .range = kNonNeg,
          .doc = "`beta_t`"});
-  s.add({.path = "targets.<target>.alignment.<power>", .type = V::number,
+  s.add({.path = "targets.<target>.alignment.<power>",
+         .type = V::number,
          .default_rule = "uniform over the powers and self without the mapping, 0 when unlisted in it",
-         .range = kUnit, .doc = "initial `a[t,.]` (a power or `self`), summing to 1"});
-  s.add({.path = "targets.<target>.autonomy.<channel>", .type = V::number, .unit = "stock units",
-         .default_text = "0", .range = kNonNeg, .doc = "`S[c,self,t]`"});
-  s.add({.path = "targets.<target>.stocks.<power>.<channel>", .type = V::number, .unit = "stock units",
-         .default_text = "0", .range = kNonNeg, .doc = "initial `S[c,p,t]`"});
-  s.add({.path = "targets.<target>.campaign_rate", .type = V::number,
-         .unit = "campaigns per year per unit of excess negative share", .default_text = "0", .range = kNonNeg,
+         .range = kUnit,
+         .doc = "initial `a[t,.]` (a power or `self`), summing to 1"});
+  s.add({.path = "targets.<target>.autonomy.<channel>",
+         .type = V::number,
+         .unit = "stock units",
+         .default_text = "0",
+         .range = kNonNeg,
+         .doc = "`S[c,self,t]`"});
+  s.add({.path = "targets.<target>.stocks.<power>.<channel>",
+         .type = V::number,
+         .unit = "stock units",
+         .default_text = "0",
+         .range = kNonNeg,
+         .doc = "initial `S[c,p,t]`"});
+  s.add({.path = "targets.<target>.campaign_rate",
+         .type = V::number,
+         .unit = "campaigns per year per unit of excess negative share",
+         .default_text = "0",
+         .range = kNonNeg,
          .doc = "`kappa_t`"});
 }
 
 void groups(Schema& s) {
-  s.add({.path = "groups.<group>.susceptibility", .type = V::number, .unit = "per tick", .default_text = "0.1",
-         .range = kUnit, .doc = "`alpha_g`"});
-  s.add({.path = "groups.<group>.anchoring", .type = V::number, .unit = "per tick", .default_text = "0",
-         .range = kUnit, .doc = "`mu_g`, pull back to the initial attitude"});
-  s.add({.path = "groups.<group>.peer_weight", .type = V::number, .default_text = "0", .range = kNonNeg,
+  s.add({.path = "groups.<group>.susceptibility",
+         .type = V::number,
+         .unit = "per tick",
+         .default_text = "0.1",
+         .range = kUnit,
+         .doc = "`alpha_g`"});
+  s.add({.path = "groups.<group>.anchoring",
+         .type = V::number,
+         .unit = "per tick",
+         .default_text = "0",
+         .range = kUnit,
+         .doc = "`mu_g`, pull back to the initial attitude"});
+  s.add({.path = "groups.<group>.peer_weight",
+         .type = V::number,
+         .default_text = "0",
+         .range = kNonNeg,
          .doc = "`gamma_g`"});
-  s.add({.path = "groups.<group>.noise", .type = V::number, .unit = "attitude units per tick", .default_text = "0",
-         .range = kNonNeg, .doc = "`sigma_g`"});
-  s.add({.path = "groups.<group>.exposure.<power>.<channel>", .type = V::number, .default_text = "0",
-         .range = kNonNeg, .doc = "`e[g,c,p]`"});
-  s.add({.path = "groups.<group>.attitude.<power>.mean", .type = V::number, .default_text = "0", .range = kSigned,
+  s.add({.path = "groups.<group>.noise",
+         .type = V::number,
+         .unit = "attitude units per tick",
+         .default_text = "0",
+         .range = kNonNeg,
+         .doc = "`sigma_g`"});
+  s.add({.path = "groups.<group>.exposure.<power>.<channel>",
+         .type = V::number,
+         .default_text = "0",
+         .range = kNonNeg,
+         .doc = "`e[g,c,p]`"});
+  s.add({.path = "groups.<group>.attitude.<power>.mean",
+         .type = V::number,
+         .default_text = "0",
+         .range = kSigned,
          .doc = "mean of the initial attitudes ~ Normal(mean, sd), clipped to [-1, 1]"});
-  s.add({.path = "groups.<group>.attitude.<power>.sd", .type = V::number, .default_text = "0", .range = kNonNeg,
+  s.add({.path = "groups.<group>.attitude.<power>.sd",
+         .type = V::number,
+         .default_text = "0",
+         .range = kNonNeg,
          .doc = "standard deviation of the initial attitudes"});
 }
 
 void institutions_and_events(Schema& s) {
-  s.add({.path = "institutions.<institution>.leaders", .type = V::names, .required = true,
+  s.add({.path = "institutions.<institution>.leaders",
+         .type = V::names,
+         .required = true,
          .doc = "the powers that get the bonus: at least one, distinct"});
-  s.add({.path = "institutions.<institution>.members", .type = V::names, .default_text = "[]",
+  s.add({.path = "institutions.<institution>.members",
+         .type = V::names,
+         .default_text = "[]",
          .doc = "targets that are members at the start; events join / leave change them"});
-  s.add({.path = "institutions.<institution>.bonus.<channel>", .type = V::number, .default_text = "1",
-         .range = kPositive, .doc = "efficiency factor `eta` of each leader's allocation inside member targets"});
-  s.add({.path = "events.<event>.date", .type = V::date, .required = true,
+  s.add({.path = "institutions.<institution>.bonus.<channel>",
+         .type = V::number,
+         .default_text = "1",
+         .range = kPositive,
+         .doc = "efficiency factor `eta` of each leader's allocation inside member targets"});
+  s.add({.path = "events.<event>.date",
+         .type = V::date,
+         .required = true,
          .doc = "within [time.start, last day of time.end's month]"});
-  s.add({.path = "events.<event>.note", .type = V::text, .required = true, .doc = "what happened (recorded in the results)"});
-  s.add({.path = "events.<event>.enabled", .type = V::boolean, .default_text = "true",
+  s.add({.path = "events.<event>.note",
+         .type = V::text,
+         .required = true,
+         .doc = "what happened (recorded in the results)"});
+  s.add({.path = "events.<event>.enabled",
+         .type = V::boolean,
+         .default_text = "true",
          .doc = "false drops the event (still validated; its date may lie outside the period)"});
-  s.add({.path = "events.<event>.actions", .type = V::list, .required = true,
+  s.add({.path = "events.<event>.actions",
+         .type = V::list,
+         .required = true,
          .doc = "at least one action: a mapping with exactly one action name"});
 }
 

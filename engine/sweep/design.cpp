@@ -145,7 +145,7 @@ void add(Registry& r, std::unique_ptr<SweepDesign> design) {
 Registry& registry() {
   static Registry r;
   static const bool built_in = [] {
-    // The built-in designs, one line each in designs/designs.hpp (engine/sweep/designs/NAME.cpp).
+  // The built-in designs, one line each in designs/designs.hpp (engine/sweep/designs/NAME.cpp).
 #define GEOSIM_SWEEP_DESIGN(name) add(r, sweep_designs::make_##name());
     GEOSIM_BUILTIN_SWEEP_DESIGNS(GEOSIM_SWEEP_DESIGN)
 #undef GEOSIM_SWEEP_DESIGN

@@ -10,9 +10,9 @@
 #include <variant>
 
 #include "geosim/io/variables.hpp"
-#include "geosim/run/run.hpp"
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
+#include "geosim/run/run.hpp"
 #include "sweep/detail/internal.hpp"
 
 namespace geosim::sweep_detail {
@@ -56,7 +56,8 @@ void Field::extract(const RunRecord& r, double* out) const {
           case Reduction::peak:
             for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<double>(v[i]);
             for (std::size_t row = 1; row <= last; ++row)
-              for (std::size_t i = 0; i < n; ++i) out[i] = std::max(out[i], static_cast<double>(v[row * n + i]));
+              for (std::size_t i = 0; i < n; ++i)
+                out[i] = std::max(out[i], static_cast<double>(v[row * n + i]));
             break;
           case Reduction::total:
             std::fill(out, out + n, 0.0);
@@ -70,15 +71,23 @@ void Field::extract(const RunRecord& r, double* out) const {
 
 const std::vector<Field>& metric_table() {
   static const std::vector<Field> table{
-      over("alignment", R::final, "final_alignment", "government alignment of each target with each power at the end of the run"),
-      over("alignment_self", R::final, "final_alignment_self", "alignment of each target with itself (non-alignment) at the end of the run"),
-      over("attitude_mean", R::final, "final_attitude_mean", "mean citizen attitude toward each power at the end of the run (-1 .. 1)"),
-      over("negative_share", R::final, "final_negative_share", "share of citizens below -negative_threshold at the end of the run"),
-      over("negative_share", R::peak, "peak_negative_share", "largest share of citizens below -negative_threshold over the run (row 0 included)"),
-      over("positive_share", R::final, "final_positive_share", "share of citizens above negative_threshold at the end of the run"),
-      over("campaigns_new", R::total, "total_campaigns", "protest campaigns against each power started in each target over the run"),
+      over("alignment", R::final, "final_alignment",
+           "government alignment of each target with each power at the end of the run"),
+      over("alignment_self", R::final, "final_alignment_self",
+           "alignment of each target with itself (non-alignment) at the end of the run"),
+      over("attitude_mean", R::final, "final_attitude_mean",
+           "mean citizen attitude toward each power at the end of the run (-1 .. 1)"),
+      over("negative_share", R::final, "final_negative_share",
+           "share of citizens below -negative_threshold at the end of the run"),
+      over("negative_share", R::peak, "peak_negative_share",
+           "largest share of citizens below -negative_threshold over the run (row 0 included)"),
+      over("positive_share", R::final, "final_positive_share",
+           "share of citizens above negative_threshold at the end of the run"),
+      over("campaigns_new", R::total, "total_campaigns",
+           "protest campaigns against each power started in each target over the run"),
       over("budget", R::final, "final_budget", "budget of each power for each channel at the end of the run"),
-      over("influence", R::final, "final_influence", "influence share of each power in each target at the end of the run"),
+      over("influence", R::final, "final_influence",
+           "influence share of each power in each target at the end of the run"),
   };
   return table;
 }
@@ -86,7 +95,8 @@ const std::vector<Field>& metric_table() {
 const std::vector<Field>& series_table() {
   static const std::vector<Field> table = [] {
     std::vector<Field> out;
-    for (const ResultsVariable& v : results_variables()) out.push_back(over(v.name, R::series, v.name, v.long_name));
+    for (const ResultsVariable& v : results_variables())
+      out.push_back(over(v.name, R::series, v.name, v.long_name));
     return out;
   }();
   return table;
@@ -123,8 +133,7 @@ Layout make_layout(const Sweep& sweep) {
   return layout;
 }
 
-std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& plan,
-                          const Scenario& scenario) {
+std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& plan, const Scenario& scenario) {
   // Memory was checked once for the whole sweep (geosim sweep, before any run).
   const RunRecord rec = run(scenario, {.seed = plan.seed, .check_resources = false}).record;
   // The run index's bits, then the values.

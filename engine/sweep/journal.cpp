@@ -80,7 +80,8 @@ bool read_record(int fd, std::int64_t offset, std::int64_t file_size, std::uint3
       offset + static_cast<std::int64_t>(kHeader + length) > file_size)
     return false;
   payload.resize(length);
-  if (length && !read_exact(fd, offset + static_cast<std::int64_t>(kHeader), payload.data(), length)) return false;
+  if (length && !read_exact(fd, offset + static_cast<std::int64_t>(kHeader), payload.data(), length))
+    return false;
   return checksum(kind, length, payload.data()) == sum;
 }
 
@@ -119,13 +120,16 @@ Journal::Journal(const std::filesystem::path& path, const std::string& identity,
     // finished): start afresh. Anything else is not our journal: refuse.
     char head[4] = {};
     std::uint32_t magic = 0;
-    const bool ours = size < 4 || (read_exact(fd_, 0, head, 4) && (std::memcpy(&magic, head, 4), magic == kMagic));
+    const bool ours =
+        size < 4 || (read_exact(fd_, 0, head, 4) && (std::memcpy(&magic, head, 4), magic == kMagic));
     if (!ours || size > static_cast<std::int64_t>(kHeader + identity.size())) {
       ::close(fd_);
       fd_ = -1;
-      throw OutputError(where, "-o", "this file is not a geosim sweep journal; refusing to use or overwrite it");
+      throw OutputError(where, "-o",
+                        "this file is not a geosim sweep journal; refusing to use or overwrite it");
     }
-    if (::ftruncate(fd_, 0) != 0) throw RuntimeFailure("cannot truncate " + path.string() + ": " + os_error());
+    if (::ftruncate(fd_, 0) != 0)
+      throw RuntimeFailure("cannot truncate " + path.string() + ": " + os_error());
     fresh = true;
   }
   if (!fresh) {
@@ -140,9 +144,10 @@ Journal::Journal(const std::filesystem::path& path, const std::string& identity,
         std::string(payload.begin(), payload.end()) != identity) {
       ::close(fd_);
       fd_ = -1;
-      throw OutputError(where, "-o",
-                        "this journal belongs to another sweep (different sweep file, base scenario or geosim "
-                        "build); refusing to use or overwrite it");
+      throw OutputError(
+          where, "-o",
+          "this journal belongs to another sweep (different sweep file, base scenario or geosim "
+          "build); refusing to use or overwrite it");
     }
     std::int64_t offset = static_cast<std::int64_t>(kHeader + payload.size());
     while (read_record(fd_, offset, size, kind, payload)) {
@@ -174,7 +179,8 @@ Journal::Journal(const std::filesystem::path& path, const std::string& identity,
       ::close(dfd);
     }
   }
-  if (::lseek(fd_, end_, SEEK_SET) < 0) throw RuntimeFailure("cannot seek in " + path.string() + ": " + os_error());
+  if (::lseek(fd_, end_, SEEK_SET) < 0)
+    throw RuntimeFailure("cannot seek in " + path.string() + ": " + os_error());
   count_ = recovered_;
   last_sync_ = now_seconds();
 }

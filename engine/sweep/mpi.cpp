@@ -74,7 +74,6 @@ void announce(const Cluster* c, const Sweep& sweep, int status) {
   std::abort();
 }
 
-
 void serve(const Sweep& sweep, const Layout& layout, int jobs) {
   char id[17] = {};
   int status = 0;
@@ -83,8 +82,10 @@ void serve(const Sweep& sweep, const Layout& layout, int jobs) {
   if (status == 2) throw OutputError(SourceLocation{}, "", "stopped: rank 0 refused the input");
   if (status != 0) throw RuntimeFailure("stopped: rank 0 failed");
   if (sweep.identity_hash() != id) {
-    std::fprintf(stderr, "geosim: this rank's sweep (%s) differs from rank 0's (%s): do all ranks see the same files?\n",
-                 sweep.identity_hash().c_str(), id);
+    std::fprintf(
+        stderr,
+        "geosim: this rank's sweep (%s) differs from rank 0's (%s): do all ranks see the same files?\n",
+        sweep.identity_hash().c_str(), id);
     MPI_Abort(MPI_COMM_WORLD, 2);
   }
   std::mutex mutex;

@@ -58,11 +58,13 @@ void check_path_exists(const Node& tree, const ParameterSpec& p, const std::stri
       std::vector<std::string> keys;
       for (const auto& e : node->entries) keys.push_back(e.key);
       const std::string best = config::nearest(part, keys);
-      throw UnknownKeyError(p.where, key,
-                            "the base scenario " + scenario_name + " has no '" +
-                                (walked.empty() ? part : walked + "." + part) + "'" +
-                                (best.empty() ? "" : " (did you mean '" + (walked.empty() ? best : walked + "." + best) + "'?)") +
-                                "; to vary a key the base leaves at its default, add it under 'set:' first");
+      throw UnknownKeyError(
+          p.where, key,
+          "the base scenario " + scenario_name + " has no '" + (walked.empty() ? part : walked + "." + part) +
+              "'" +
+              (best.empty() ? ""
+                            : " (did you mean '" + (walked.empty() ? best : walked + "." + best) + "'?)") +
+              "; to vary a key the base leaves at its default, add it under 'set:' first");
     }
     walked = walked.empty() ? part : walked + "." + part;
     node = next;
@@ -84,7 +86,8 @@ std::vector<std::string> extremes(const ParameterSpec& p) {
 
 std::string shell_quote(const std::string& s) {
   const bool safe = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("_./=:+-,@%").find(c) != std::string_view::npos;
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("_./=:+-,@%").find(c) != std::string_view::npos;
   });
   if (safe) return s;
   std::string out = "'";
@@ -105,18 +108,23 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
   const LoadOptions base_options{{}, spec_.ticks, false, 0};
   for (std::size_t i = 0; i < spec_.scenarios.size(); ++i) {
     const fs::path& path = spec_.scenarios[i];
-    const SourceLocation& where = i < spec_.scenario_where.size() ? spec_.scenario_where[i] : SourceLocation{};
+    const SourceLocation& where =
+        i < spec_.scenario_where.size() ? spec_.scenario_where[i] : SourceLocation{};
     Base b;
     try {
       b.tree = read_scenario_tree(path, &b.text);
     } catch (const FileError& e) {
       if (e.where().file != path.string()) throw;  // a file it extends: reported there
-      throw FileError(where, spec_.file.empty() ? "" : (spec_.parameters.empty() && spec_.scenarios.size() > 1 ? "scenarios" : "base"),
+      throw FileError(where,
+                      spec_.file.empty()
+                          ? ""
+                          : (spec_.parameters.empty() && spec_.scenarios.size() > 1 ? "scenarios" : "base"),
                       "cannot read the scenario '" + path.string() + "': " + e.detail());
     }
     for (std::size_t k = 0; k < spec_.set.size(); ++k) {
       const std::string& o = spec_.set[k];
-      const SourceLocation origin = k < spec_.set_where.size() ? spec_.set_where[k] : SourceLocation{"--set", 0, 0};
+      const SourceLocation origin =
+          k < spec_.set_where.size() ? spec_.set_where[k] : SourceLocation{"--set", 0, 0};
       const std::size_t eq = o.find('=');
       config::set_path(b.tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1), origin);
     }
@@ -209,14 +217,15 @@ std::string Sweep::identity_hash() const {
 }
 
 RunPlan Sweep::plan(std::int64_t run) const {
-  if (run < 0 || run >= runs()) throw RuntimeFailure("internal error: run " + std::to_string(run) + " out of range");
+  if (run < 0 || run >= runs())
+    throw RuntimeFailure("internal error: run " + std::to_string(run) + " out of range");
   RunPlan plan;
   plan.run = run;
   plan.point = run / spec_.replicates;
   plan.replicate = static_cast<int>(run % spec_.replicates);
   plan.scenario = spec_.scenarios.size() > 1 ? static_cast<int>(plan.point) : 0;
   plan.seed = run_seed(spec_.seed, spec_.common_random_numbers ? static_cast<std::uint64_t>(plan.replicate)
-                                                                 : static_cast<std::uint64_t>(run));
+                                                               : static_cast<std::uint64_t>(run));
   plan.overrides = spec_.set;
   for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
     plan.values.push_back(design_points_->value(plan.point, j));
@@ -235,18 +244,20 @@ Scenario Sweep::scenario(const RunPlan& plan) const {
   options.seed = plan.seed;
   options.keep_resolved_yaml = false;  // the file records each base's resolved YAML once
   try {
-    return scenario_from_tree(b.tree, spec_.scenarios[static_cast<std::size_t>(plan.scenario)], b.text, options);
+    return scenario_from_tree(b.tree, spec_.scenarios[static_cast<std::size_t>(plan.scenario)], b.text,
+                              options);
   } catch (const InputError& e) {
     std::string sets;
     for (const auto& o : options.overrides) sets += " --set " + o;
     throw RangeError(SourceLocation{spec_.file.string(), 0, 0}, "parameters",
-                     "run " + std::to_string(plan.run) + " (point " + std::to_string(plan.point) + ":" + sets +
-                         ") is not a valid scenario: " + e.what());
+                     "run " + std::to_string(plan.run) + " (point " + std::to_string(plan.point) + ":" +
+                         sets + ") is not a valid scenario: " + e.what());
   }
 }
 
 std::string Sweep::repeat_command(const RunPlan& plan) const {
-  std::string cmd = "geosim run " + shell_quote(spec_.scenarios[static_cast<std::size_t>(plan.scenario)].string());
+  std::string cmd =
+      "geosim run " + shell_quote(spec_.scenarios[static_cast<std::size_t>(plan.scenario)].string());
   for (const auto& o : plan.overrides) cmd += " --set " + shell_quote(o);
   cmd += " --seed " + std::to_string(plan.seed);
   if (spec_.ticks >= 1) cmd += " --ticks " + std::to_string(spec_.ticks);

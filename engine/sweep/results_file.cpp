@@ -51,7 +51,8 @@ double numeric_or_nan(const std::string& text) {
   std::string_view s = text;
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) return std::numeric_limits<double>::quiet_NaN();
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+    return std::numeric_limits<double>::quiet_NaN();
   return v;
 }
 
@@ -89,11 +90,13 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
     // Dimensions.
     std::vector<std::int64_t> run_index(static_cast<std::size_t>(N));
     for (std::int64_t r = 0; r < N; ++r) run_index[static_cast<std::size_t>(r)] = r;
-    const Dim& run = w.coordinate<std::int64_t>("run", run_index, "1", "run index (point * replicates + replicate)");
+    const Dim& run =
+        w.coordinate<std::int64_t>("run", run_index, "1", "run index (point * replicates + replicate)");
     run_index = {};
     std::vector<std::string> params;
     for (const auto& p : spec.parameters) params.push_back(p.path);
-    const Dim& parameter = w.label_coordinate("parameter", params, "varied scenario parameter (dotted path, as for --set)");
+    const Dim& parameter =
+        w.label_coordinate("parameter", params, "varied scenario parameter (dotted path, as for --set)");
     std::vector<std::string> snames, sfiles, sresolved;
     for (std::size_t i = 0; i < spec.scenarios.size(); ++i) {
       snames.push_back(sweep.base(static_cast<int>(i)).name);
@@ -114,7 +117,8 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
       return false;
     };
     if (need("channel"))
-      dims["channel"] = &w.label_coordinate("channel", {kChannelNames.begin(), kChannelNames.end()}, "channel of influence");
+      dims["channel"] = &w.label_coordinate("channel", {kChannelNames.begin(), kChannelNames.end()},
+                                            "channel of influence");
     if (need("group")) {
       std::vector<std::string> g;
       for (const auto& x : sc.groups) g.push_back(x.name);
@@ -146,15 +150,20 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
 
     // Per-run plan.
     const Storage plain{true, {}, false};
-    const hid_t v_point = w.empty_variable<std::int64_t>("point", {&run}, "1", "design point of the run", plain);
-    const hid_t v_rep = w.empty_variable<std::int32_t>("replicate", {&run}, "1", "replicate index of the run at its point", plain);
-    const hid_t v_scen = w.empty_variable<std::int32_t>("scenario_index", {&run}, "1", "index of the run's scenario on the scenario dimension", plain);
-    const hid_t v_seed = w.empty_variable<std::int64_t>("seed", {&run}, "1", "random seed of the run (geosim run --seed)", plain);
+    const hid_t v_point =
+        w.empty_variable<std::int64_t>("point", {&run}, "1", "design point of the run", plain);
+    const hid_t v_rep = w.empty_variable<std::int32_t>("replicate", {&run}, "1",
+                                                       "replicate index of the run at its point", plain);
+    const hid_t v_scen = w.empty_variable<std::int32_t>(
+        "scenario_index", {&run}, "1", "index of the run's scenario on the scenario dimension", plain);
+    const hid_t v_seed = w.empty_variable<std::int64_t>("seed", {&run}, "1",
+                                                        "random seed of the run (geosim run --seed)", plain);
     const hid_t v_value = w.empty_variable<double>(
         "parameter_value", {&run, &parameter}, "1",
         "value of each varied parameter in the run (NaN if not a number: see overrides)", plain);
-    const hid_t v_over = w.empty_string_variable("overrides", {&run},
-                                                 "the run's --set overrides (the sweep's set, then the parameters), space-separated");
+    const hid_t v_over = w.empty_string_variable(
+        "overrides", {&run},
+        "the run's --set overrides (the sweep's set, then the parameters), space-separated");
     const hid_t v_cmd = w.empty_string_variable("command", {&run}, "command that repeats the run alone");
 
     // Results.
@@ -171,7 +180,9 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
       hid_t id = -1;
       switch (f.type) {
         case Field::Type::f64: id = w.empty_variable<double>(f.name, fd, f.units, f.long_name, st); break;
-        case Field::Type::i32: id = w.empty_variable<std::int32_t>(f.name, fd, f.units, f.long_name, st); break;
+        case Field::Type::i32:
+          id = w.empty_variable<std::int32_t>(f.name, fd, f.units, f.long_name, st);
+          break;
         case Field::Type::i8: id = w.empty_variable<std::int8_t>(f.name, fd, f.units, f.long_name, st); break;
       }
       // CF: point, replicate and seed label every result (xarray makes them coordinates).
@@ -207,7 +218,8 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
           throw RuntimeFailure("the journal record of run " + std::to_string(r) + " has the wrong size");
         const auto k = static_cast<std::size_t>(r - b0);
         for (std::size_t i = 0; i < layout.fields.size(); ++i)
-          std::memcpy(buffers[i].data() + k * layout.sizes[i], payload.data() + 8 + layout.offsets[i] * sizeof(double),
+          std::memcpy(buffers[i].data() + k * layout.sizes[i],
+                      payload.data() + 8 + layout.offsets[i] * sizeof(double),
                       layout.sizes[i] * sizeof(double));
       }
       const auto start = static_cast<hsize_t>(b0);
@@ -238,7 +250,8 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
     text_attribute(root, "design", spec.scenarios.size() > 1 ? "batch" : spec.design, "/");
     // Points of a sampling design (its `samples` key), 0 for others.
     const DesignSettings::Value* samples = spec.design_settings.find("samples");
-    number_attribute<std::int64_t>(root, "samples", samples ? static_cast<std::int64_t>(samples->number) : 0, "/");
+    number_attribute<std::int64_t>(root, "samples", samples ? static_cast<std::int64_t>(samples->number) : 0,
+                                   "/");
     number_attribute<std::int64_t>(root, "points", sweep.points(), "/");
     number_attribute<std::int32_t>(root, "replicates", spec.replicates, "/");
     number_attribute<std::int64_t>(root, "runs", N, "/");

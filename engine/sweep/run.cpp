@@ -83,8 +83,9 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
     std::error_code ec;
     if (fs::exists(options.output, ec)) {
       if (results_sweep_id(options.output) != sweep.identity_hash())
-        throw OutputError(SourceLocation{options.output.string(), 0, 0}, "-o",
-                          "the file exists and is not a results file of this sweep; refusing to overwrite it");
+        throw OutputError(
+            SourceLocation{options.output.string(), 0, 0}, "-o",
+            "the file exists and is not a results file of this sweep; refusing to overwrite it");
       complete = !fs::exists(jpath, ec);
     }
     if (!complete) {
@@ -116,7 +117,8 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
   ResultQueue results;
   Progress progress(options.progress, sweep.runs(), journal->recovered());
   try {
-    const int jobs = static_cast<int>(std::min<std::int64_t>(default_jobs(options.jobs), std::max<std::int64_t>(missing, 1)));
+    const int jobs = static_cast<int>(
+        std::min<std::int64_t>(default_jobs(options.jobs), std::max<std::int64_t>(missing, 1)));
     Workers workers(missing > 0 ? jobs : 0, sweep, layout, results, [&source] { return source.next(); });
     mpi::Coordinator remote(options.cluster, source);
     std::int64_t received = 0;

@@ -17,49 +17,80 @@ namespace geosim {
 
 namespace {
 
-using config::Node;
-using config::ValueType;
 using config::describe;
 using config::join;
+using config::Node;
 using config::opt;
 using config::place;
+using config::ValueType;
 
 constexpr const char* kParam = "parameters.<path>";  // a parameter's keys in the schema
 
 config::Schema base_schema(const std::vector<std::string>& designs) {
   const config::Bounds counts{1.0, 1e6};
   config::Schema s;
-  s.add({.path = "name", .type = ValueType::text, .doc = "the sweep's name (default: the file name without .yaml)"});
+  s.add({.path = "name",
+         .type = ValueType::text,
+         .doc = "the sweep's name (default: the file name without .yaml)"});
   s.add({.path = "description", .type = ValueType::text, .doc = "free text, recorded in the results"});
-  s.add({.path = "base", .type = ValueType::text,
+  s.add({.path = "base",
+         .type = ValueType::text,
          .doc = "the scenario to vary, relative to the sweep file (exactly one of base and scenarios)"});
-  s.add({.path = "scenarios", .type = ValueType::list,
+  s.add({.path = "scenarios",
+         .type = ValueType::list,
          .doc = "a batch: scenario files, each a point; no parameters (exactly one of base and scenarios)"});
-  s.add({.path = "set", .type = ValueType::mapping,
+  s.add({.path = "set",
+         .type = ValueType::mapping,
          .doc = "dotted scenario path: value, applied to every run before the parameters"});
-  s.add({.path = "ticks", .type = ValueType::integer, .range = counts,
+  s.add({.path = "ticks",
+         .type = ValueType::integer,
+         .range = counts,
          .doc = "run this many ticks (default: the scenario's)"});
-  s.add({.path = "parameters", .type = ValueType::mapping,
+  s.add({.path = "parameters",
+         .type = ValueType::mapping,
          .doc = "dotted scenario path: a list of values, or a mapping with values or range"});
-  s.add({.path = std::string(kParam) + ".values", .type = ValueType::list, .doc = "the values (YAML scalars)"});
+  s.add(
+      {.path = std::string(kParam) + ".values", .type = ValueType::list, .doc = "the values (YAML scalars)"});
   s.add({.path = std::string(kParam) + ".range", .type = ValueType::list, .doc = "[lo, hi] with lo < hi"});
-  s.add({.path = std::string(kParam) + ".scale", .type = ValueType::choice, .default_text = "linear",
-         .choices = {"linear", "log"}, .doc = "log: log-uniform in the range (lo > 0)"});
-  s.add({.path = std::string(kParam) + ".step", .type = ValueType::number, .range = config::kPositive,
+  s.add({.path = std::string(kParam) + ".scale",
+         .type = ValueType::choice,
+         .default_text = "linear",
+         .choices = {"linear", "log"},
+         .doc = "log: log-uniform in the range (lo > 0)"});
+  s.add({.path = std::string(kParam) + ".step",
+         .type = ValueType::number,
+         .range = config::kPositive,
          .doc = "only lo, lo + step, ... <= hi (integers if lo and step are); not with a log scale"});
-  s.add({.path = std::string(kParam) + ".levels", .type = ValueType::integer, .range = {2.0, 1e6},
+  s.add({.path = std::string(kParam) + ".levels",
+         .type = ValueType::integer,
+         .range = {2.0, 1e6},
          .doc = "grid levels of a continuous range, endpoints included"});
-  s.add({.path = "design", .type = ValueType::choice, .default_text = "grid", .choices = designs,
+  s.add({.path = "design",
+         .type = ValueType::choice,
+         .default_text = "grid",
+         .choices = designs,
          .doc = "how parameters become points (a registered design)"});
-  s.add({.path = "replicates", .type = ValueType::integer, .default_text = "1", .range = counts,
+  s.add({.path = "replicates",
+         .type = ValueType::integer,
+         .default_text = "1",
+         .range = counts,
          .doc = "runs per point, each with its own seed"});
-  s.add({.path = "seed", .type = ValueType::integer, .default_text = "0", .range = {0.0, 18446744073709551615.0},
+  s.add({.path = "seed",
+         .type = ValueType::integer,
+         .default_text = "0",
+         .range = {0.0, 18446744073709551615.0},
          .doc = "the sweep seed: run seeds and random designs derive from it"});
-  s.add({.path = "common_random_numbers", .type = ValueType::boolean, .default_text = "false",
+  s.add({.path = "common_random_numbers",
+         .type = ValueType::boolean,
+         .default_text = "false",
          .doc = "replicate k has the same seed at every point"});
-  s.add({.path = "metrics", .type = ValueType::names, .default_text = "all",
+  s.add({.path = "metrics",
+         .type = ValueType::names,
+         .default_text = "all",
          .doc = "metrics kept per run: a list of names, all or none"});
-  s.add({.path = "time_series", .type = ValueType::names, .default_text = "none",
+  s.add({.path = "time_series",
+         .type = ValueType::names,
+         .default_text = "none",
          .doc = "time series kept per run: a list of names, all or none"});
   return s;
 }
@@ -115,7 +146,9 @@ ParameterSpec parameter(const config::Schema& schema, const std::string& key, co
   p.values_where = place(value);
   if (key.empty() || key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos)
     throw TypeError(value.key_where, path, "expected a dotted scenario path such as powers.CHN.budget.soft");
-  const auto spec = [&](const char* k) -> const config::KeySpec& { return schema.at(std::string(kParam) + "." + k); };
+  const auto spec = [&](const char* k) -> const config::KeySpec& {
+    return schema.at(std::string(kParam) + "." + k);
+  };
   const Node* values = nullptr;
   if (value.is_sequence()) {
     values = &value;
@@ -145,14 +178,16 @@ ParameterSpec parameter(const config::Schema& schema, const std::string& key, co
           throw RangeError(step->where, join(path, "step"), "too many steps in the range");
       }
       if (const Node* levels = opt(value, "levels")) {
-        if (p.step > 0) throw TypeError(levels->where, join(path, "levels"), "step and levels exclude each other");
+        if (p.step > 0)
+          throw TypeError(levels->where, join(path, "levels"), "step and levels exclude each other");
         p.levels = static_cast<int>(config::read_integer(value, spec("levels"), path));
       }
       return p;
     }
     for (const char* k : {"scale", "step", "levels"})
       if (const Node* n = opt(value, k))
-        throw TypeError(n->key_where, join(path, k), std::string("'") + k + "' applies to a range, not to values");
+        throw TypeError(n->key_where, join(path, k),
+                        std::string("'") + k + "' applies to a range, not to values");
   } else {
     throw TypeError(place(value), path,
                     "expected a list of values or a mapping with values or range, got " + describe(value));
@@ -181,8 +216,9 @@ void read_design(const Node& root, const config::Schema& base, SweepSpec& s) {
     for (const std::string& name : design_names())
       if (find_design(name)->keys().find(key)) readers.push_back(name);
     throw TypeError(value.key_where, key,
-                    "the " + s.design + " design (" + d.doc() + ") has no key '" + key + "'; it is a key of the " +
-                        and_list(readers) + " design" + (readers.size() > 1 ? "s" : ""));
+                    "the " + s.design + " design (" + d.doc() + ") has no key '" + key +
+                        "'; it is a key of the " + and_list(readers) + " design" +
+                        (readers.size() > 1 ? "s" : ""));
   }
   for (const config::KeySpec& k : own.keys()) {
     const Node* n = opt(root, k.path);
@@ -257,7 +293,9 @@ SweepSpec load_sweep_spec(const std::filesystem::path& path) {
   const config::Schema schema = base_schema(designs);
   SweepSpec s;
   s.file = path;
-  if (!root.is_map()) throw TypeError(place(root), "", "the top level of a sweep file must be a mapping, got " + describe(root));
+  if (!root.is_map())
+    throw TypeError(place(root), "",
+                    "the top level of a sweep file must be a mapping, got " + describe(root));
   config::check_keys(root, "", sweep_file_schema(), "");
   const std::filesystem::path dir = path.parent_path();
   s.name = config::text_or(root, "name", "", path.stem().string());
@@ -322,12 +360,13 @@ SweepSpec load_sweep_spec(const std::filesystem::path& path) {
   s.metrics = names("metrics", "metric", metric_names());
   s.time_series = names("time_series", "time series", time_series_names());
   if (s.metrics.empty() && s.time_series.empty())
-    throw TypeError(metrics ? place(*metrics) : root.where, "metrics", "the sweep keeps nothing: give metrics or time_series");
+    throw TypeError(metrics ? place(*metrics) : root.where, "metrics",
+                    "the sweep keeps nothing: give metrics or time_series");
   return s;
 }
 
-SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates,
-                     std::uint64_t seed, bool common_random_numbers, int ticks) {
+SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates, std::uint64_t seed,
+                     bool common_random_numbers, int ticks) {
   SweepSpec s;
   s.name = "batch";
   if (scenarios.empty()) throw UsageError({"command line"}, "", "batch needs at least one SCENARIO.yaml");

@@ -98,9 +98,9 @@ void Progress::update(std::int64_t done) {
   last_ = now;
   const double rate = static_cast<double>(done - done0_) / (now - start_);
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
-  std::fprintf(stderr, "\r  runs %lld/%lld (%3.0f%%)  %.1f runs/s  ETA %.0f s   ", static_cast<long long>(done),
-               static_cast<long long>(total_), 100.0 * static_cast<double>(done) / static_cast<double>(total_),
-               rate, eta);
+  std::fprintf(stderr, "\r  runs %lld/%lld (%3.0f%%)  %.1f runs/s  ETA %.0f s   ",
+               static_cast<long long>(done), static_cast<long long>(total_),
+               100.0 * static_cast<double>(done) / static_cast<double>(total_), rate, eta);
   std::fflush(stderr);
   shown_ = true;
 }

@@ -36,7 +36,8 @@ TEST_CASE("layers: a cycle and a missing base are refused at the extends key") {
     FAIL("a cycle must be refused");
   } catch (const ReferenceError& e) {
     CHECK(e.key() == "extends");
-    CHECK(std::string(e.what()).find("extends cycle: cyc_b.yaml -> cyc_a.yaml -> cyc_b.yaml") != std::string::npos);
+    CHECK(std::string(e.what()).find("extends cycle: cyc_b.yaml -> cyc_a.yaml -> cyc_b.yaml") !=
+          std::string::npos);
   }
   const auto orphan = write_temp("layers", "orphan.yaml", "x: 1\nextends: nowhere.yaml\n");
   try {

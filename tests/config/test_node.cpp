@@ -9,8 +9,8 @@
 #include <string>
 #include <typeinfo>
 
-#include "support/temp_files.hpp"
 #include "geosim/config/node.hpp"
+#include "support/temp_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -25,8 +25,7 @@ std::string thrown(Fn fn) {
     fn();
   } catch (const std::exception& e) {
     INFO("what(): " << e.what());
-    CHECK_MESSAGE(typeid(e) == typeid(E), "threw " << typeid(e).name() << " instead of "
-                                                   << typeid(E).name());
+    CHECK_MESSAGE(typeid(e) == typeid(E), "threw " << typeid(e).name() << " instead of " << typeid(E).name());
     return e.what();
   }
   FAIL("no exception thrown");
@@ -50,8 +49,7 @@ bool same_tree(const Node& a, const Node& b) {
   for (std::size_t i = 0; i < a.items.size(); ++i)
     if (!same_tree(a.items[i], b.items[i])) return false;
   for (std::size_t i = 0; i < a.entries.size(); ++i)
-    if (a.entries[i].key != b.entries[i].key ||
-        !same_tree(a.entries[i].value, b.entries[i].value))
+    if (a.entries[i].key != b.entries[i].key || !same_tree(a.entries[i].value, b.entries[i].value))
       return false;
   return true;
 }
@@ -80,9 +78,8 @@ TEST_CASE("config: quoted scalars are marked as strings, plain ones are not") {
 }
 
 TEST_CASE("config: a duplicate key names the key, its line and the first one's line") {
-  const std::string what = thrown<DuplicateKeyError>([] {
-    config::parse_text("time:\n  start: 2013-09\n  end: 2014-08\n  start: 2014-01\n", "d.yaml");
-  });
+  const std::string what = thrown<DuplicateKeyError>(
+      [] { config::parse_text("time:\n  start: 2013-09\n  end: 2014-08\n  start: 2014-01\n", "d.yaml"); });
   CHECK(contains(what, "d.yaml:4:3: time.start: "));
   CHECK(contains(what, "first defined at line 2"));
 }
@@ -106,8 +103,7 @@ TEST_CASE("config: an alias bomb is refused quickly") {
   }
   const auto t0 = std::chrono::steady_clock::now();
   const std::string what = thrown<SyntaxError>([&] { config::parse_text(text, "bomb.yaml"); });
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(contains(what, "bomb.yaml:"));
   CHECK(contains(what, "alias"));
   CHECK(seconds < 5.0);  // in practice a few milliseconds
@@ -135,16 +131,14 @@ TEST_CASE("config: an empty or comment-only file is a FileError") {
 }
 
 TEST_CASE("config: a missing file or a directory is a FileError naming the path") {
-  const std::string missing =
-      thrown<FileError>([] { config::parse_file(temp_dir() / "no_such_file.yaml"); });
+  const std::string missing = thrown<FileError>([] { config::parse_file(temp_dir() / "no_such_file.yaml"); });
   CHECK(contains(missing, "no_such_file.yaml: no such file"));
   const std::string dir = thrown<FileError>([] { config::parse_file(temp_dir()); });
   CHECK(contains(dir, "is a directory"));
 }
 
 TEST_CASE("config: two documents in one file are refused") {
-  const std::string what =
-      thrown<SyntaxError>([] { config::parse_text("a: 1\n---\nb: 2\n", "two.yaml"); });
+  const std::string what = thrown<SyntaxError>([] { config::parse_text("a: 1\n---\nb: 2\n", "two.yaml"); });
   CHECK(contains(what, "two.yaml:2:"));
 }
 
@@ -152,8 +146,7 @@ TEST_CASE("config: merge overlays mappings key by key and replaces everything el
   Node base = config::parse_text("a: {x: 1, y: [1, 2]}\nb: 2\n", "base.yaml");
   const Node overlay = config::parse_text("a: {y: [3], z: 4}\nc: 5\nb: ~\n", "over.yaml");
   config::merge(base, overlay);
-  const Node expected =
-      config::parse_text("a: {x: 1, y: [3], z: 4}\nb: ~\nc: 5\n", "expected.yaml");
+  const Node expected = config::parse_text("a: {x: 1, y: [3], z: 4}\nb: ~\nc: 5\n", "expected.yaml");
   CHECK(same_tree(base, expected));
   CHECK(base.find("a")->find("x")->where.file == "base.yaml");
   CHECK(base.find("a")->find("z")->where.file == "over.yaml");
@@ -172,16 +165,16 @@ TEST_CASE("config: set_path replaces a scalar and creates missing mappings") {
 
 TEST_CASE("config: set_path through a scalar is a UsageError") {
   Node root = config::parse_text("name: x\n", "f.yaml");
-  const std::string what = thrown<UsageError>(
-      [&] { config::set_path(root, "name.first", "1", SourceLocation{"--set", 0, 0}); });
+  const std::string what = thrown<UsageError>([&] {
+    config::set_path(root, "name.first", "1", SourceLocation{"--set", 0, 0});
+  });
   CHECK(contains(what, "--set: name.first: "));
   thrown<UsageError>([&] { config::set_path(root, "a..b", "1", SourceLocation{"--set", 0, 0}); });
 }
 
 TEST_CASE("config: to_yaml round-trips a tree") {
   const Node root = config::parse_text(
-      "name: \"quoted: yes\"\nn: 1.50\nflag: true\nlist: [a, b]\nempty: {}\nnone: ~\nq: \"~\"\n",
-      "f.yaml");
+      "name: \"quoted: yes\"\nn: 1.50\nflag: true\nlist: [a, b]\nempty: {}\nnone: ~\nq: \"~\"\n", "f.yaml");
   const std::string text = config::to_yaml(root);
   const Node again = config::parse_text(text, "again.yaml");
   CHECK(same_tree(root, again));

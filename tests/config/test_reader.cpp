@@ -9,7 +9,9 @@ using namespace geosim;
 using namespace geosim::config;
 
 namespace {
-Node value(const std::string& yaml) { return parse_text("v: " + yaml + "\n", "t.yaml").entries.front().value; }
+Node value(const std::string& yaml) {
+  return parse_text("v: " + yaml + "\n", "t.yaml").entries.front().value;
+}
 
 template <class Error, class Fn>
 std::string message_of(Fn fn) {
@@ -67,13 +69,16 @@ TEST_CASE("reader: booleans are true or false; YAML 1.1 spellings say what to wr
 
 TEST_CASE("reader: choices and names suggest the nearest valid one") {
   CHECK(choice(value("quarter"), "time.step", {"month", "quarter", "year"}) == 1);
-  CHECK(message_of<RangeError>([] { choice(value("quater"), "time.step", {"month", "quarter", "year"}); })
-            .find("(did you mean 'quarter'?)") != std::string::npos);
+  CHECK(message_of<RangeError>([] {
+          choice(value("quater"), "time.step", {"month", "quarter", "year"});
+        }).find("(did you mean 'quarter'?)") != std::string::npos);
   const std::vector<std::string> powers{"RUS", "CHN"};
   CHECK(resolve_scalar(value("CHN"), "p", "power", powers) == 1);
   CHECK(resolve_scalar(value("self"), "p", "power", powers, {"self"}) == -1);
-  CHECK(message_of<ReferenceError>([&] { resolve_scalar(value("CHM"), "p", "power", powers); })
-            .find("undefined power 'CHM' (did you mean 'CHN'?); defined powers: RUS, CHN") != std::string::npos);
+  CHECK(message_of<ReferenceError>([&] {
+          resolve_scalar(value("CHM"), "p", "power", powers);
+        }).find("undefined power 'CHM' (did you mean 'CHN'?); defined powers: RUS, CHN") !=
+        std::string::npos);
   const Node twice = parse_text("v: [RUS, CHN, RUS]\n", "t.yaml").entries.front().value;
   CHECK(message_of<RangeError>([&] { name_list(twice, "v", "power", powers); }).find("listed twice") !=
         std::string::npos);

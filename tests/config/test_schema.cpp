@@ -10,15 +10,28 @@ using namespace geosim::config;
 namespace {
 Schema channel_schema() {
   Schema s;
-  s.add({.path = "channels.<channel>.decay", .type = ValueType::number, .unit = "per tick",
-         .default_text = "0.02", .range = kUnitOpenHigh, .doc = "stock decay"});
-  s.add({.path = "channels.<channel>.exponent", .type = ValueType::number, .default_text = "1",
-         .range = Bounds{0.0, 10.0, true, false}, .doc = "Tullock exponent"});
-  s.add({.path = "output.agents", .type = ValueType::choice, .default_text = "none",
-         .choices = {"none", "final"}, .doc = "per-citizen output"});
+  s.add({.path = "channels.<channel>.decay",
+         .type = ValueType::number,
+         .unit = "per tick",
+         .default_text = "0.02",
+         .range = kUnitOpenHigh,
+         .doc = "stock decay"});
+  s.add({.path = "channels.<channel>.exponent",
+         .type = ValueType::number,
+         .default_text = "1",
+         .range = Bounds{0.0, 10.0, true, false},
+         .doc = "Tullock exponent"});
+  s.add({.path = "output.agents",
+         .type = ValueType::choice,
+         .default_text = "none",
+         .choices = {"none", "final"},
+         .doc = "per-citizen output"});
   s.add({.path = "output.compress", .type = ValueType::boolean, .default_text = "true", .doc = "x"});
-  s.add({.path = "time.ticks", .type = ValueType::integer, .default_text = "12",
-         .range = Bounds{1.0, 100.0}, .doc = "x"});
+  s.add({.path = "time.ticks",
+         .type = ValueType::integer,
+         .default_text = "12",
+         .range = Bounds{1.0, 100.0},
+         .doc = "x"});
   return s;
 }
 }  // namespace

@@ -13,8 +13,7 @@ TEST_CASE("errors: SourceLocation prints file:line:col, file:line or file") {
 }
 
 TEST_CASE("errors: InputError::what() is one line FILE:LINE:COL: KEY: DETAIL") {
-  const RangeError e({"scenarios/x.yaml", 12, 5}, "powers.CHN.budget.soft",
-                     "expected a number >= 0, got -1");
+  const RangeError e({"scenarios/x.yaml", 12, 5}, "powers.CHN.budget.soft", "expected a number >= 0, got -1");
   CHECK(std::string(e.what()) ==
         "scenarios/x.yaml:12:5: powers.CHN.budget.soft: expected a number >= 0, got -1");
   CHECK(e.where().line == 12);

@@ -41,9 +41,9 @@ TEST_CASE("inverse-CDF normals have mean 0, variance 1 and pass Kolmogorov-Smirn
   m2 /= draws;
   m3 /= draws;
   m4 /= draws;
-  CHECK(std::abs(mean) < 5.0 / std::sqrt(draws));     // 5 standard errors
+  CHECK(std::abs(mean) < 5.0 / std::sqrt(draws));  // 5 standard errors
   CHECK(std::abs(m2 - 1.0) < 5.0 * std::sqrt(2.0 / draws));
-  CHECK(std::abs(m3) < 5.0 * std::sqrt(6.0 / draws));  // skewness
+  CHECK(std::abs(m3) < 5.0 * std::sqrt(6.0 / draws));         // skewness
   CHECK(std::abs(m4 - 3.0) < 5.0 * std::sqrt(24.0 / draws));  // kurtosis
   std::sort(z.begin(), z.end());
   double ks = 0;

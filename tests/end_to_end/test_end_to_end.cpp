@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "geosim/io/results.hpp"
+#include "geosim/model/world.hpp"
 #include "geosim/run/run.hpp"
 #include "geosim/scenario/scenario.hpp"
-#include "geosim/model/world.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -97,8 +97,8 @@ TEST_CASE("end to end: the CLI's baseline file reads back in C++ and equals an i
     fs::remove_all(workdir.path);
     fs::create_directories(workdir.path);
     file = workdir.path / "baseline.h5";
-    const std::string command = quoted(GEOSIM_BINARY) + " run " + quoted(kBaseline) + " -o " +
-                                quoted(file) + " --ticks " + std::to_string(kShortTicks) + " --quiet";
+    const std::string command = quoted(GEOSIM_BINARY) + " run " + quoted(kBaseline) + " -o " + quoted(file) +
+                                " --ticks " + std::to_string(kShortTicks) + " --quiet";
     const int status = std::system(command.c_str());
     REQUIRE_MESSAGE((WIFEXITED(status) && WEXITSTATUS(status) == 0), command << " failed: " << status);
     options.ticks = kShortTicks;
@@ -113,8 +113,7 @@ TEST_CASE("end to end: the CLI's baseline file reads back in C++ and equals an i
 
   {  // labels of every dimension
     CHECK(read_labels(file, "power") == std::vector<std::string>{"RUS", "CHN", "USA"});
-    CHECK(read_labels(file, "power_name") ==
-          std::vector<std::string>{"Russia", "China", "United States"});
+    CHECK(read_labels(file, "power_name") == std::vector<std::string>{"Russia", "China", "United States"});
     CHECK(read_labels(file, "target") == std::vector<std::string>{"KAZ", "KGZ", "TJK", "UZB", "TKM"});
     CHECK(read_labels(file, "target_name") ==
           std::vector<std::string>{"Kazakhstan", "Kyrgyzstan", "Tajikistan", "Uzbekistan", "Turkmenistan"});
@@ -180,11 +179,15 @@ TEST_CASE("end to end: the CLI's baseline file reads back in C++ and equals an i
     check_values("attitude_mean", read_variable(file, "attitude_mean"), r.as_doubles("attitude_mean"));
     check_values("negative_share", read_variable(file, "negative_share"), r.as_doubles("negative_share"));
     check_values("positive_share", read_variable(file, "positive_share"), r.as_doubles("positive_share"));
-    check_values("group_attitude_mean", read_variable(file, "group_attitude_mean"), r.as_doubles("group_attitude_mean"));
-    check_values("group_negative_share", read_variable(file, "group_negative_share"), r.as_doubles("group_negative_share"));
-    check_values("group_positive_share", read_variable(file, "group_positive_share"), r.as_doubles("group_positive_share"));
+    check_values("group_attitude_mean", read_variable(file, "group_attitude_mean"),
+                 r.as_doubles("group_attitude_mean"));
+    check_values("group_negative_share", read_variable(file, "group_negative_share"),
+                 r.as_doubles("group_negative_share"));
+    check_values("group_positive_share", read_variable(file, "group_positive_share"),
+                 r.as_doubles("group_positive_share"));
     check_values("campaigns_new", read_variable(file, "campaigns_new"), r.as_doubles("campaigns_new"));
-    check_values("campaigns_active", read_variable(file, "campaigns_active"), r.as_doubles("campaigns_active"));
+    check_values("campaigns_active", read_variable(file, "campaigns_active"),
+                 r.as_doubles("campaigns_active"));
     check_values("membership", read_variable(file, "membership"), r.as_doubles("membership"));
 
     // Sanity of what was compared: allocation is NaN exactly in row 0, the

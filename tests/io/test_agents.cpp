@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "support/results_fixture.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/io/results.hpp"
 #include "geosim/io/variables.hpp"
@@ -20,6 +19,7 @@
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
 #include "geosim/run/resources.hpp"
+#include "support/results_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;

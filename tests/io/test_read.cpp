@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "support/results_fixture.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/io/results.hpp"
+#include "support/results_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -35,8 +35,8 @@ TEST_CASE("read: variables, labels and attributes of a written run") {
   CHECK(membership.dims == std::vector<std::string>{"time", "institution", "target"});
   CHECK(read_labels(file, "channel") == std::vector<std::string>{"economic", "security", "soft"});
   CHECK(read_labels(file, "target_name") == std::vector<std::string>{"Қазақстан", "Kyrgyzstan"});
-  CHECK(read_string_attribute(file, "Conventions") == "CF-1.8");          // fixed-length ASCII
-  CHECK(read_string_attribute(file, "scenario_text") == kUnicodeText);    // variable-length UTF-8
+  CHECK(read_string_attribute(file, "Conventions") == "CF-1.8");        // fixed-length ASCII
+  CHECK(read_string_attribute(file, "scenario_text") == kUnicodeText);  // variable-length UTF-8
   CHECK(read_string_attribute(file, "command_line") == "geosim run x");
 }
 

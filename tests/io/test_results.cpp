@@ -13,7 +13,6 @@
 #include <string>
 #include <vector>
 
-#include "support/results_fixture.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/io/results.hpp"
 #include "geosim/io/variables.hpp"
@@ -21,6 +20,7 @@
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
 #include "geosim/run/resources.hpp"
+#include "support/results_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -77,7 +77,6 @@ TEST_CASE("output: labels, time, events and global attributes round-trip") {
   CHECK_THROWS_AS(read_variable(file, "power"), RuntimeFailure);  // text, not numbers
 }
 
-
 TEST_CASE("output: zero institutions and zero events give zero-length dimensions") {
   TempDir dir("empty_dims");
   const Scenario s = tiny_scenario(false);
@@ -120,7 +119,8 @@ TEST_CASE("output: a failing write leaves neither the file nor a temporary") {
 
   SUBCASE("inconsistent record, found while writing") {
     RunRecord r = tiny_record(s);
-    r.values<std::int8_t>("membership").pop_back();  // the last variable written: the temporary exists by then
+    r.values<std::int8_t>("membership")
+        .pop_back();  // the last variable written: the temporary exists by then
     CHECK_THROWS_AS(write_results(file, s, r, nullptr, RunInfo{}), RuntimeFailure);
   }
   SUBCASE("record for another scenario") {

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
-#include "support/temp_files.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/io/results.hpp"
+#include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
 #include "geosim/scenario/scenario.hpp"
-#include "geosim/model/world.hpp"
+#include "support/temp_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -221,7 +221,8 @@ TEST_CASE("snapshots do not change any other dataset") {
     CHECK(a.shape == b.shape);
     REQUIRE(a.values.size() == b.values.size());
     // Bit for bit (NaN included). Empty datasets (no events) have null data(): memcmp must not see them.
-    CHECK((a.values.empty() || std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)) == 0));
+    CHECK((a.values.empty() ||
+           std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)) == 0));
   }
 }
 
@@ -234,7 +235,7 @@ TEST_CASE("snapshots: a run that does not finish leaves no file and no temporary
     ResultsWriter results(file, sc);
     world.run({&results});
     CHECK(fs::directory_iterator(dir.path) != fs::directory_iterator());  // the temporary
-  }  // destroyed without finish()
+  }                                                                       // destroyed without finish()
   CHECK(fs::directory_iterator(dir.path) == fs::directory_iterator());
 
   // Snapshots need the writer to observe the run: finishing without is an internal error.

@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "support/results_fixture.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/io/results.hpp"
 #include "geosim/io/variables.hpp"
@@ -20,6 +19,7 @@
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
 #include "geosim/run/resources.hpp"
+#include "support/results_fixture.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -34,21 +34,40 @@ TEST_CASE("output: every time series round-trips with its dimensions") {
   keep(file);
 
   using Dims = std::vector<std::string>;
-  const std::vector<std::string> names{
-      "budget", "allocation", "stock", "influence", "autonomy_stock", "autonomy_share",
-      "alignment", "alignment_self", "attitude_mean", "negative_share", "positive_share",
-      "group_attitude_mean", "group_negative_share", "group_positive_share", "campaigns_new",
-      "campaigns_active", "membership"};
-  const std::vector<Dims> dims{
-      {"time", "power", "channel"},          {"time", "channel", "power", "target"},
-      {"time", "channel", "power", "target"}, {"time", "channel", "power", "target"},
-      {"time", "channel", "target"},          {"time", "channel", "target"},
-      {"time", "power", "target"},            {"time", "target"},
-      {"time", "power", "target"},            {"time", "power", "target"},
-      {"time", "power", "target"},            {"time", "group", "power", "target"},
-      {"time", "group", "power", "target"},   {"time", "group", "power", "target"},
-      {"time", "power", "target"},            {"time", "power", "target"},
-      {"time", "institution", "target"}};
+  const std::vector<std::string> names{"budget",
+                                       "allocation",
+                                       "stock",
+                                       "influence",
+                                       "autonomy_stock",
+                                       "autonomy_share",
+                                       "alignment",
+                                       "alignment_self",
+                                       "attitude_mean",
+                                       "negative_share",
+                                       "positive_share",
+                                       "group_attitude_mean",
+                                       "group_negative_share",
+                                       "group_positive_share",
+                                       "campaigns_new",
+                                       "campaigns_active",
+                                       "membership"};
+  const std::vector<Dims> dims{{"time", "power", "channel"},
+                               {"time", "channel", "power", "target"},
+                               {"time", "channel", "power", "target"},
+                               {"time", "channel", "power", "target"},
+                               {"time", "channel", "target"},
+                               {"time", "channel", "target"},
+                               {"time", "power", "target"},
+                               {"time", "target"},
+                               {"time", "power", "target"},
+                               {"time", "power", "target"},
+                               {"time", "power", "target"},
+                               {"time", "group", "power", "target"},
+                               {"time", "group", "power", "target"},
+                               {"time", "group", "power", "target"},
+                               {"time", "power", "target"},
+                               {"time", "power", "target"},
+                               {"time", "institution", "target"}};
   const std::map<std::string, std::size_t> sizes{{"time", 4},    {"power", 2}, {"target", 2},
                                                  {"channel", 3}, {"group", 1}, {"institution", 1}};
   for (std::size_t k = 0; k < names.size(); ++k) {
@@ -60,7 +79,6 @@ TEST_CASE("output: every time series round-trips with its dimensions") {
     check_values(v, r.as_doubles(name), name);
   }
   CHECK(r.values<std::int32_t>("campaigns_active")[0] == 100);
-
 }
 
 TEST_CASE("output: flags and the NaN fill are written as the catalogue declares") {

@@ -15,14 +15,14 @@
 #include <variant>
 #include <vector>
 
-#include "support/temp_files.hpp"
-#include "support/tiny_scenario.hpp"
 #include "geosim/io/results.hpp"
 #include "geosim/io/variables.hpp"
 #include "geosim/model/population.hpp"
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
 #include "geosim/run/resources.hpp"
+#include "support/temp_files.hpp"
+#include "support/tiny_scenario.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -39,7 +39,8 @@ Scenario busy_scenario() {
     p.valence = {-0.5, 0.2, 0.6};
   }
   testing::use_policy(s, 0, "contest", "{}", {economic});
-  testing::use_policy(s, 0, "richardson", "richardson: {reaction: 0.1, fatigue: 0.3, grievance: 0.2, rivals: [P1, P2]}",
+  testing::use_policy(s, 0, "richardson",
+                      "richardson: {reaction: 0.1, fatigue: 0.3, grievance: 0.2, rivals: [P1, P2]}",
                       {security});
   testing::use_policy(s, 0, "fixed", "{}", {soft});
   for (auto& g : s.groups) {

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "support/tiny_scenario.hpp"
 #include "geosim/model/world.hpp"
+#include "support/tiny_scenario.hpp"
 
 using namespace geosim;
 using geosim::testing::action;
@@ -32,8 +32,8 @@ WorldState applied(const Scenario& s, const EventAction& a) {
 }  // namespace
 
 TEST_CASE("actions: the built-in actions are registered in order with their argument keys") {
-  CHECK(actions().names() == std::vector<std::string>{"scale_budget", "set_budget", "set_growth",
-                                                     "add_stock", "set_stock", "join", "leave"});
+  CHECK(actions().names() == std::vector<std::string>{"scale_budget", "set_budget", "set_growth", "add_stock",
+                                                      "set_stock", "join", "leave"});
   CHECK(actions().find("scale_budget")->keys().children("") ==
         std::vector<std::string>{"power", "channel", "factor"});
   CHECK(actions().find("join")->keys().children("") == std::vector<std::string>{"institution", "target"});
@@ -62,7 +62,8 @@ TEST_CASE("actions: budgets and growth") {
 
 TEST_CASE("actions: stocks of a power or of self, one or every target and channel, floored at 0") {
   const Scenario s = two_by_two();
-  WorldState st = applied(s, action(s, "add_stock", "{power: P0, target: T1, channel: economic, amount: -10}"));
+  WorldState st =
+      applied(s, action(s, "add_stock", "{power: P0, target: T1, channel: economic, amount: -10}"));
   CHECK(st.stock[economic](0, 1) == 0.0);  // floored
   CHECK(st.stock[soft](0, 1) == 4.0);
   st = applied(s, action(s, "add_stock", "{power: self, target: all, channel: all, amount: 0.5}"));

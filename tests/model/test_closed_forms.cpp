@@ -5,9 +5,9 @@
 #include <cstdio>
 #include <string>
 
-#include "support/tiny_scenario.hpp"
-#include "geosim/run/recorder.hpp"
 #include "geosim/model/world.hpp"
+#include "geosim/run/recorder.hpp"
+#include "support/tiny_scenario.hpp"
 
 using namespace geosim;
 using geosim::testing::tiny_scenario;
@@ -168,8 +168,9 @@ TEST_CASE("two Richardson rivals converge to the arms-race equilibrium") {
   const double a1 = 0.2, a2 = 0.3, m1 = 0.9, m2 = 0.7, h1 = 0.5, h2 = 0.2;
   const auto keys = [](double a, double m, double h, const char* rival) {
     char text[200];
-    std::snprintf(text, sizeof text, "richardson: {reaction: %.17g, fatigue: %.17g, grievance: %.17g, rivals: [%s]}",
-                  a, m, h, rival);
+    std::snprintf(text, sizeof text,
+                  "richardson: {reaction: %.17g, fatigue: %.17g, grievance: %.17g, rivals: [%s]}", a, m, h,
+                  rival);
     return std::string(text);
   };
   use_policy(s, 0, "richardson", keys(a1, m1, h1, "P1"), {security});
@@ -179,6 +180,8 @@ TEST_CASE("two Richardson rivals converge to the arms-race equilibrium") {
   World world(s, 1);
   world.run();
   const double denominator = m1 * m2 - a1 * a2;
-  CHECK(world.state().budget(0, security) == doctest::Approx((m2 * h1 + a1 * h2) / denominator).epsilon(1e-9));
-  CHECK(world.state().budget(1, security) == doctest::Approx((m1 * h2 + a2 * h1) / denominator).epsilon(1e-9));
+  CHECK(world.state().budget(0, security) ==
+        doctest::Approx((m2 * h1 + a1 * h2) / denominator).epsilon(1e-9));
+  CHECK(world.state().budget(1, security) ==
+        doctest::Approx((m1 * h2 + a2 * h1) / denominator).epsilon(1e-9));
 }

@@ -1,10 +1,10 @@
 // model.md section 9: the same seed gives identical results whatever the thread count.
 #include <doctest/doctest.h>
 
-#include "support/tiny_scenario.hpp"
-#include "geosim/run/resources.hpp"
-#include "geosim/run/recorder.hpp"
 #include "geosim/model/world.hpp"
+#include "geosim/run/recorder.hpp"
+#include "geosim/run/resources.hpp"
+#include "support/tiny_scenario.hpp"
 
 using namespace geosim;
 using geosim::testing::tiny_scenario;

@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <new>
 
-#include "support/tiny_scenario.hpp"
 #include "geosim/model/world.hpp"
+#include "support/tiny_scenario.hpp"
 
 // AddressSanitizer and ThreadSanitizer replace the allocation functions
 // themselves; the count is taken in the ordinary builds (CI's release build

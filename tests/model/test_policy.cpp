@@ -3,9 +3,9 @@
 
 #include <numeric>
 
-#include "support/tiny_scenario.hpp"
 #include "geosim/model/policy.hpp"
 #include "geosim/model/world.hpp"
+#include "support/tiny_scenario.hpp"
 
 using namespace geosim;
 using geosim::testing::action;
@@ -41,7 +41,8 @@ TEST_CASE("policies: a code-built power without a policy gets value with its def
   const Scenario s = tiny_scenario(2, 2);
   const PolicyUse use = resolve_policy_use(s, 0, s.powers[0].policy[soft]);
   CHECK(use.policy == &default_policy());
-  const PolicyUse contest = resolve_policy_use(s, 1, make_policy_use(s, 1, "contest", config::parse_text("{}", "t")));
+  const PolicyUse contest =
+      resolve_policy_use(s, 1, make_policy_use(s, 1, "contest", config::parse_text("{}", "t")));
   CHECK(contest.policy->name() == "contest");
   CHECK(contest.settings != nullptr);
 }
@@ -99,7 +100,8 @@ TEST_CASE("events scale budgets, set stocks and change membership at their tick"
   s.institutions.push_back({"SCO", {1}, {}, {1.0, 2.0, 1.0}});
   EventSpec sanctions{"sanctions", Date{2020, 3, 1}, 2, "sanctions", {}};
   sanctions.actions.push_back(action(s, "scale_budget", "{power: P0, channel: economic, factor: 0.5}"));
-  sanctions.actions.push_back(action(s, "set_stock", "{power: self, target: T1, channel: security, value: 9}"));
+  sanctions.actions.push_back(
+      action(s, "set_stock", "{power: self, target: T1, channel: security, value: 9}"));
   sanctions.actions.push_back(action(s, "join", "{institution: SCO, target: T1}"));
   s.events.push_back(sanctions);
   World world(s, 1);

@@ -11,11 +11,11 @@
 #include <random>
 #include <vector>
 
-#include "model/detail/citizen_kernel.hpp"
 #include "core/detail/kernels.hpp"
-#include "support/tiny_scenario.hpp"
-#include "geosim/model/population.hpp"
 #include "geosim/core/rng.hpp"
+#include "geosim/model/population.hpp"
+#include "model/detail/citizen_kernel.hpp"
+#include "support/tiny_scenario.hpp"
 
 using namespace geosim;
 using geosim::testing::tiny_scenario;
@@ -53,7 +53,8 @@ double worst_relative_error(std::uint32_t first, std::uint32_t count, std::uint3
   for (std::uint32_t k = 0; k < count; ++k) {
     const std::uint32_t w = first + k * step;
     const float z = kernels::normal_from_word(w);
-    const double error = std::abs(z - reference_quantile(w, z)) / std::max(1.0, std::abs(static_cast<double>(z)));
+    const double error =
+        std::abs(z - reference_quantile(w, z)) / std::max(1.0, std::abs(static_cast<double>(z)));
     if (!(error <= worst)) worst = error;  // a NaN draw makes the result NaN, which fails the check
   }
   return worst;
@@ -61,14 +62,15 @@ double worst_relative_error(std::uint32_t first, std::uint32_t count, std::uint3
 }  // namespace
 
 TEST_CASE("the inverse normal CDF is accurate to float precision across the whole range") {
-  CHECK(worst_relative_error(0, 1u << 20, 4093) < 5e-7);           // every octave, sampled
-  CHECK(worst_relative_error(0, 1u << 16, 1) < 5e-7);              // far lower tail, every word
+  CHECK(worst_relative_error(0, 1u << 20, 4093) < 5e-7);                   // every octave, sampled
+  CHECK(worst_relative_error(0, 1u << 16, 1) < 5e-7);                      // far lower tail, every word
   CHECK(worst_relative_error(0xffffffffu - 0xffffu, 1u << 16, 1) < 5e-7);  // far upper tail
   CHECK(worst_relative_error(0x80000000u - 0x8000u, 1u << 16, 1) < 5e-7);  // around the median
 }
 
 TEST_CASE("the inverse normal CDF is symmetric and reaches the tails a 32-bit word allows") {
-  for (std::uint32_t w = 0; w < (1u << 22); w += 101) CHECK(kernels::normal_from_word(~w) == -kernels::normal_from_word(w));
+  for (std::uint32_t w = 0; w < (1u << 22); w += 101)
+    CHECK(kernels::normal_from_word(~w) == -kernels::normal_from_word(w));
   // u = 0.5 / 2^32 gives z = -6.33795; the two words either side of the median give ~0.
   CHECK(kernels::normal_from_word(0) == doctest::Approx(-6.33795).epsilon(1e-5));
   CHECK(kernels::normal_from_word(0xffffffffu) == doctest::Approx(6.33795).epsilon(1e-5));
@@ -79,7 +81,8 @@ TEST_CASE("block normals equal the scalar draws of rng::normals4 bit for bit") {
   constexpr int n = 1000, stride = 1024;
   std::vector<float> z(4 * stride);
   std::vector<std::uint32_t> words(4 * stride);
-  kernels::normals_block(0xfeedbeefcafeULL, 500, 9, rng::citizen_noise, 1, n, 4, z.data(), stride, words.data());
+  kernels::normals_block(0xfeedbeefcafeULL, 500, 9, rng::citizen_noise, 1, n, 4, z.data(), stride,
+                         words.data());
   for (int i = 0; i < n; ++i) {
     const auto expected = rng::normals4(rng::philox(0xfeedbeefcafeULL, 500 + i, 9, rng::citizen_noise, 1));
     for (int lane = 0; lane < 4; ++lane) REQUIRE(z[lane * stride + i] == expected[lane]);
@@ -109,14 +112,21 @@ TEST_CASE("the vectorised update equals a scalar reference of model.md section 7
 
   const int P = 5, T = 2, G = 2;
   std::vector<UpdateCoefficients> coeffs(T * G * P);
-  struct Params { double pull, exposure, xbar, alpha, mu, gamma, sigma; };
+  struct Params {
+    double pull, exposure, xbar, alpha, mu, gamma, sigma;
+  };
   std::vector<Params> params(coeffs.size());
   for (std::size_t k = 0; k < coeffs.size(); ++k) {
     // Arbitrary but varied parameters; float-representable so both sides agree on them.
     const double f = static_cast<double>(k) / coeffs.size();
     Params& q = params[k];
-    q = {0.25 * std::sin(7 * f), 0.4 + 0.5 * f, 0.2 - 0.3 * f, 0.05 + 0.2 * f, 0.1 * f,
-         0.3 * (1 - f), k % 3 == 0 ? 0.0 : 0.02 + 0.1 * f};
+    q = {0.25 * std::sin(7 * f),
+         0.4 + 0.5 * f,
+         0.2 - 0.3 * f,
+         0.05 + 0.2 * f,
+         0.1 * f,
+         0.3 * (1 - f),
+         k % 3 == 0 ? 0.0 : 0.02 + 0.1 * f};
     coeffs[k] = {static_cast<float>((1 - q.mu) * q.alpha * (q.pull + q.gamma * q.xbar)),
                  static_cast<float>((1 - q.mu) * (1 - q.alpha * (q.exposure + q.gamma))),
                  static_cast<float>(q.mu), static_cast<float>(q.sigma)};
@@ -251,7 +261,8 @@ TEST_CASE("the update equals a float reference with the same operations in the s
           for (std::int64_t i = population.group_begin(t, g); i < population.group_begin(t, g + 1); ++i) {
             const auto citizen = static_cast<std::uint32_t>(population.target_begin(t) + i);
             const float z = rng::normals4(rng::philox(seed, citizen, tick, rng::citizen_noise, p / 4))[p % 4];
-            float v = c.offset + c.slope * before.attitudes(t, p)[i] + c.anchor * before.initial_attitudes(t, p)[i];
+            float v =
+                c.offset + c.slope * before.attitudes(t, p)[i] + c.anchor * before.initial_attitudes(t, p)[i];
             if (c.noise != 0.0f) v += c.noise * z;
             v = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);
             REQUIRE(population.attitudes(t, p)[i] == v);
@@ -282,7 +293,8 @@ TEST_CASE("the fused AVX-512 kernel and the portable kernel give the same bits")
         portable = run_updates(s, seed, 3);
       }
       REQUIRE(fused.attitudes.size() == portable.attitudes.size());
-      CHECK(std::memcmp(fused.attitudes.data(), portable.attitudes.data(), fused.attitudes.size() * sizeof(float)) == 0);
+      CHECK(std::memcmp(fused.attitudes.data(), portable.attitudes.data(),
+                        fused.attitudes.size() * sizeof(float)) == 0);
       for (std::size_t k = 0; k < fused.tallies.size(); ++k) {
         CHECK(fused.tallies[k].sum == portable.tallies[k].sum);
         CHECK(fused.tallies[k].negative == portable.tallies[k].negative);
@@ -293,7 +305,9 @@ TEST_CASE("the fused AVX-512 kernel and the portable kernel give the same bits")
   }
 }
 
-TEST_CASE("the two block kernels agree on random blocks: 64-bit seeds, counters that wrap, any size, zero and NaN noise") {
+TEST_CASE(
+    "the two block kernels agree on random blocks: 64-bit seeds, counters that wrap, any size, zero and NaN "
+    "noise") {
   if (!kernels::avx512_available()) {
     WARN_MESSAGE(false, "this CPU has no AVX-512: the fused kernel is not compared here");
     return;
@@ -302,7 +316,8 @@ TEST_CASE("the two block kernels agree on random blocks: 64-bit seeds, counters 
   std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
   for (int iteration = 0; iteration < 400; ++iteration) {
     CAPTURE(iteration);
-    const int size = iteration % 5 == 0 ? 1 + static_cast<int>(random() % 70) : 1 + static_cast<int>(random() % 1024);
+    const int size =
+        iteration % 5 == 0 ? 1 + static_cast<int>(random() % 70) : 1 + static_cast<int>(random() % 1024);
     const int powers = 1 + static_cast<int>(random() % 9);
     std::vector<UpdateCoefficients> coeffs(static_cast<std::size_t>(powers));
     for (auto& c : coeffs) {
@@ -310,7 +325,9 @@ TEST_CASE("the two block kernels agree on random blocks: 64-bit seeds, counters 
       switch (random() % 6) {
         case 0: c.noise = 0.0f; break;
         case 1: c.noise = -0.0f; break;
-        case 2: if (iteration % 7 == 0) c.noise = std::numeric_limits<float>::quiet_NaN(); break;
+        case 2:
+          if (iteration % 7 == 0) c.noise = std::numeric_limits<float>::quiet_NaN();
+          break;
         default: break;
       }
     }
@@ -318,11 +335,21 @@ TEST_CASE("the two block kernels agree on random blocks: 64-bit seeds, counters 
     std::vector<float> x_fused(static_cast<std::size_t>(powers) * stride), x0(x_fused.size());
     for (std::size_t k = 0; k < x_fused.size(); ++k) x_fused[k] = unit(random), x0[k] = unit(random);
     std::vector<float> x_portable = x_fused;
-    std::vector<GroupTally> tallies_fused(static_cast<std::size_t>(powers)), tallies_portable(tallies_fused.size());
-    const auto first = static_cast<std::uint32_t>(iteration % 4 == 0 ? 0xffffffffu - random() % 2000 : random());
-    const kernels::CitizenBlock fused{random(), first, static_cast<std::uint32_t>(random()), size, powers,
-                                      coeffs.data(), x_fused.data(), x0.data(), stride,
-                                      0.05f + 0.3f * std::abs(unit(random)), tallies_fused.data()};
+    std::vector<GroupTally> tallies_fused(static_cast<std::size_t>(powers)),
+        tallies_portable(tallies_fused.size());
+    const auto first =
+        static_cast<std::uint32_t>(iteration % 4 == 0 ? 0xffffffffu - random() % 2000 : random());
+    const kernels::CitizenBlock fused{random(),
+                                      first,
+                                      static_cast<std::uint32_t>(random()),
+                                      size,
+                                      powers,
+                                      coeffs.data(),
+                                      x_fused.data(),
+                                      x0.data(),
+                                      stride,
+                                      0.05f + 0.3f * std::abs(unit(random)),
+                                      tallies_fused.data()};
     kernels::CitizenBlock portable = fused;
     portable.x = x_portable.data();
     portable.tallies = tallies_portable.data();

@@ -7,13 +7,13 @@
 #include <stdexcept>
 #include <string>
 
-#include "support/temp_files.hpp"
 #include "geosim/model/action.hpp"
 #include "geosim/model/policy.hpp"
 #include "geosim/model/registries.hpp"
 #include "geosim/model/world.hpp"
 #include "geosim/run/run.hpp"
 #include "geosim/scenario/scenario.hpp"
+#include "support/temp_files.hpp"
 
 using namespace geosim;
 
@@ -31,10 +31,14 @@ class Spotlight final : public AllocationPolicy {
   std::string_view name() const override { return "spotlight"; }
   bool allowed(int channel) const override { return channel != security; }
   const config::Schema& keys() const override {
-    static const config::Schema keys = config::Schema()
-        .add({.path = "spotlight.target", .type = config::ValueType::name, .doc = "the favoured target"})
-        .add({.path = "spotlight.share", .type = config::ValueType::number, .default_text = "0.5",
-              .range = config::kUnit, .doc = "its share of the budget"});
+    static const config::Schema keys =
+        config::Schema()
+            .add({.path = "spotlight.target", .type = config::ValueType::name, .doc = "the favoured target"})
+            .add({.path = "spotlight.share",
+                  .type = config::ValueType::number,
+                  .default_text = "0.5",
+                  .range = config::kUnit,
+                  .doc = "its share of the budget"});
     return keys;
   }
   std::shared_ptr<const PolicySettings> parse(const PolicyInput& in) const override {
@@ -71,8 +75,11 @@ struct Tax final : Action {
 std::unique_ptr<const ActionType> tax() {
   config::Schema keys;
   keys.add({.path = "power", .type = config::ValueType::name, .required = true, .doc = "who pays"})
-      .add({.path = "rate", .type = config::ValueType::number, .required = true,
-            .range = config::kUnit, .doc = "the share of each budget taken"});
+      .add({.path = "rate",
+            .type = config::ValueType::number,
+            .required = true,
+            .range = config::kUnit,
+            .doc = "the share of each budget taken"});
   return make_action_type("tax", keys, [keys](const ActionInput& in) {
     return std::make_shared<Tax>(Tax{in.power(keys.at("power")), in.number(keys.at("rate"))});
   });
@@ -88,8 +95,12 @@ std::string toy_scenario(const std::string& policy = "{economic: spotlight, soft
          "powers:\n"
          "  RUS:\n"
          "    budget: {economic: 10, security: 3, soft: 4}\n"
-         "    policy: " + policy + "\n"
-         "    spotlight: " + spotlight + "\n"
+         "    policy: " +
+         policy +
+         "\n"
+         "    spotlight: " +
+         spotlight +
+         "\n"
          "  CHN:\n"
          "    budget: {economic: 1, security: 1, soft: 1}\n"
          "targets: {KAZ: {citizens: 10}, KGZ: {citizens: 10}, UZB: {citizens: 10}}\n"
@@ -99,7 +110,8 @@ std::string toy_scenario(const std::string& policy = "{economic: spotlight, soft
          "    date: 2020-03\n"
          "    note: a toy action\n"
          "    actions:\n"
-         "      - " + action + "\n";
+         "      - " +
+         action + "\n";
 }
 
 Scenario load_text(const std::string& name, const std::string& text) {
@@ -197,24 +209,27 @@ TEST_CASE("registries: the toys' own keys are checked like the engine's") {
   const ScopedRegistration<AllocationPolicy> policy(policies(), std::make_unique<Spotlight>());
   const ScopedRegistration<ActionType> action(actions(), tax());
 
-  std::string what = load_error<RangeError>("share.yaml", toy_scenario(
-      "{economic: spotlight}", "{target: KGZ, share: 1.5}"));
+  std::string what = load_error<RangeError>(
+      "share.yaml", toy_scenario("{economic: spotlight}", "{target: KGZ, share: 1.5}"));
   CHECK(contains(what, "powers.RUS.spotlight.share: expected a number in [0, 1], got 1.5"));
 
   what = load_error<ReferenceError>("target.yaml", toy_scenario("{economic: spotlight}", "{target: KGX}"));
-  CHECK(contains(what, "powers.RUS.spotlight.target: undefined target 'KGX' (did you mean 'KGZ'?); "
-                       "defined targets: KAZ, KGZ, UZB"));
+  CHECK(contains(what,
+                 "powers.RUS.spotlight.target: undefined target 'KGX' (did you mean 'KGZ'?); "
+                 "defined targets: KAZ, KGZ, UZB"));
 
   what = load_error<UnknownKeyError>("key.yaml", toy_scenario("{economic: spotlight}", "{shares: 1}"));
   CHECK(contains(what, "powers.RUS.spotlight.shares: unknown key 'shares' (did you mean 'share'?)"));
 
   // Its channels: the scalar form names the ones it may use.
   what = load_error<RangeError>("channels.yaml", toy_scenario("spotlight"));
-  CHECK(contains(what, "powers.RUS.policy: spotlight is allowed for the economic and soft channels "
-                       "only (write policy: {economic: spotlight, soft: spotlight})"));
+  CHECK(contains(what,
+                 "powers.RUS.policy: spotlight is allowed for the economic and soft channels "
+                 "only (write policy: {economic: spotlight, soft: spotlight})"));
   what = load_error<RangeError>("security.yaml", toy_scenario("{security: spotlight}"));
-  CHECK(contains(what, "powers.RUS.policy.security: spotlight is allowed for the economic and soft "
-                       "channels only"));
+  CHECK(contains(what,
+                 "powers.RUS.policy.security: spotlight is allowed for the economic and soft "
+                 "channels only"));
 
   what = load_error<RangeError>("rate.yaml", toy_scenario("value", "{}", "tax: {power: RUS, rate: -1}"));
   CHECK(contains(what, "events.levy.actions[0].tax.rate: expected a number in [0, 1], got -1"));
@@ -227,14 +242,16 @@ TEST_CASE("registries: a misspelt policy or action name lists the registered nam
   const ScopedRegistration<ActionType> action(actions(), tax());
 
   std::string what = load_error<RangeError>("policy.yaml", toy_scenario("{economic: spotlihgt}"));
-  CHECK(contains(what, "powers.RUS.policy.economic: expected one of fixed, value, contest, "
-                       "richardson, spotlight, got spotlihgt (did you mean 'spotlight'?)"));
+  CHECK(contains(what,
+                 "powers.RUS.policy.economic: expected one of fixed, value, contest, "
+                 "richardson, spotlight, got spotlihgt (did you mean 'spotlight'?)"));
 
   what = load_error<UnknownKeyError>("action.yaml",
                                      toy_scenario("value", "{}", "taks: {power: RUS, rate: 0.1}"));
-  CHECK(contains(what, "events.levy.actions[0].taks: unknown action 'taks' (did you mean 'tax'?); "
-                       "expected one of: scale_budget, set_budget, set_growth, add_stock, "
-                       "set_stock, join, leave, tax"));
+  CHECK(contains(what,
+                 "events.levy.actions[0].taks: unknown action 'taks' (did you mean 'tax'?); "
+                 "expected one of: scale_budget, set_budget, set_growth, add_stock, "
+                 "set_stock, join, leave, tax"));
 }
 
 TEST_CASE("registries: a toy unregistered is unknown again") {

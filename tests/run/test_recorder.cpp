@@ -7,11 +7,11 @@
 #include <variant>
 #include <vector>
 
-#include "support/tiny_scenario.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/io/variables.hpp"
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
+#include "support/tiny_scenario.hpp"
 
 using namespace geosim;
 
@@ -115,6 +115,7 @@ TEST_CASE("recorder: observing World::run records the same as stepping by hand")
   for (const auto& v : results_variables()) {
     const std::vector<double> x = by_run.record().as_doubles(v.name), y = by_hand.record().as_doubles(v.name);
     REQUIRE(x.size() == y.size());
-    for (std::size_t i = 0; i < x.size(); ++i) CHECK(((std::isnan(x[i]) && std::isnan(y[i])) || x[i] == y[i]));
+    for (std::size_t i = 0; i < x.size(); ++i)
+      CHECK(((std::isnan(x[i]) && std::isnan(y[i])) || x[i] == y[i]));
   }
 }

@@ -70,7 +70,8 @@ TEST_CASE("run: equals World + Recorder driven by hand, and the seed option repl
   CHECK(r.record.as_doubles("alignment") == recorder.record().as_doubles("alignment"));
   CHECK(r.record.as_doubles("stock") == recorder.record().as_doubles("stock"));
   const RunResult own = run(s);
-  CHECK(own.record.as_doubles("attitude_mean") != r.record.as_doubles("attitude_mean"));  // seed 99, not 12345
+  CHECK(own.record.as_doubles("attitude_mean") !=
+        r.record.as_doubles("attitude_mean"));  // seed 99, not 12345
 }
 
 TEST_CASE("run: with an output it writes the results file, whose series equal the returned record") {

@@ -30,14 +30,17 @@ TEST_CASE("registered: policy names per channel, the default elsewhere, channel 
   CHECK(chosen[economic] == policies().find("contest"));
   CHECK(chosen[security] == policies().find("richardson"));
   CHECK(chosen[soft] == &default_policy());
-  CHECK(error_of("policy: richardson\n").find(
-            "powers.P.policy: richardson is allowed for the security channel only "
-            "(write policy: {security: richardson})") != std::string::npos);
-  CHECK(error_of("policy: {soft: richardson}\n").find(
-            "powers.P.policy.soft: richardson is allowed for the security channel only") != std::string::npos);
-  CHECK(error_of("policy: [value]\n").find(
-            "expected one of fixed, value, contest or a mapping of channels to policies") != std::string::npos);
-  CHECK(error_of("policy: contset\n").find(
-            "expected one of fixed, value, contest, richardson, got contset (did you mean 'contest'?)") !=
+  CHECK(error_of("policy: richardson\n")
+            .find("powers.P.policy: richardson is allowed for the security channel only "
+                  "(write policy: {security: richardson})") != std::string::npos);
+  CHECK(error_of("policy: {soft: richardson}\n")
+            .find("powers.P.policy.soft: richardson is allowed for the security channel only") !=
         std::string::npos);
+  CHECK(error_of("policy: [value]\n")
+            .find("expected one of fixed, value, contest or a mapping of channels to policies") !=
+        std::string::npos);
+  CHECK(
+      error_of("policy: contset\n")
+          .find("expected one of fixed, value, contest, richardson, got contset (did you mean 'contest'?)") !=
+      std::string::npos);
 }

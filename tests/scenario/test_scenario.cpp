@@ -11,12 +11,12 @@
 #include <string>
 #include <typeinfo>
 
-#include "support/temp_files.hpp"
 #include "geosim/config/node.hpp"
 #include "geosim/model/action.hpp"
 #include "geosim/model/policy.hpp"
 #include "geosim/model/world.hpp"
 #include "geosim/scenario/scenario.hpp"
+#include "support/temp_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -38,8 +38,7 @@ std::string load_error(const fs::path& path, const LoadOptions& options = {}) {
     load_scenario(path, options);
   } catch (const std::exception& e) {
     INFO("what(): " << e.what());
-    CHECK_MESSAGE(typeid(e) == typeid(E), "threw " << typeid(e).name() << " instead of "
-                                                   << typeid(E).name());
+    CHECK_MESSAGE(typeid(e) == typeid(E), "threw " << typeid(e).name() << " instead of " << typeid(E).name());
     return e.what();
   }
   FAIL("no exception thrown for " << path);
@@ -121,9 +120,9 @@ TEST_CASE("scenario: minimal.yaml loads with the documented defaults") {
 }
 
 TEST_CASE("scenario: quarterly steps count ticks to the last month inclusive") {
-  const Scenario s = load_scenario(write_temp(
-      "quarter.yaml", "name: q\ntime: {start: 2013-09, end: 2014-08, step: quarter}\n"
-                      "powers: {RUS: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
+  const Scenario s = load_scenario(write_temp("quarter.yaml",
+                                              "name: q\ntime: {start: 2013-09, end: 2014-08, step: quarter}\n"
+                                              "powers: {RUS: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
   CHECK(s.step_months == 3);
   CHECK(s.dt == 0.25);
   CHECK(s.ticks == 4);  // (11 / 3) + 1
@@ -147,12 +146,14 @@ TEST_CASE("scenario: events are resolved to indices and sorted by tick, then fil
   WorldState state = world.state();
   s.events[0].actions[0].action->apply(s, state);  // join: {institution: EAEU, target: KGZ}
   CHECK(state.member[0][1] == 1);
-  s.events[0].actions[1].action->apply(s, state);  // add_stock: {power: self, target: all, channel: all, amount: 0.5}
+  s.events[0].actions[1].action->apply(
+      s, state);  // add_stock: {power: self, target: all, channel: all, amount: 0.5}
   for (int c = 0; c < kChannels; ++c)
     for (int t = 0; t < s.num_targets(); ++t)
       CHECK(state.autonomy(c, t) == world.state().autonomy(c, t) + 0.5);
   CHECK((state.stock[economic] == world.state().stock[economic]).all());
-  s.events[1].actions[0].action->apply(s, state);  // scale_budget: {power: RUS, channel: economic, factor: 0.5}
+  s.events[1].actions[0].action->apply(s,
+                                       state);  // scale_budget: {power: RUS, channel: economic, factor: 0.5}
   CHECK(state.budget(0, economic) == 0.5 * world.state().budget(0, economic));
   CHECK(state.budget(0, soft) == world.state().budget(0, soft));
   CHECK(state.budget(1, economic) == world.state().budget(1, economic));
@@ -256,11 +257,11 @@ TEST_CASE("scenario: a target named like a power is a ReferenceError") {
 }
 
 TEST_CASE("scenario: reserved and malformed names are refused") {
-  check_where(load_error<RangeError>(bad("reserved_name.yaml")), "reserved_name.yaml:6",
-              "powers.self");
-  const std::string what = load_error<RangeError>(write_temp(
-      "badname.yaml", "name: t\ntime: {start: 2013-09, end: 2014-08}\n"
-                      "powers: {RUS: {}, C-N: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
+  check_where(load_error<RangeError>(bad("reserved_name.yaml")), "reserved_name.yaml:6", "powers.self");
+  const std::string what =
+      load_error<RangeError>(write_temp("badname.yaml",
+                                        "name: t\ntime: {start: 2013-09, end: 2014-08}\n"
+                                        "powers: {RUS: {}, C-N: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
   check_where(what, "badname.yaml:3", "powers.C-N");
   CHECK(contains(what, "[A-Za-z][A-Za-z0-9_]*"));
 }
@@ -272,8 +273,7 @@ TEST_CASE("scenario: an invalid date is a DateError") {
 }
 
 TEST_CASE("scenario: time.end before time.start is a DateError") {
-  check_where(load_error<DateError>(bad("end_before_start.yaml")), "end_before_start.yaml:5",
-              "time.end");
+  check_where(load_error<DateError>(bad("end_before_start.yaml")), "end_before_start.yaml:5", "time.end");
 }
 
 TEST_CASE("scenario: an event outside the simulated period is a DateError") {
@@ -284,9 +284,8 @@ TEST_CASE("scenario: an event outside the simulated period is a DateError") {
 
 TEST_CASE("scenario: an event on the last day of the last month is inside the period") {
   const Scenario s = load_scenario(write_temp(
-      "last_day.yaml",
-      scenario_with("events:\n  e:\n    date: 2014-08-31\n    note: last\n    actions:\n"
-                    "      - set_growth: {power: CHN, value: 0.01}\n")));
+      "last_day.yaml", scenario_with("events:\n  e:\n    date: 2014-08-31\n    note: last\n    actions:\n"
+                                     "      - set_growth: {power: CHN, value: 0.01}\n")));
   REQUIRE(s.events.size() == 1);
   CHECK(s.events[0].tick == 11);
 }
@@ -319,15 +318,14 @@ TEST_CASE("scenario: booleans are true or false only") {
 TEST_CASE("scenario: an alias bomb is refused in well under a second") {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string what = load_error<SyntaxError>(bad("alias_bomb.yaml"));
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   check_where(what, "alias_bomb.yaml:8", "");
   CHECK(seconds < 5.0);  // a few milliseconds in practice; generous for loaded CI machines
 }
 
 TEST_CASE("scenario: a quoted number is a string, not a number") {
-  const std::string what = load_error<TypeError>(write_temp(
-      "quoted.yaml", scenario_with("campaigns:\n  threshold: \"0.3\"\n")));
+  const std::string what =
+      load_error<TypeError>(write_temp("quoted.yaml", scenario_with("campaigns:\n  threshold: \"0.3\"\n")));
   check_where(what, "quoted.yaml:7", "campaigns.threshold");
 }
 

@@ -13,16 +13,15 @@
 #include <variant>
 #include <vector>
 
-#include "support/temp_files.hpp"
 #include "geosim/io/results.hpp"
 #include "geosim/io/variables.hpp"
 #include "geosim/run/recorder.hpp"
 #include "geosim/scenario/scenario.hpp"
+#include "support/temp_files.hpp"
 
 namespace geosim::testing::results {
 
 namespace fs = std::filesystem;
-
 
 /// A fresh directory for one test case, removed afterwards.
 struct TempDir : testing::ScopedTempDir {
@@ -37,7 +36,8 @@ inline void keep(const fs::path& file) {
 }
 
 inline const std::string kUnicodeText =
-    "# Қазақстан — 中国 — Кыргызстан\nname: tiny\nnote: \"ü ß é 🙂\"\n\ttabbed\n";
+    "# Қазақстан — 中国 — Кыргызстан\nname: tiny\nnote: \"ü ß é "
+    "🙂\"\n\ttabbed\n";
 
 inline Scenario tiny_scenario(bool with_extras = true) {
   Scenario s;
@@ -121,8 +121,10 @@ inline RunRecord tiny_record(const Scenario& s) {
           using T = typename std::decay_t<decltype(v)>::value_type;
           v.resize(n);
           for (std::size_t i = 0; i < n; ++i) {
-            if constexpr (std::is_same_v<T, double>) v[i] = 1000.0 * static_cast<double>(k + 1) + 0.5 * static_cast<double>(i);
-            else if constexpr (std::is_same_v<T, std::int32_t>) v[i] = static_cast<T>(100 * ints + static_cast<int>(i));
+            if constexpr (std::is_same_v<T, double>)
+              v[i] = 1000.0 * static_cast<double>(k + 1) + 0.5 * static_cast<double>(i);
+            else if constexpr (std::is_same_v<T, std::int32_t>)
+              v[i] = static_cast<T>(100 * ints + static_cast<int>(i));
             else v[i] = static_cast<T>(i % 2);
           }
           if constexpr (std::is_same_v<T, std::int32_t>) ++ints;
@@ -130,7 +132,8 @@ inline RunRecord tiny_record(const Scenario& s) {
         r.series[k]);
   }
   auto& allocation = r.values<double>("allocation");
-  for (std::size_t i = 0; i < allocation.size() / static_cast<std::size_t>(r.rows); ++i) allocation[i] = std::nan("");
+  for (std::size_t i = 0; i < allocation.size() / static_cast<std::size_t>(r.rows); ++i)
+    allocation[i] = std::nan("");
   r.values<double>("group_positive_share")[1] = std::nan("");
   return r;
 }
@@ -154,6 +157,5 @@ inline bool temp_left_in(const fs::path& dir) {
     if (entry.path().filename().string().find(".tmp.") != std::string::npos) return true;
   return false;
 }
-
 
 }  // namespace geosim::testing::results

@@ -30,8 +30,7 @@ inline std::filesystem::path write_temp(const std::string& tag, const std::strin
 struct ScopedTempDir {
   std::filesystem::path path;
   explicit ScopedTempDir(const std::string& tag)
-      : path(std::filesystem::temp_directory_path() /
-             ("geosim_" + tag + "_" + std::to_string(::getpid()))) {
+      : path(std::filesystem::temp_directory_path() / ("geosim_" + tag + "_" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }

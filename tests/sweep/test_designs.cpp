@@ -31,7 +31,9 @@ class Corners final : public SweepDesign {
   std::string name() const override { return "corners"; }
   std::string doc() const override { return "the corners of the parameter box"; }
   config::Schema keys() const override {
-    return config::Schema().add({.path = "inset", .type = config::ValueType::number, .default_text = "0",
+    return config::Schema().add({.path = "inset",
+                                 .type = config::ValueType::number,
+                                 .default_text = "0",
                                  .range = {0.0, 0.5, false, true},
                                  .doc = "corners pulled inward by this share of each range"});
   }
@@ -43,7 +45,8 @@ class Corners final : public SweepDesign {
     const double inset = spec.design_settings.number("inset");
     auto points = std::make_unique<UnitPoints>(spec.parameters, std::int64_t{1} << spec.parameters.size());
     for (std::int64_t i = 0; i < points->count(); ++i)
-      for (std::size_t j = 0; j < points->dimensions(); ++j) points->unit(i, j) = (i >> j) & 1 ? 1.0 - inset : inset;
+      for (std::size_t j = 0; j < points->dimensions(); ++j)
+        points->unit(i, j) = (i >> j) & 1 ? 1.0 - inset : inset;
     return points;
   }
 };
@@ -166,12 +169,14 @@ design: lhs
 )";
   const Sweep eight = sweep_of("id_lhs8", std::string(lhs) + "name: same\nsamples: 8\n");
   const Sweep nine = sweep_of("id_lhs9", std::string(lhs) + "name: same\nsamples: 9\n");
-  const Sweep eight_e = sweep_of("id_lhs8e", std::string(lhs) + "name: same\nsamples: 8e0\n");  // 8e0 is an integer
+  const Sweep eight_e =
+      sweep_of("id_lhs8e", std::string(lhs) + "name: same\nsamples: 8e0\n");  // 8e0 is an integer
   CHECK(eight.identity().find("design.samples: 8\n") != std::string::npos);
   CHECK(eight.identity_hash() != nine.identity_hash());
   CHECK(eight.identity_hash() == eight_e.identity_hash());
-  const Sweep random = sweep_of("id_random8", std::string(lhs).replace(std::string(lhs).find("lhs"), 3, "random") +
-                                                  "name: same\nsamples: 8\n");
+  const Sweep random =
+      sweep_of("id_random8", std::string(lhs).replace(std::string(lhs).find("lhs"), 3, "random") +
+                                 "name: same\nsamples: 8\n");
   CHECK(random.identity_hash() != eight.identity_hash());
 }
 
@@ -182,12 +187,12 @@ TEST_CASE("design keys: read through their declaration, refused for other design
   CHECK_THROWS_AS(sweep_of("inset_nan", std::string(kCorners) + "inset: .nan\n"), RangeError);
   CHECK_THROWS_AS(sweep_of("inset_text", std::string(kCorners) + "inset: wide\n"), TypeError);
   // Another design's key.
-  const std::string samples = error_of([] { sweep_of("corners_samples", std::string(kCorners) + "samples: 4\n"); });
+  const std::string samples =
+      error_of([] { sweep_of("corners_samples", std::string(kCorners) + "samples: 4\n"); });
   CHECK(samples.find("samples: the corners design (the corners of the parameter box) has no key 'samples'; "
                      "it is a key of the random, lhs and sobol designs") != std::string::npos);
-  const std::string inset = error_of([] {
-    sweep_of("grid_inset", "parameters:\n  powers.CHN.budget.soft: [0.5, 1.0]\ninset: 0.1\n");
-  });
+  const std::string inset = error_of(
+      [] { sweep_of("grid_inset", "parameters:\n  powers.CHN.budget.soft: [0.5, 1.0]\ninset: 0.1\n"); });
   CHECK(inset.find("it is a key of the corners design") != std::string::npos);
   // A typo is an unknown key, with the design keys among the suggestions.
   const std::string typo = error_of([] { sweep_of("inset_typo", std::string(kCorners) + "insett: 0.1\n"); });
@@ -243,7 +248,8 @@ TEST_CASE("the registry refuses taken names, bad names and keys that clash with 
 }
 
 TEST_CASE("a design reads only the keys it declares (so the identity has them all)") {
-  static const bool once = (register_design(std::make_unique<Named>("sneaky", config::Schema(), "samples")), true);
+  static const bool once =
+      (register_design(std::make_unique<Named>("sneaky", config::Schema(), "samples")), true);
   (void)once;
   const std::string error = error_of([] {
     sweep_of("sneaky", "parameters:\n  powers.CHN.budget.soft: {range: [0.2, 1.0]}\ndesign: sneaky\n");

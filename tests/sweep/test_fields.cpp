@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "support/tiny_scenario.hpp"
-#include "sweep/detail/internal.hpp"
 #include "geosim/io/variables.hpp"
 #include "geosim/run/recorder.hpp"
+#include "support/tiny_scenario.hpp"
+#include "sweep/detail/internal.hpp"
 
 using namespace geosim;
 using namespace geosim::sweep_detail;

@@ -59,17 +59,21 @@ TEST_CASE("the scenario loader's rules: 1e6 integers, no .nan or .inf, booleans 
   CHECK(s.replicates == 10);
   CHECK(s.ticks == 6);
   CHECK(s.seed == 12);
-  CHECK(spec_of("lhs", "parameters:\n  powers.CHN.budget.soft: {range: [0.5, 1.0]}\ndesign: lhs\nsamples: 1e3\n")
+  CHECK(spec_of("lhs",
+                "parameters:\n  powers.CHN.budget.soft: {range: [0.5, 1.0]}\ndesign: lhs\nsamples: 1e3\n")
             .design_settings.integer("samples") == 1000);
   CHECK_THROWS_AS(spec_of("inf", "parameters:\n  powers.CHN.budget.soft: {range: [0.5, .inf], levels: 2}\n"),
                   RangeError);
   CHECK_THROWS_AS(spec_of("frac", std::string(kParams) + "replicates: 1.5\n"), TypeError);
-  CHECK(error_of(std::string(kParams) + "common_random_numbers: off\n").find("(write false)") != std::string::npos);
-  CHECK(error_of(std::string(kParams) + "common_random_numbers: on\n").find("(write true)") != std::string::npos);
+  CHECK(error_of(std::string(kParams) + "common_random_numbers: off\n").find("(write false)") !=
+        std::string::npos);
+  CHECK(error_of(std::string(kParams) + "common_random_numbers: on\n").find("(write true)") !=
+        std::string::npos);
   CHECK(spec_of("crn", std::string(kParams) + "common_random_numbers: true\n").common_random_numbers);
   // Ranges from the declarations, stated whole.
-  CHECK(error_of(std::string(kParams) + "replicates: 0\n").find("expected an integer in [1, 1000000], got 0") !=
-        std::string::npos);
+  CHECK(
+      error_of(std::string(kParams) + "replicates: 0\n").find("expected an integer in [1, 1000000], got 0") !=
+      std::string::npos);
   CHECK(error_of("parameters:\n  powers.CHN.budget.soft: {range: [0.5, 1.0], levels: 1}\n")
             .find("expected an integer in [2, 1000000], got 1") != std::string::npos);
   CHECK(error_of("parameters:\n  powers.CHN.budget.soft: {range: [0.5, 1.0], step: -1}\n")
@@ -83,11 +87,14 @@ TEST_CASE("the scenario loader's rules: 1e6 integers, no .nan or .inf, booleans 
 TEST_CASE("metrics and time series: lists of names, all or none") {
   CHECK(spec_of("none", std::string(kParams) + "metrics: none\ntime_series: [alignment]\n").metrics.empty());
   CHECK(spec_of("all", std::string(kParams) + "time_series: all\n").time_series == time_series_names());
-  CHECK(error_of(std::string(kParams) + "metrics: [final_alignment, final_alignment]\n").find("listed twice") !=
+  CHECK(
+      error_of(std::string(kParams) + "metrics: [final_alignment, final_alignment]\n").find("listed twice") !=
+      std::string::npos);
+  CHECK(
+      error_of(std::string(kParams) + "metrics: 3\n").find("expected a list of metric names, all or none") !=
+      std::string::npos);
+  CHECK(error_of(std::string(kParams) + "metrics: none\n").find("the sweep keeps nothing") !=
         std::string::npos);
-  CHECK(error_of(std::string(kParams) + "metrics: 3\n").find("expected a list of metric names, all or none") !=
-        std::string::npos);
-  CHECK(error_of(std::string(kParams) + "metrics: none\n").find("the sweep keeps nothing") != std::string::npos);
 }
 
 TEST_CASE("docs/sweeps.md lists every key of the sweep-file schema") {

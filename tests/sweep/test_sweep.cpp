@@ -7,15 +7,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <sstream>
 #include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
-#include "sweep/detail/internal.hpp"
 #include "geosim/io/results.hpp"
 #include "geosim/sweep/sweep.hpp"
+#include "sweep/detail/internal.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -163,12 +163,13 @@ TEST_CASE("seeds: SplitMix64 of the sweep seed and the run (or replicate with co
   }
   CHECK(seeds.size() == 12);
   CHECK(plain.identity() != crn.identity());
-  CHECK(plain.repeat_command(plain.plan(5)).find("--set powers.CHN.budget.soft=1.0 --seed " +
-                                                 std::to_string(plain.plan(5).seed)) != std::string::npos);
+  CHECK(plain.repeat_command(plain.plan(5))
+            .find("--set powers.CHN.budget.soft=1.0 --seed " + std::to_string(plain.plan(5).seed)) !=
+        std::string::npos);
 }
 
 TEST_CASE("journal: a torn or corrupt last record is dropped; another sweep's journal is refused") {
-  const fs::path path = sweep_file("journal", "") .replace_extension(".journal");
+  const fs::path path = sweep_file("journal", "").replace_extension(".journal");
   fs::remove(path);
   auto payload = [](std::uint64_t run) {
     std::vector<char> p(8 + 16, static_cast<char>(run));

@@ -33,12 +33,12 @@ inline constexpr float kLargestTailScaled = 2147483520.0f;
 /// (normal_table.hpp, fitted by tools/gen_normal_table.py). Symmetric by
 /// construction: normal_from_word(~w) == -normal_from_word(w).
 inline float normal_from_word(std::uint32_t w) {
-  const std::uint32_t upper_half = 0u - (w >> 31);             // all ones when u > 1/2
-  const std::uint32_t tail = (w ^ upper_half) & ~kSignBit;      // q * 2^32 - 0.5, in [0, 2^31)
+  const std::uint32_t upper_half = 0u - (w >> 31);          // all ones when u > 1/2
+  const std::uint32_t tail = (w ^ upper_half) & ~kSignBit;  // q * 2^32 - 0.5, in [0, 2^31)
   float scaled = static_cast<float>(static_cast<std::int32_t>(tail)) + 0.5f;
   scaled = scaled < kLargestTailScaled ? scaled : kLargestTailScaled;  // rounding may reach 2^31
   const std::uint32_t bits = float_to_bits(scaled);
-  const std::uint32_t octave = (bits >> 23) - 126u;             // 0 .. 31
+  const std::uint32_t octave = (bits >> 23) - 126u;  // 0 .. 31
   const float x = bits_to_float((bits & 0x007fffffu) | 0x3f800000u) - 1.5f;
   // Estrin's scheme (shorter dependency chains than Horner's), degree 7.
   static_assert(kInverseNormalDegree == 7, "the Estrin scheme below is written for degree 7");
@@ -79,9 +79,8 @@ inline void philox4x32_10(std::uint32_t c0, std::uint32_t c1, std::uint32_t c2, 
 /// i in [0, n): word `lane` of each block gives z[lane * stride + i], for
 /// lanes 0 .. lanes-1 (at most 4). Two simple loops (Philox into `words`,
 /// 4 * stride of scratch; then the inverse CDF) that g++ vectorises.
-inline void normals_block(std::uint64_t seed, std::uint32_t first, std::uint32_t tick,
-                          std::uint32_t stream, std::uint32_t word3, int n, int lanes, float* z,
-                          int stride, std::uint32_t* words) {
+inline void normals_block(std::uint64_t seed, std::uint32_t first, std::uint32_t tick, std::uint32_t stream,
+                          std::uint32_t word3, int n, int lanes, float* z, int stride, std::uint32_t* words) {
   const auto k0 = static_cast<std::uint32_t>(seed & 0xffffffffu);
   const auto k1 = static_cast<std::uint32_t>(seed >> 32);
   std::uint32_t* __restrict w0 = words;

@@ -51,8 +51,8 @@ bool is_ascii(std::string_view s) {
 }
 
 /// Creates a scalar attribute `name` of `type` on `obj` and writes `buf` (in `mem_type`).
-void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_type,
-                     const void* buf, const std::string& where) {
+void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_type, const void* buf,
+                     const std::string& where) {
   Dataspace space(H5Screate(H5S_SCALAR), "create scalar dataspace");
   Attribute attr(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
                  "create attribute " + name + " on " + where);
@@ -62,8 +62,7 @@ void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_t
 /// A text attribute. ASCII: fixed-length, NUL-padded scalar (netCDF reads it
 /// as text, NC_CHAR). Anything else: scalar variable-length UTF-8 string
 /// (netCDF reads it as a string attribute, NC_STRING).
-void text_attribute(hid_t obj, const std::string& name, const std::string& value,
-                    const std::string& where) {
+void text_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& where) {
   if (!is_ascii(value)) {
     Datatype type = vlen_utf8_type();
     const char* ptr = value.c_str();
@@ -88,8 +87,7 @@ void provenance_attributes(hid_t root) {
 
 /// Free text of any content (the scenario file as given): always a scalar
 /// variable-length UTF-8 string, written byte for byte.
-void utf8_attribute(hid_t obj, const std::string& name, const std::string& value,
-                    const std::string& where) {
+void utf8_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& where) {
   Datatype type = vlen_utf8_type();
   const char* ptr = value.c_str();
   write_attribute(obj, name, type, type, &ptr, where);
@@ -131,8 +129,7 @@ const Dim& Writer::label_coordinate(const std::string& name, const std::vector<s
 const Dim& Writer::plain_dimension(const std::string& name, hsize_t size) {
   Dataspace space(H5Screate_simple(1, &size, nullptr), "create dataspace for " + name);
   PropList dcpl = dataset_properties();
-  Dataset ds(H5Dcreate2(file_, name.c_str(), H5T_IEEE_F32BE, space, H5P_DEFAULT, dcpl,
-                        H5P_DEFAULT),
+  Dataset ds(H5Dcreate2(file_, name.c_str(), H5T_IEEE_F32BE, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
              "create dimension " + name);
   char scale_name[128];
   std::snprintf(scale_name, sizeof scale_name, "%s%10d", kNoValuesScale, static_cast<int>(size));
@@ -140,19 +137,18 @@ const Dim& Writer::plain_dimension(const std::string& name, hsize_t size) {
 }
 
 hid_t Writer::empty_string_variable(const std::string& name, const std::vector<const Dim*>& dims,
-                                   const std::string& long_name) {
+                                    const std::string& long_name) {
   std::vector<hsize_t> shape;
   for (const Dim* d : dims) shape.push_back(d->size);
   Dataset ds = create_strings(name, shape);
   return finish(std::move(ds), name, dims, "", long_name);
 }
 
-void Writer::string_variable(const std::string& name, const Dim& dim,
-                             const std::vector<std::string>& values, const std::string& long_name) {
+void Writer::string_variable(const std::string& name, const Dim& dim, const std::vector<std::string>& values,
+                             const std::string& long_name) {
   if (values.size() != dim.size)
-    throw RuntimeFailure("internal error: variable " + name + " has " +
-                         std::to_string(values.size()) + " values, expected " +
-                         std::to_string(dim.size));
+    throw RuntimeFailure("internal error: variable " + name + " has " + std::to_string(values.size()) +
+                         " values, expected " + std::to_string(dim.size));
   Dataset ds = create_strings(name, {dim.size});
   write_strings(ds, name, values);
   finish(std::move(ds), name, {&dim}, "", long_name);
@@ -210,8 +206,8 @@ void sync_path(const fs::path& path, bool directory) {
   const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
   if (fd < 0) {
     if (directory) return;
-    throw RuntimeFailure("cannot reopen " + path.string() + " to sync it: " +
-                         std::system_category().message(errno));
+    throw RuntimeFailure("cannot reopen " + path.string() +
+                         " to sync it: " + std::system_category().message(errno));
   }
   const int rc = ::fsync(fd);
   const int err = errno;

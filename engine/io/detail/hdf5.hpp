@@ -139,22 +139,20 @@ bool is_ascii(std::string_view s);
 // Attributes.
 
 /// Creates a scalar attribute `name` of `type` on `obj` and writes `buf` (in `mem_type`).
-void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_type,
-                     const void* buf, const std::string& where);
+void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_type, const void* buf,
+                     const std::string& where);
 
 /// A text attribute. ASCII: fixed-length, NUL-padded scalar (netCDF reads it
 /// as text, NC_CHAR). Anything else: scalar variable-length UTF-8 string
 /// (netCDF reads it as a string attribute, NC_STRING).
-void text_attribute(hid_t obj, const std::string& name, const std::string& value,
-                    const std::string& where);
+void text_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& where);
 
 /// Which geosim wrote a file: version, commit, compiler, build type (every results file).
 void provenance_attributes(hid_t root);
 
 /// Free text of any content (the scenario file as given): always a scalar
 /// variable-length UTF-8 string, written byte for byte.
-void utf8_attribute(hid_t obj, const std::string& name, const std::string& value,
-                    const std::string& where);
+void utf8_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& where);
 
 template <class T>
 void number_attribute(hid_t obj, const std::string& name, T value, const std::string& where) {
@@ -198,8 +196,8 @@ class Writer {
 
   /// A dimension with a coordinate variable of values (time).
   template <class T>
-  const Dim& coordinate(const std::string& name, const std::vector<T>& values,
-                        const std::string& units, const std::string& long_name) {
+  const Dim& coordinate(const std::string& name, const std::vector<T>& values, const std::string& units,
+                        const std::string& long_name) {
     Dataset ds = create<T>(name, {values.size()}, Storage{false, {}, false});
     write_all(ds, name, values.data());
     text_attribute(ds, "units", units, name);
@@ -216,9 +214,8 @@ class Writer {
 
   /// A numeric variable over `dims`, data row-major; checks the size.
   template <class T>
-  hid_t variable(const std::string& name, const std::vector<const Dim*>& dims,
-                 const std::vector<T>& data, const std::string& units,
-                 const std::string& long_name, Storage storage = {}) {
+  hid_t variable(const std::string& name, const std::vector<const Dim*>& dims, const std::vector<T>& data,
+                 const std::string& units, const std::string& long_name, Storage storage = {}) {
     std::vector<hsize_t> shape;
     std::size_t count = 1;
     for (const Dim* d : dims) {
@@ -226,9 +223,8 @@ class Writer {
       count *= d->size;
     }
     if (data.size() != count)
-      throw RuntimeFailure("internal error: variable " + name + " has " +
-                           std::to_string(data.size()) + " values, expected " +
-                           std::to_string(count));
+      throw RuntimeFailure("internal error: variable " + name + " has " + std::to_string(data.size()) +
+                           " values, expected " + std::to_string(count));
     Dataset ds = create<T>(name, shape, storage);
     write_all(ds, name, data.data());
     return finish(std::move(ds), name, dims, units, long_name);
@@ -236,8 +232,8 @@ class Writer {
 
   /// A numeric variable whose data the caller writes (final agents).
   template <class T>
-  hid_t empty_variable(const std::string& name, const std::vector<const Dim*>& dims,
-                       const std::string& units, const std::string& long_name, Storage storage) {
+  hid_t empty_variable(const std::string& name, const std::vector<const Dim*>& dims, const std::string& units,
+                       const std::string& long_name, Storage storage) {
     std::vector<hsize_t> shape;
     for (const Dim* d : dims) shape.push_back(d->size);
     Dataset ds = create<T>(name, shape, storage);
@@ -252,8 +248,8 @@ class Writer {
   hid_t file() const { return file_; }
 
   /// A 1-D variable of variable-length UTF-8 strings.
-  void string_variable(const std::string& name, const Dim& dim,
-                       const std::vector<std::string>& values, const std::string& long_name);
+  void string_variable(const std::string& name, const Dim& dim, const std::vector<std::string>& values,
+                       const std::string& long_name);
 
  private:
   template <class T>
@@ -263,8 +259,7 @@ class Writer {
     PropList dcpl = dataset_properties();
     const std::vector<hsize_t> chunk = chunk_shape(shape, storage, sizeof(T));
     if (!chunk.empty()) {
-      check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
-            "set chunking of " + name);
+      check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "set chunking of " + name);
       check(H5Pset_shuffle(dcpl), "set shuffle filter of " + name);
       check(H5Pset_deflate(dcpl, kDeflateLevel), "set deflate filter of " + name);
     }
@@ -274,8 +269,7 @@ class Writer {
         check(H5Pset_fill_value(dcpl, native_type<T>(), &nan), "set fill value of " + name);
       }
     }
-    Dataset ds(H5Dcreate2(file_, name.c_str(), file_type<T>(), space, H5P_DEFAULT, dcpl,
-                          H5P_DEFAULT),
+    Dataset ds(H5Dcreate2(file_, name.c_str(), file_type<T>(), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                "create variable " + name);
     if constexpr (std::is_floating_point_v<T>) {
       if (storage.nan_fill) {

@@ -22,8 +22,8 @@ void require(bool ok, const std::string& what);
 
 /// The dimensions of a run's file, owned by its hdf5::Writer (null: not created).
 struct RunDims {
-  const hdf5::Dim *time = nullptr, *power = nullptr, *target = nullptr, *channel = nullptr,
-                  *group = nullptr, *institution = nullptr, *event = nullptr, *citizen = nullptr;
+  const hdf5::Dim *time = nullptr, *power = nullptr, *target = nullptr, *channel = nullptr, *group = nullptr,
+                  *institution = nullptr, *event = nullptr, *citizen = nullptr;
   /// The dimension of a catalogue axis.
   const hdf5::Dim& of(Axis axis) const;
 };
@@ -51,7 +51,7 @@ inline constexpr hsize_t kSlab = 65536;  // citizens per chunk of the agent data
 struct AgentDatasets {
   hid_t attitude = H5I_INVALID_HID;  // [citizen][power], or [snapshot][citizen][power]
   std::string attitude_name;
-  hsize_t snapshot = 0;              // the leading offset if `attitude` has rank 3
+  hsize_t snapshot = 0;                                     // the leading offset if `attitude` has rank 3
   hid_t target = H5I_INVALID_HID, group = H5I_INVALID_HID;  // [citizen], int16 or int32
   bool small_t = true, small_g = true;                      // int16 (else int32)
 };

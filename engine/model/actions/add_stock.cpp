@@ -26,20 +26,30 @@ struct AddStock final : Action {
 std::unique_ptr<const ActionType> add_stock() {
   using config::ValueType;
   config::Schema keys;
-  keys.add({.path = "power", .type = ValueType::name, .required = true, .choices = {"self"},
+  keys.add({.path = "power",
+            .type = ValueType::name,
+            .required = true,
+            .choices = {"self"},
             .doc = "the power, or self for the target's autonomy"})
-      .add({.path = "target", .type = ValueType::name, .required = true, .choices = {"all"},
+      .add({.path = "target",
+            .type = ValueType::name,
+            .required = true,
+            .choices = {"all"},
             .doc = "the target, or all"})
-      .add({.path = "channel", .type = ValueType::choice, .required = true,
-            .choices = channels_or_all(), .doc = "the channel, or all"})
-      .add({.path = "amount", .type = ValueType::number, .unit = "stock units", .required = true,
+      .add({.path = "channel",
+            .type = ValueType::choice,
+            .required = true,
+            .choices = channels_or_all(),
+            .doc = "the channel, or all"})
+      .add({.path = "amount",
+            .type = ValueType::number,
+            .unit = "stock units",
+            .required = true,
             .doc = "S += amount (never below 0)"});
   return make_action_type("add_stock", keys, [keys](const ActionInput& in) {
     // Braced: the arguments are read, and their errors reported, in key order.
-    return std::make_shared<AddStock>(AddStock{in.power(keys.at("power")),
-                                               in.target(keys.at("target")),
-                                               in.channel(keys.at("channel")),
-                                               in.number(keys.at("amount"))});
+    return std::make_shared<AddStock>(AddStock{in.power(keys.at("power")), in.target(keys.at("target")),
+                                               in.channel(keys.at("channel")), in.number(keys.at("amount"))});
   });
 }
 

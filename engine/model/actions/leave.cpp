@@ -19,8 +19,8 @@ std::unique_ptr<const ActionType> leave() {
       .add({.path = "target", .type = ValueType::name, .required = true, .doc = "the target"});
   return make_action_type("leave", keys, [keys](const ActionInput& in) {
     // Braced: the arguments are read, and their errors reported, in key order.
-    return std::make_shared<Leave>(Leave{in.institution(keys.at("institution")),
-                                         in.target(keys.at("target"))});
+    return std::make_shared<Leave>(
+        Leave{in.institution(keys.at("institution")), in.target(keys.at("target"))});
   });
 }
 

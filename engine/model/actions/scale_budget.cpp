@@ -19,15 +19,20 @@ std::unique_ptr<const ActionType> scale_budget() {
   using config::ValueType;
   config::Schema keys;
   keys.add({.path = "power", .type = ValueType::name, .required = true, .doc = "the power"})
-      .add({.path = "channel", .type = ValueType::choice, .required = true,
-            .choices = channels_or_all(), .doc = "the channel, or all"})
-      .add({.path = "factor", .type = ValueType::number, .required = true, .range = config::kNonNeg,
+      .add({.path = "channel",
+            .type = ValueType::choice,
+            .required = true,
+            .choices = channels_or_all(),
+            .doc = "the channel, or all"})
+      .add({.path = "factor",
+            .type = ValueType::number,
+            .required = true,
+            .range = config::kNonNeg,
             .doc = "b[p,c] *= factor"});
   return make_action_type("scale_budget", keys, [keys](const ActionInput& in) {
     // Braced: the arguments are read, and their errors reported, in key order.
-    return std::make_shared<ScaleBudget>(ScaleBudget{in.power(keys.at("power")),
-                                                     in.channel(keys.at("channel")),
-                                                     in.number(keys.at("factor"))});
+    return std::make_shared<ScaleBudget>(ScaleBudget{
+        in.power(keys.at("power")), in.channel(keys.at("channel")), in.number(keys.at("factor"))});
   });
 }
 

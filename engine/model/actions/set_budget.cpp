@@ -19,15 +19,21 @@ std::unique_ptr<const ActionType> set_budget() {
   using config::ValueType;
   config::Schema keys;
   keys.add({.path = "power", .type = ValueType::name, .required = true, .doc = "the power"})
-      .add({.path = "channel", .type = ValueType::choice, .required = true,
-            .choices = channels_or_all(), .doc = "the channel, or all"})
-      .add({.path = "value", .type = ValueType::number, .unit = "budget units per tick",
-            .required = true, .range = config::kNonNeg, .doc = "the new b[p,c]"});
+      .add({.path = "channel",
+            .type = ValueType::choice,
+            .required = true,
+            .choices = channels_or_all(),
+            .doc = "the channel, or all"})
+      .add({.path = "value",
+            .type = ValueType::number,
+            .unit = "budget units per tick",
+            .required = true,
+            .range = config::kNonNeg,
+            .doc = "the new b[p,c]"});
   return make_action_type("set_budget", keys, [keys](const ActionInput& in) {
     // Braced: the arguments are read, and their errors reported, in key order.
-    return std::make_shared<SetBudget>(SetBudget{in.power(keys.at("power")),
-                                                 in.channel(keys.at("channel")),
-                                                 in.number(keys.at("value"))});
+    return std::make_shared<SetBudget>(
+        SetBudget{in.power(keys.at("power")), in.channel(keys.at("channel")), in.number(keys.at("value"))});
   });
 }
 

@@ -17,12 +17,15 @@ std::unique_ptr<const ActionType> set_growth() {
   using config::ValueType;
   config::Schema keys;
   keys.add({.path = "power", .type = ValueType::name, .required = true, .doc = "the power"})
-      .add({.path = "value", .type = ValueType::number, .unit = "per tick", .required = true,
-            .range = config::kAboveMinusOne, .doc = "the new g[p]"});
+      .add({.path = "value",
+            .type = ValueType::number,
+            .unit = "per tick",
+            .required = true,
+            .range = config::kAboveMinusOne,
+            .doc = "the new g[p]"});
   return make_action_type("set_growth", keys, [keys](const ActionInput& in) {
     // Braced: the arguments are read, and their errors reported, in key order.
-    return std::make_shared<SetGrowth>(SetGrowth{in.power(keys.at("power")),
-                                                 in.number(keys.at("value"))});
+    return std::make_shared<SetGrowth>(SetGrowth{in.power(keys.at("power")), in.number(keys.at("value"))});
   });
 }
 

@@ -1,7 +1,7 @@
 #include "model/detail/citizen_kernel.hpp"
 
-#include "geosim/core/rng.hpp"
 #include "core/detail/kernels.hpp"
+#include "geosim/core/rng.hpp"
 
 namespace geosim::kernels {
 namespace {
@@ -50,8 +50,7 @@ GEOSIM_DISPATCH void update_block_portable(const CitizenBlock& block, BlockScrat
     for (int lane = 0; lane < lanes; ++lane) any_noise |= c[4 * word + lane].noise != 0.0f;
     if (any_noise)
       normals_block(block.seed, block.first_citizen, block.tick, rng::citizen_noise,
-                    static_cast<std::uint32_t>(word), block.size, lanes,
-                    scratch.noise, B, scratch.words);
+                    static_cast<std::uint32_t>(word), block.size, lanes, scratch.noise, B, scratch.words);
     for (int lane = 0; lane < lanes; ++lane) {
       const int p = 4 * word + lane;
       float* xp = block.x + p * block.power_stride;

@@ -39,14 +39,14 @@ struct CitizenBlock {
   std::uint64_t seed;
   std::uint32_t first_citizen;  // global index of the block's first citizen
   std::uint32_t tick;
-  int size;                     // citizens in the block, <= Population::kBlockSize
+  int size;  // citizens in the block, <= Population::kBlockSize
   int powers;
   const UpdateCoefficients* coefficients;  // [power], for the block's (target, group)
-  float* x;                     // power p of citizen i at x[p * power_stride + i]
+  float* x;                                // power p of citizen i at x[p * power_stride + i]
   const float* x0;
   std::size_t power_stride;
   float negative_threshold;
-  GroupTally* tallies;          // [power], overwritten
+  GroupTally* tallies;  // [power], overwritten
 };
 
 /// Scratch for the portable kernel, per thread: noise [4][kBlockSize] and

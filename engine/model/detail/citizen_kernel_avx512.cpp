@@ -10,9 +10,9 @@
 #include <atomic>
 #include <cstdlib>
 
-#include "model/detail/citizen_kernel.hpp"
-#include "geosim/core/rng.hpp"
 #include "core/detail/kernels.hpp"
+#include "geosim/core/rng.hpp"
+#include "model/detail/citizen_kernel.hpp"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #if !defined(__clang__)
@@ -51,7 +51,7 @@ struct PhiloxKeys {
 
 /// High and low 32 bits of the 64-bit products a * m, lane by lane.
 GEOSIM_AVX512_INLINE void multiply_high_low(__m512i a, __m512i m, __m512i& high, __m512i& low) {
-  const __m512i even = _mm512_mul_epu32(a, m);                         // lanes 0, 2, ...
+  const __m512i even = _mm512_mul_epu32(a, m);                        // lanes 0, 2, ...
   const __m512i odd = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), m);  // lanes 1, 3, ...
   high = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
   low = _mm512_mullo_epi32(a, m);
@@ -73,7 +73,8 @@ GEOSIM_AVX512_INLINE void philox(const __m512i* counter0, std::uint32_t tick, st
   const auto round1_c0 = static_cast<std::uint32_t>(round0_product1 >> 32) ^ tick ^ keys.k0[0];
   const auto round1_c1 = static_cast<std::uint32_t>(round0_product1);
   const std::uint64_t round1_product0 = kMul0 * round1_c0;
-  const __m512i round1_high0 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(round1_product0 >> 32)));
+  const __m512i round1_high0 =
+      _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(round1_product0 >> 32)));
   const __m512i round2_c3 = _mm512_set1_epi32(static_cast<int>(static_cast<std::uint32_t>(round1_product0)));
   __m512i c0[kBatches], c1[kBatches], c2[kBatches], c3[kBatches];
   for (int b = 0; b < kBatches; ++b) {
@@ -85,7 +86,8 @@ GEOSIM_AVX512_INLINE void philox(const __m512i* counter0, std::uint32_t tick, st
     c0[b] = _mm512_ternarylogic_epi32(high, _mm512_set1_epi32(static_cast<int>(round1_c1)),
                                       _mm512_set1_epi32(static_cast<int>(keys.k0[1])), 0x96);
     c1[b] = low;
-    c2[b] = _mm512_ternarylogic_epi32(round1_high0, round1_c3, _mm512_set1_epi32(static_cast<int>(keys.k1[1])), 0x96);
+    c2[b] = _mm512_ternarylogic_epi32(round1_high0, round1_c3,
+                                      _mm512_set1_epi32(static_cast<int>(keys.k1[1])), 0x96);
     c3[b] = round2_c3;
   }
 #pragma GCC unroll 8
@@ -136,12 +138,13 @@ GEOSIM_AVX512_INLINE __m512 normal16(__m512i w, const InverseNormalTable& table)
   scaled = _mm512_min_ps(scaled, _mm512_set1_ps(kLargestTailScaled));
   const __m512i bits = _mm512_castps_si512(scaled);
   const __m512i octave = _mm512_sub_epi32(_mm512_srli_epi32(bits, 23), _mm512_set1_epi32(126));
-  const __m512 x = _mm512_sub_ps(
-      _mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi32(0x007fffff)),
-                                          _mm512_set1_epi32(0x3f800000))),
-      _mm512_set1_ps(1.5f));
+  const __m512 x =
+      _mm512_sub_ps(_mm512_castsi512_ps(_mm512_or_si512(_mm512_and_si512(bits, _mm512_set1_epi32(0x007fffff)),
+                                                        _mm512_set1_epi32(0x3f800000))),
+                    _mm512_set1_ps(1.5f));
   __m512 c[kInverseNormalDegree + 1];
-  for (int j = 0; j <= kInverseNormalDegree; ++j) c[j] = _mm512_permutex2var_ps(table.low[j], octave, table.high[j]);
+  for (int j = 0; j <= kInverseNormalDegree; ++j)
+    c[j] = _mm512_permutex2var_ps(table.low[j], octave, table.high[j]);
   const __m512 x2 = _mm512_mul_ps(x, x);
   const __m512 x4 = _mm512_mul_ps(x2, x2);
   const __m512 c01 = _mm512_add_ps(c[0], _mm512_mul_ps(c[1], x));
@@ -151,7 +154,8 @@ GEOSIM_AVX512_INLINE __m512 normal16(__m512i w, const InverseNormalTable& table)
   const __m512 c03 = _mm512_add_ps(c01, _mm512_mul_ps(c23, x2));
   const __m512 c47 = _mm512_add_ps(c45, _mm512_mul_ps(c67, x2));
   const __m512 quantile = _mm512_add_ps(c03, _mm512_mul_ps(c47, x4));
-  return _mm512_castsi512_ps(_mm512_xor_si512(_mm512_castps_si512(quantile), _mm512_andnot_si512(w, sign_bit)));
+  return _mm512_castsi512_ps(
+      _mm512_xor_si512(_mm512_castps_si512(quantile), _mm512_andnot_si512(w, sign_bit)));
 }
 
 /// Powers 4 * word .. 4 * word + kPowers - 1 of one block, whose noise is the
@@ -205,7 +209,8 @@ struct WordUpdate {
       const __m512 xk = _mm512_maskz_loadu_ps(mask, x[k] + i);
       const __m512 x0k = _mm512_maskz_loadu_ps(mask, x0[k] + i);
       // Same order as the portable kernel: (offset + slope x) + anchor x0, then + noise eps.
-      __m512 v = _mm512_add_ps(_mm512_add_ps(offset[k], _mm512_mul_ps(slope[k], xk)), _mm512_mul_ps(anchor[k], x0k));
+      __m512 v =
+          _mm512_add_ps(_mm512_add_ps(offset[k], _mm512_mul_ps(slope[k], xk)), _mm512_mul_ps(anchor[k], x0k));
       if constexpr (kDraw)
         v = _mm512_mask_add_ps(v, noise_lanes[k], v, _mm512_mul_ps(noise[k], normal16(words[k], table)));
       // max(-1, v) then min(1, v): the portable kernel's clamp, NaN included.
@@ -237,19 +242,23 @@ template <int kPowers, bool kDraw>
 GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const CitizenBlock& block, int word,
                                             const PhiloxKeys& keys) {
   constexpr int kBatches = 4;
-  const auto stream = static_cast<std::uint32_t>(rng::citizen_noise), word3 = static_cast<std::uint32_t>(word);
-  const __m512i first = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block.first_citizen)),
-                                         _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  const auto stream = static_cast<std::uint32_t>(rng::citizen_noise),
+             word3 = static_cast<std::uint32_t>(word);
+  const __m512i first =
+      _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block.first_citizen)),
+                       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
   __m512i counters[kBatches], words[kBatches][4] = {};
   int i = 0;
   for (; i + kBatches * kLanes <= block.size; i += kBatches * kLanes) {
-    for (int b = 0; b < kBatches; ++b) counters[b] = _mm512_add_epi32(first, _mm512_set1_epi32(i + b * kLanes));
+    for (int b = 0; b < kBatches; ++b)
+      counters[b] = _mm512_add_epi32(first, _mm512_set1_epi32(i + b * kLanes));
     if constexpr (kDraw) philox<kBatches>(counters, block.tick, stream, word3, keys, words);
 #pragma GCC unroll 4
     for (int b = 0; b < kBatches; ++b) update.template apply<kDraw>(i + b * kLanes, 0xffff, words[b]);
   }
   if (i < block.size) {  // the last 1-63 citizens: one more step, batches masked
-    for (int b = 0; b < kBatches; ++b) counters[b] = _mm512_add_epi32(first, _mm512_set1_epi32(i + b * kLanes));
+    for (int b = 0; b < kBatches; ++b)
+      counters[b] = _mm512_add_epi32(first, _mm512_set1_epi32(i + b * kLanes));
     if constexpr (kDraw) philox<kBatches>(counters, block.tick, stream, word3, keys, words);
     for (int b = 0; b < kBatches && i + b * kLanes < block.size; ++b) {
       const int left = block.size - (i + b * kLanes);

@@ -18,9 +18,11 @@ class ContestPolicy final : public AllocationPolicy {
   std::string_view name() const override { return "contest"; }
 
   const config::Schema& keys() const override {
-    static const config::Schema keys = config::Schema().add(
-        {.path = "temperature", .type = config::ValueType::number, .default_text = "0.05",
-         .range = config::kPositive, .doc = "tau, softmax temperature of `contest`"});
+    static const config::Schema keys = config::Schema().add({.path = "temperature",
+                                                             .type = config::ValueType::number,
+                                                             .default_text = "0.05",
+                                                             .range = config::kPositive,
+                                                             .doc = "tau, softmax temperature of `contest`"});
     return keys;
   }
 
@@ -40,10 +42,10 @@ class ContestPolicy final : public AllocationPolicy {
     double highest = -INFINITY;
     for (int t = 0; t < targets; ++t) {
       const double autonomy = ctx.state.autonomy(ctx.channel, t);
-      const double before = tullock_share_of(stock.col(t).data(), stock.rows(), ctx.power, autonomy,
-                                             exponent, 0.0);
-      const double after = tullock_share_of(stock.col(t).data(), stock.rows(), ctx.power, autonomy,
-                                            exponent, extra);
+      const double before =
+          tullock_share_of(stock.col(t).data(), stock.rows(), ctx.power, autonomy, exponent, 0.0);
+      const double after =
+          tullock_share_of(stock.col(t).data(), stock.rows(), ctx.power, autonomy, exponent, extra);
       out[t] = power.strategic_value[t] * (after - before) / temperature;
       highest = std::max(highest, out[t]);
     }

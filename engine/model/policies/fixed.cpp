@@ -14,10 +14,12 @@ class FixedPolicy final : public AllocationPolicy {
   std::string_view name() const override { return "fixed"; }
 
   const config::Schema& keys() const override {
-    static const config::Schema keys = config::Schema().add(
-        {.path = "fixed_weights.<target>.<channel>", .type = config::ValueType::number,
-         .default_text = "1", .range = config::kNonNeg,
-         .doc = "f[p,t,c], weight of the target in the channel's budget under `fixed`"});
+    static const config::Schema keys =
+        config::Schema().add({.path = "fixed_weights.<target>.<channel>",
+                              .type = config::ValueType::number,
+                              .default_text = "1",
+                              .range = config::kNonNeg,
+                              .doc = "f[p,t,c], weight of the target in the channel's budget under `fixed`"});
     return keys;
   }
 

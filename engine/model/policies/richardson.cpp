@@ -24,14 +24,27 @@ class RichardsonPolicy final : public AllocationPolicy {
   const config::Schema& keys() const override {
     using config::ValueType;
     static const config::Schema keys = config::Schema()
-        .add({.path = "richardson.reaction", .type = ValueType::number, .unit = "per year",
-              .default_text = "0", .range = config::kNonNeg, .doc = "a_p, reaction to rivals' budgets"})
-        .add({.path = "richardson.fatigue", .type = ValueType::number, .unit = "per year",
-              .default_text = "0", .range = config::kNonNeg, .doc = "m_p, fatigue"})
-        .add({.path = "richardson.grievance", .type = ValueType::number,
-              .unit = "budget units per tick per year", .default_text = "0", .doc = "h_p, grievance"})
-        .add({.path = "richardson.rivals", .type = ValueType::names, .default_rule = "every other power",
-              .doc = "rival powers: distinct, not the power itself"});
+                                           .add({.path = "richardson.reaction",
+                                                 .type = ValueType::number,
+                                                 .unit = "per year",
+                                                 .default_text = "0",
+                                                 .range = config::kNonNeg,
+                                                 .doc = "a_p, reaction to rivals' budgets"})
+                                           .add({.path = "richardson.fatigue",
+                                                 .type = ValueType::number,
+                                                 .unit = "per year",
+                                                 .default_text = "0",
+                                                 .range = config::kNonNeg,
+                                                 .doc = "m_p, fatigue"})
+                                           .add({.path = "richardson.grievance",
+                                                 .type = ValueType::number,
+                                                 .unit = "budget units per tick per year",
+                                                 .default_text = "0",
+                                                 .doc = "h_p, grievance"})
+                                           .add({.path = "richardson.rivals",
+                                                 .type = ValueType::names,
+                                                 .default_rule = "every other power",
+                                                 .doc = "rival powers: distinct, not the power itself"});
     return keys;
   }
 
@@ -52,8 +65,7 @@ class RichardsonPolicy final : public AllocationPolicy {
       r->rivals = config::name_list(*rivals, lp, "power", in.powers);
       for (std::size_t k = 0; k < r->rivals.size(); ++k)
         if (r->rivals[k] == in.self)
-          throw RangeError(rivals->items[k].where, config::indexed(lp, k),
-                           "a power cannot be its own rival");
+          throw RangeError(rivals->items[k].where, config::indexed(lp, k), "a power cannot be its own rival");
     }
     return r;
   }

@@ -7,8 +7,7 @@
 
 namespace geosim {
 
-double tullock_shares(const double* stocks, int powers, double autonomy, double exponent,
-                      double* shares) {
+double tullock_shares(const double* stocks, int powers, double autonomy, double exponent, double* shares) {
   // Shares are invariant to scaling all stocks; dividing by the largest keeps
   // x^r finite for big stocks and large exponents.
   double largest = autonomy;

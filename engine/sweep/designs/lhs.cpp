@@ -13,7 +13,9 @@ namespace {
 class Lhs final : public SweepDesign {
  public:
   std::string name() const override { return "lhs"; }
-  std::string doc() const override { return "Latin hypercube: one point in each of the samples strata of every parameter"; }
+  std::string doc() const override {
+    return "Latin hypercube: one point in each of the samples strata of every parameter";
+  }
   config::Schema keys() const override { return config::Schema().add(samples_key()); }
   void validate(const DesignContext& context) const override { require_parameters(context, name()); }
   std::unique_ptr<DesignPoints> points(const SweepSpec& spec) const override {
@@ -27,7 +29,8 @@ class Lhs final : public SweepDesign {
       for (std::size_t i = 0; i < n; ++i) perm[i] = static_cast<std::int64_t>(i);
       for (std::size_t k = n; k-- > 1;) {  // Fisher-Yates with our own uniforms (portable)
         const auto r = std::min<std::size_t>(
-            static_cast<std::size_t>(design_uniform(spec.seed, k, dim, 0x100) * static_cast<double>(k + 1)), k);
+            static_cast<std::size_t>(design_uniform(spec.seed, k, dim, 0x100) * static_cast<double>(k + 1)),
+            k);
         std::swap(perm[k], perm[r]);
       }
       for (std::size_t i = 0; i < n; ++i)

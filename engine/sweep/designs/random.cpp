@@ -31,7 +31,8 @@ class Random final : public SweepDesign {
     auto points = std::make_unique<UnitPoints>(spec.parameters, n);
     for (std::int64_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j < points->dimensions(); ++j)
-        points->unit(i, j) = design_uniform(spec.seed, static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(j), 0);
+        points->unit(i, j) =
+            design_uniform(spec.seed, static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(j), 0);
     return points;
   }
 };

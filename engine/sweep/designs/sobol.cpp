@@ -20,8 +20,9 @@ class Sobol final : public SweepDesign {
   void validate(const DesignContext& context) const override {
     require_parameters(context, name());
     if (context.spec.parameters.size() > kSobolMaxDimension)
-      throw RangeError(context.parameters_where, "parameters",
-                       "Sobol sequences support at most " + std::to_string(kSobolMaxDimension) + " parameters");
+      throw RangeError(
+          context.parameters_where, "parameters",
+          "Sobol sequences support at most " + std::to_string(kSobolMaxDimension) + " parameters");
   }
   std::unique_ptr<DesignPoints> points(const SweepSpec& spec) const override {
     const std::int64_t n = spec.design_settings.integer("samples");
@@ -30,7 +31,8 @@ class Sobol final : public SweepDesign {
     // origin, in Gray-code order). So the first 2^m points are the classic net.
     boost::random::sobol_engine<std::uint32_t, 32> gen(points->dimensions());
     for (std::int64_t i = 1; i < n; ++i)
-      for (std::size_t j = 0; j < points->dimensions(); ++j) points->unit(i, j) = static_cast<double>(gen()) * 0x1p-32;
+      for (std::size_t j = 0; j < points->dimensions(); ++j)
+        points->unit(i, j) = static_cast<double>(gen()) * 0x1p-32;
     return points;
   }
 };

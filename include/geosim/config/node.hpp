@@ -17,12 +17,12 @@ struct Node {
   enum class Kind { null, scalar, sequence, map };
   struct Entry;  // a mapping entry: key and value (defined below, where Node is complete)
   Kind kind = Kind::null;
-  std::string scalar;   // raw text of a scalar
-  bool quoted = false;  // scalar was quoted (or tagged !!str): always a string
-  std::vector<Node> items;                            // sequence items
+  std::string scalar;          // raw text of a scalar
+  bool quoted = false;         // scalar was quoted (or tagged !!str): always a string
+  std::vector<Node> items;     // sequence items
   std::vector<Entry> entries;  // mapping entries, file order, keys unique
-  SourceLocation where;      // where the value starts
-  SourceLocation key_where;  // for a mapping value: where its key starts
+  SourceLocation where;        // where the value starts
+  SourceLocation key_where;    // for a mapping value: where its key starts
 
   bool is_map() const { return kind == Kind::map; }
   bool is_sequence() const { return kind == Kind::sequence; }

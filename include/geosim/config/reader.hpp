@@ -52,9 +52,7 @@ void check_keys(const Node& map, const std::string& path, const std::vector<std:
 struct Bounds {
   double lo = -kInf, hi = kInf;
   bool lo_open = false, hi_open = false;
-  bool contains(double v) const {
-    return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
-  }
+  bool contains(double v) const { return (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi); }
   std::string str() const {
     if (lo == -kInf && hi == kInf) return "";
     if (hi == kInf) return std::string(lo_open ? "> " : ">= ") + fmt(lo);
@@ -93,8 +91,7 @@ Date date(const Node& n, const std::string& path);
 /// [A-Za-z][A-Za-z0-9_]*
 bool valid_name(std::string_view s);
 /// RangeError unless `name` is a valid name and not reserved (self, all).
-void check_name(const std::string& name, const Node& value, const std::string& path,
-                const std::string& kind);
+void check_name(const std::string& name, const Node& value, const std::string& path, const std::string& kind);
 /// Index of `name` among the `kind`s defined; ReferenceError otherwise.
 /// `extra` (e.g. "self", "all") are accepted and return -1 - position.
 int resolve(const std::string& name, const SourceLocation& where, const std::string& path,

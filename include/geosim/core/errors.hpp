@@ -21,7 +21,7 @@ class InputError : public std::runtime_error {
  public:
   InputError(SourceLocation where, std::string key, std::string detail);
   const SourceLocation& where() const noexcept { return where_; }
-  const std::string& key() const noexcept { return key_; }      // dotted path, may be empty
+  const std::string& key() const noexcept { return key_; }        // dotted path, may be empty
   const std::string& detail() const noexcept { return detail_; }  // what was expected
  private:
   SourceLocation where_;
@@ -30,19 +30,21 @@ class InputError : public std::runtime_error {
 };
 
 // Name is a class name, which cannot be parenthesised.
-#define GEOSIM_INPUT_ERROR(Name) \
-  class Name : public InputError { using InputError::InputError; }  // NOLINT(bugprone-macro-parentheses)
-GEOSIM_INPUT_ERROR(FileError);         // missing, unreadable or empty file
-GEOSIM_INPUT_ERROR(SyntaxError);       // malformed YAML, alias bombs
-GEOSIM_INPUT_ERROR(UnknownKeyError);   // key not in the schema (message suggests the nearest)
-GEOSIM_INPUT_ERROR(DuplicateKeyError); // the same key twice in one mapping
-GEOSIM_INPUT_ERROR(TypeError);         // wrong YAML type or unparsable scalar
-GEOSIM_INPUT_ERROR(RangeError);        // value outside its domain, NaN/Inf, shares not summing to 1
-GEOSIM_INPUT_ERROR(ReferenceError);    // undefined or duplicate power/target/group/institution name
-GEOSIM_INPUT_ERROR(DateError);         // invalid date, event outside the period
-GEOSIM_INPUT_ERROR(UsageError);        // bad command line (--set syntax, options)
-GEOSIM_INPUT_ERROR(OutputError);       // output path not writable
-GEOSIM_INPUT_ERROR(ResourceError);     // a run that cannot fit in memory
+#define GEOSIM_INPUT_ERROR(Name)   \
+  class Name : public InputError { \
+    using InputError::InputError;  \
+  }                                     // NOLINT(bugprone-macro-parentheses)
+GEOSIM_INPUT_ERROR(FileError);          // missing, unreadable or empty file
+GEOSIM_INPUT_ERROR(SyntaxError);        // malformed YAML, alias bombs
+GEOSIM_INPUT_ERROR(UnknownKeyError);    // key not in the schema (message suggests the nearest)
+GEOSIM_INPUT_ERROR(DuplicateKeyError);  // the same key twice in one mapping
+GEOSIM_INPUT_ERROR(TypeError);          // wrong YAML type or unparsable scalar
+GEOSIM_INPUT_ERROR(RangeError);         // value outside its domain, NaN/Inf, shares not summing to 1
+GEOSIM_INPUT_ERROR(ReferenceError);     // undefined or duplicate power/target/group/institution name
+GEOSIM_INPUT_ERROR(DateError);          // invalid date, event outside the period
+GEOSIM_INPUT_ERROR(UsageError);         // bad command line (--set syntax, options)
+GEOSIM_INPUT_ERROR(OutputError);        // output path not writable
+GEOSIM_INPUT_ERROR(ResourceError);      // a run that cannot fit in memory
 #undef GEOSIM_INPUT_ERROR
 
 /// Something went wrong while running a valid input (exit status 1).

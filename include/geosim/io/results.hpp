@@ -54,11 +54,11 @@ class ResultsWriter : public StepObserver {
   std::unique_ptr<Impl> impl_;
 };
 
-/// Writes one run's results without snapshots (ResultsWriter::finish alone). Writes to a temporary name beside `path` and
-/// renames on success; on failure removes the temporary and throws
-/// RuntimeFailure, leaving nothing at `path`. `final_agents` may be null.
-void write_results(const std::filesystem::path& path, const Scenario& scenario,
-                   const RunRecord& record, const Population* final_agents, const RunInfo& info);
+/// Writes one run's results without snapshots (ResultsWriter::finish alone). Writes to a temporary name
+/// beside `path` and renames on success; on failure removes the temporary and throws RuntimeFailure, leaving
+/// nothing at `path`. `final_agents` may be null.
+void write_results(const std::filesystem::path& path, const Scenario& scenario, const RunRecord& record,
+                   const Population* final_agents, const RunInfo& info);
 
 /// Minimal reading back, for tests and tools.
 struct Variable {

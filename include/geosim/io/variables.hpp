@@ -38,16 +38,15 @@ std::size_t value_bytes(ValueType type);
 std::string_view value_type_name(ValueType type);  // "float64", "int32", "int8"
 
 /// One recorded series, all rows, row-major with time first.
-using SeriesValues =
-    std::variant<std::vector<double>, std::vector<std::int32_t>, std::vector<std::int8_t>>;
+using SeriesValues = std::variant<std::vector<double>, std::vector<std::int32_t>, std::vector<std::int8_t>>;
 
 struct ResultsVariable {
   std::string name;
   std::vector<Axis> dims;  // of one row, in storage order (the file puts time first)
   ValueType type = ValueType::f64;
   std::string units, long_name;
-  bool nan_fill = false;       // _FillValue = NaN (values may be NaN); float types only
-  std::string flag_meanings;   // CF flags: values 0, 1, ... named by these words ("": none)
+  bool nan_fill = false;      // _FillValue = NaN (values may be NaN); float types only
+  std::string flag_meanings;  // CF flags: values 0, 1, ... named by these words ("": none)
   /// Writes one row (row_size values, row-major over `dims`) for `state` to `row`.
   /// Values are exact in double for every ValueType.
   void (*extract)(const WorldState& state, double* row) = nullptr;

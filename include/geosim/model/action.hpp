@@ -34,9 +34,9 @@ class Action {
 /// expected values, defaults and ranges from the argument's KeySpec and throw
 /// the usual InputErrors naming file:line:col and `path.key`.
 struct ActionInput {
-  const config::Node& args;                      // the mapping of arguments
-  const std::string& path;                       // e.g. "events.e.actions[0].scale_budget"
-  const std::vector<std::string>& powers;        // names, in file order
+  const config::Node& args;                // the mapping of arguments
+  const std::string& path;                 // e.g. "events.e.actions[0].scale_budget"
+  const std::vector<std::string>& powers;  // names, in file order
   const std::vector<std::string>& targets;
   const std::vector<std::string>& institutions;
 
@@ -82,8 +82,8 @@ config::Schema action_keys();
 /// targets and institutions must be complete), checked as the loader checks
 /// it; `path` names it in messages. For scenarios built in code;
 /// std::logic_error if no action has that name.
-EventAction make_event_action(const Scenario& scenario, std::string_view name,
-                              const config::Node& args, const std::string& path = "action");
+EventAction make_event_action(const Scenario& scenario, std::string_view name, const config::Node& args,
+                              const std::string& path = "action");
 
 /// The channel names and `all`: the choices of a channel argument.
 std::vector<std::string> channels_or_all();
@@ -92,7 +92,8 @@ std::vector<std::string> channels_or_all();
 template <class Fn>
 void for_each_index(int chosen, int count, Fn&& fn) {
   if (chosen >= 0) fn(chosen);
-  else for (int i = 0; i < count; ++i) fn(i);
+  else
+    for (int i = 0; i < count; ++i) fn(i);
 }
 
 }  // namespace geosim

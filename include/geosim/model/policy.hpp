@@ -44,8 +44,8 @@ struct AllocationContext {
   const WorldState& state;
   int power;
   int channel;
-  double budget;                    // b[p,c] to split this tick
-  const PolicySettings* settings;   // what the policy's parser made for this power (may be null)
+  double budget;                   // b[p,c] to split this tick
+  const PolicySettings* settings;  // what the policy's parser made for this power (may be null)
 };
 
 class AllocationPolicy {

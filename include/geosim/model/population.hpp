@@ -52,7 +52,7 @@ class Population {
   /// Bytes of attitude storage per citizen (for the memory check).
   static std::int64_t bytes_per_citizen(int powers) { return 2 * powers * sizeof(float); }
 
-  static constexpr std::int64_t kBlockSize = 1024;  // citizens per block of the update
+  static constexpr std::int64_t kBlockSize = 1024;           // citizens per block of the update
   static constexpr std::int64_t kParallelThreshold = 32768;  // fewer citizens: one thread
 
  private:

@@ -32,8 +32,8 @@ class Registry {
   }
   /// Removes the entry called `name` (false if there is none).
   bool remove(std::string_view name) {
-    const auto it = std::find_if(entries_.begin(), entries_.end(),
-                                 [&](const auto& e) { return e->name() == name; });
+    const auto it =
+        std::find_if(entries_.begin(), entries_.end(), [&](const auto& e) { return e->name() == name; });
     if (it == entries_.end()) return false;
     entries_.erase(it);
     return true;

@@ -17,21 +17,21 @@ namespace geosim {
 
 /// Everything a row of the results holds. Arrays are (power x target) unless noted.
 struct WorldState {
-  int tick = 0;                                  // ticks done; the row index
-  Eigen::ArrayXXd budget;                        // power x channel, for the next tick
+  int tick = 0;                                       // ticks done; the row index
+  Eigen::ArrayXXd budget;                             // power x channel, for the next tick
   std::array<Eigen::ArrayXXd, kChannels> allocation;  // A[c], spent in the last tick
   std::array<Eigen::ArrayXXd, kChannels> stock;       // S[c]
   std::array<Eigen::ArrayXXd, kChannels> influence;   // I[c]
-  Eigen::ArrayXXd autonomy;                      // channel x target: S[c,self,t]
-  Eigen::ArrayXXd autonomy_share;                // channel x target: I[c,self,t]
-  Eigen::ArrayXXd alignment;                     // (power + self) x target; last row is self
-  Eigen::ArrayXXd attitude_mean;                 // o[t,p]
+  Eigen::ArrayXXd autonomy;                           // channel x target: S[c,self,t]
+  Eigen::ArrayXXd autonomy_share;                     // channel x target: I[c,self,t]
+  Eigen::ArrayXXd alignment;                          // (power + self) x target; last row is self
+  Eigen::ArrayXXd attitude_mean;                      // o[t,p]
   Eigen::ArrayXXd negative_share, positive_share;
   std::vector<Eigen::ArrayXXd> group_mean, group_negative, group_positive;  // by group; NaN if empty
-  Eigen::ArrayXXi campaigns_new;                 // drawn this tick, act from the next
-  Eigen::ArrayXXi campaigns_active;              // acting during the next tick
-  std::vector<std::vector<char>> member;         // [institution][target]
-  std::vector<double> growth;                    // g[p], events may change it
+  Eigen::ArrayXXi campaigns_new;          // drawn this tick, act from the next
+  Eigen::ArrayXXi campaigns_active;       // acting during the next tick
+  std::vector<std::vector<char>> member;  // [institution][target]
+  std::vector<double> growth;             // g[p], events may change it
 };
 
 class World;
@@ -80,8 +80,7 @@ class World {
 
 /// Tullock shares (model.md section 5) for one target and channel: fills
 /// shares[p] for each power and returns self's share. Exposed for tests.
-double tullock_shares(const double* stocks, int powers, double autonomy, double exponent,
-                      double* shares);
+double tullock_shares(const double* stocks, int powers, double autonomy, double exponent, double* shares);
 /// The share of power p alone if it had `extra` more stock (the contest policy's look-ahead).
 double tullock_share_of(const double* stocks, int powers, int p, double autonomy, double exponent,
                         double extra);

@@ -26,9 +26,13 @@ struct RunRecord {
   SeriesValues& operator[](std::string_view name);
   /// The series `name` as its type T (throws std::bad_variant_access if it is another).
   template <class T>
-  const std::vector<T>& values(std::string_view name) const { return std::get<std::vector<T>>((*this)[name]); }
+  const std::vector<T>& values(std::string_view name) const {
+    return std::get<std::vector<T>>((*this)[name]);
+  }
   template <class T>
-  std::vector<T>& values(std::string_view name) { return std::get<std::vector<T>>((*this)[name]); }
+  std::vector<T>& values(std::string_view name) {
+    return std::get<std::vector<T>>((*this)[name]);
+  }
   /// The series `name` converted to double.
   std::vector<double> as_doubles(std::string_view name) const;
 };

@@ -19,8 +19,7 @@ namespace geosim {
 
 inline constexpr int kChannels = 3;
 enum Channel : int { economic = 0, security = 1, soft = 2 };
-inline constexpr std::array<std::string_view, kChannels> kChannelNames{"economic", "security",
-                                                                       "soft"};
+inline constexpr std::array<std::string_view, kChannels> kChannelNames{"economic", "security", "soft"};
 using PerChannel = std::array<double, kChannels>;
 
 // Registry entries named by a scenario (model/policy.hpp, model/action.hpp).
@@ -44,32 +43,32 @@ struct ChannelSpec {
 
 struct PowerSpec {
   std::string code, name;
-  PerChannel budget{};  // b[p,c], budget units per tick
-  double growth = 0.0;  // g[p], per tick
-  std::array<PolicyUse, kChannels> policy{};   // by channel
-  std::vector<double> strategic_value;          // sv[p,t], by target (value, contest, richardson)
-  PerChannel valence{};                         // v[c,p] in [-1,1]
+  PerChannel budget{};                        // b[p,c], budget units per tick
+  double growth = 0.0;                        // g[p], per tick
+  std::array<PolicyUse, kChannels> policy{};  // by channel
+  std::vector<double> strategic_value;        // sv[p,t], by target (value, contest, richardson)
+  PerChannel valence{};                       // v[c,p] in [-1,1]
 };
 
 struct TargetSpec {
   std::string code, name;
-  std::int64_t citizens = 0;             // N_t agents
-  std::vector<double> group_share;       // by group, sums to 1
-  PerChannel channel_weights{};          // w[t,c], sums to 1
-  double responsiveness = 0.0;           // lambda_t in [0,1]
-  double opinion_sensitivity = 0.0;      // beta_t
-  std::vector<double> initial_alignment; // by power, then self last (size P+1), sums to 1
-  PerChannel autonomy{};                 // S[c,self,t]
-  std::vector<PerChannel> initial_stock; // S[c,p,t](0), by power
-  double campaign_rate = 0.0;            // kappa_t, campaigns per year per unit excess
+  std::int64_t citizens = 0;              // N_t agents
+  std::vector<double> group_share;        // by group, sums to 1
+  PerChannel channel_weights{};           // w[t,c], sums to 1
+  double responsiveness = 0.0;            // lambda_t in [0,1]
+  double opinion_sensitivity = 0.0;       // beta_t
+  std::vector<double> initial_alignment;  // by power, then self last (size P+1), sums to 1
+  PerChannel autonomy{};                  // S[c,self,t]
+  std::vector<PerChannel> initial_stock;  // S[c,p,t](0), by power
+  double campaign_rate = 0.0;             // kappa_t, campaigns per year per unit excess
 };
 
 struct GroupSpec {
   std::string name;
-  double susceptibility = 0.0;  // alpha_g
-  double anchoring = 0.0;       // mu_g in [0,1]
-  double peer_weight = 0.0;     // gamma_g
-  double noise = 0.0;           // sigma_g
+  double susceptibility = 0.0;        // alpha_g
+  double anchoring = 0.0;             // mu_g in [0,1]
+  double peer_weight = 0.0;           // gamma_g
+  double noise = 0.0;                 // sigma_g
   std::vector<PerChannel> exposure;   // e[g,c,p], by power
   std::vector<double> attitude_mean;  // m[g,p], by power
   std::vector<double> attitude_sd;    // s[g,p], by power
@@ -77,9 +76,9 @@ struct GroupSpec {
 
 struct InstitutionSpec {
   std::string name;
-  std::vector<int> leaders;        // power indices
-  std::vector<int> members;        // target indices at the start
-  PerChannel bonus{1.0, 1.0, 1.0}; // eta factor for each leader inside members
+  std::vector<int> leaders;         // power indices
+  std::vector<int> members;         // target indices at the start
+  PerChannel bonus{1.0, 1.0, 1.0};  // eta factor for each leader inside members
 };
 
 inline constexpr int kSelf = -1;  // "power" index of a target's own autonomy stock
@@ -126,10 +125,10 @@ struct Scenario {
   std::string resolved_yaml;          // the tree after extends and --set, as YAML
 
   Date start;
-  Date end;             // last simulated month
-  int step_months = 1;  // tick length
-  double dt = 1.0 / 12; // tick length in years
-  int ticks = 0;        // K
+  Date end;                // last simulated month
+  int step_months = 1;     // tick length
+  double dt = 1.0 / 12;    // tick length in years
+  int ticks = 0;           // K
   int scenario_ticks = 0;  // K before any --ticks override
   std::uint64_t seed = 0;
 
@@ -156,7 +155,7 @@ struct LoadOptions {
   int ticks = -1;                      // >= 1: run this many ticks instead (events beyond are skipped)
   bool has_seed = false;
   std::uint64_t seed = 0;
-  bool keep_resolved_yaml = true;      // false: leave Scenario::resolved_yaml empty (sweeps keep one per base)
+  bool keep_resolved_yaml = true;  // false: leave Scenario::resolved_yaml empty (sweeps keep one per base)
 };
 
 /// Reads, merges (`extends:`), overrides (`--set`) and validates a scenario.
@@ -168,7 +167,7 @@ Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& opt
 /// once, then apply each run's overrides and validate. load_scenario(path, o)
 /// is scenario_from_tree(read_scenario_tree(path, &text), path, text, o).
 config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text = nullptr);
-Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source,
-                            std::string source_text, const LoadOptions& options = {});
+Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source, std::string source_text,
+                            const LoadOptions& options = {});
 
 }  // namespace geosim

@@ -27,8 +27,8 @@ struct SweepSpec;
 
 /// One varied parameter: a dotted scenario path and its values.
 struct ParameterSpec {
-  std::string path;       // as for --set, e.g. powers.CHN.budget.soft
-  SourceLocation where;   // its key in the sweep file
+  std::string path;             // as for --set, e.g. powers.CHN.budget.soft
+  SourceLocation where;         // its key in the sweep file
   SourceLocation values_where;  // its values/range in the sweep file
 
   std::vector<std::string> values;  // enumerated values (YAML scalar text); empty for a range
@@ -53,9 +53,9 @@ class DesignSettings {
  public:
   struct Value {
     std::string key;
-    std::string text;     // canonical text (what the identity records)
-    double number = 0.0;  // number, integer and boolean keys (1 for true)
-    SourceLocation where; // the key in the sweep file ({} if defaulted)
+    std::string text;      // canonical text (what the identity records)
+    double number = 0.0;   // number, integer and boolean keys (1 for true)
+    SourceLocation where;  // the key in the sweep file ({} if defaulted)
   };
   void set(Value value);
   const std::vector<Value>& values() const { return values_; }

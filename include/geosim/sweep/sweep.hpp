@@ -28,22 +28,22 @@
 namespace geosim {
 
 struct SweepSpec {
-  std::filesystem::path file;   // the sweep file ("" when built from the command line)
+  std::filesystem::path file;  // the sweep file ("" when built from the command line)
   std::string name;
   std::string description;
   std::vector<std::filesystem::path> scenarios;  // one base (sweep) or several (batch)
   std::vector<SourceLocation> scenario_where;
   std::vector<std::string> set;  // "path=value" applied to every run, before the parameters
   std::vector<SourceLocation> set_where;
-  int ticks = -1;                // >= 1: run this many ticks (as --ticks)
+  int ticks = -1;  // >= 1: run this many ticks (as --ticks)
   std::vector<ParameterSpec> parameters;
   SourceLocation parameters_where;  // the `parameters:` mapping
-  std::string design = "grid";   // a registered SweepDesign (design.hpp)
-  SourceLocation design_where;   // the `design:` value
-  DesignSettings design_settings;  // the values of the design's keys
+  std::string design = "grid";      // a registered SweepDesign (design.hpp)
+  SourceLocation design_where;      // the `design:` value
+  DesignSettings design_settings;   // the values of the design's keys
   int replicates = 1;
-  std::uint64_t seed = 0;        // the sweep seed
-  bool common_random_numbers = false;  // replicate k has the same seed at every point
+  std::uint64_t seed = 0;                // the sweep seed
+  bool common_random_numbers = false;    // replicate k has the same seed at every point
   std::vector<std::string> metrics;      // names (all by default)
   std::vector<std::string> time_series;  // names of RunRecord series to keep per run (none by default)
 };
@@ -58,8 +58,8 @@ config::Schema sweep_file_schema();
 SweepSpec load_sweep_spec(const std::filesystem::path& path);
 
 /// The spec of `geosim batch A.yaml B.yaml ...`: each scenario is a point.
-SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates,
-                     std::uint64_t seed, bool common_random_numbers, int ticks);
+SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates, std::uint64_t seed,
+                     bool common_random_numbers, int ticks);
 
 /// Names accepted in `metrics:` and `time_series:`.
 std::vector<std::string> metric_names();
@@ -76,7 +76,7 @@ std::uint64_t run_seed(std::uint64_t sweep_seed, std::uint64_t index);
 struct RunPlan {
   std::int64_t run = 0, point = 0;
   int replicate = 0;
-  int scenario = 0;                    // index into SweepSpec::scenarios
+  int scenario = 0;  // index into SweepSpec::scenarios
   std::uint64_t seed = 0;
   std::vector<std::string> overrides;  // the sweep's set, then the parameters: "path=value"
   std::vector<std::string> values;     // parameter values as --set text, by parameter
@@ -141,17 +141,17 @@ struct SweepOptions {
   std::filesystem::path output;  // OUT.h5; the journal is OUT.h5.journal
   int jobs = 0;                  // worker threads per process (0: all cores)
   bool resume = false;
-  bool progress = false;         // progress line on stderr (rank 0)
+  bool progress = false;             // progress line on stderr (rank 0)
   const Cluster* cluster = nullptr;  // null: this process alone
 };
 
 struct SweepSummary {
-  std::int64_t runs = 0;        // in the sweep
-  std::int64_t recovered = 0;   // found in the journal (--resume)
-  std::int64_t ran = 0;         // run by this invocation
+  std::int64_t runs = 0;       // in the sweep
+  std::int64_t recovered = 0;  // found in the journal (--resume)
+  std::int64_t ran = 0;        // run by this invocation
   double seconds = 0.0;
   int processes = 1;
-  bool reporting = true;        // false on MPI ranks other than 0 (they print nothing)
+  bool reporting = true;  // false on MPI ranks other than 0 (they print nothing)
 };
 
 /// Runs the missing runs of `sweep` and writes options.output. Throws

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "support/temp_files.hpp"
 #include "geosim/core/errors.hpp"
 #include "io/detail/hdf5.hpp"
+#include "support/temp_files.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
