@@ -4,18 +4,22 @@
 // own) by a scenario written here, and change what the run computes.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 
+#include "geosim/io/results.hpp"
 #include "geosim/model/action.hpp"
 #include "geosim/model/policy.hpp"
 #include "geosim/model/registries.hpp"
 #include "geosim/model/world.hpp"
 #include "geosim/run/run.hpp"
 #include "geosim/scenario/scenario.hpp"
+#include "geosim/sweep/sweep.hpp"
 #include "support/temp_files.hpp"
 
 using namespace geosim;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -263,4 +267,48 @@ TEST_CASE("registries: a toy unregistered is unknown again") {
   CHECK(policies().names() == std::vector<std::string>{"fixed", "value", "contest", "richardson"});
   const std::string what = load_error<UnknownKeyError>("gone.yaml", toy_scenario("value"));
   CHECK(contains(what, "powers.RUS.spotlight: unknown key 'spotlight'"));
+}
+
+TEST_CASE("registries: the toy policy and action run through a sweep over the toy policy's own key") {
+  const ScopedRegistration<AllocationPolicy> policy(policies(), std::make_unique<Spotlight>());
+  const ScopedRegistration<ActionType> action(actions(), tax());
+  const fs::path base = testing::write_temp("registries", "sweep_base.yaml", toy_scenario());
+  const fs::path file = testing::write_temp("registries", "toys_sweep.yaml",
+                                            "name: toys_sweep\nbase: " + base.string() +
+                                                "\nparameters:\n  powers.RUS.spotlight.share: [0.2, 0.8]\n"
+                                                "design: grid\nticks: 4\nmetrics: [final_alignment]\n"
+                                                "time_series: [allocation, budget]\n");
+  const Sweep sweep(load_sweep_spec(file));
+  REQUIRE(sweep.runs() == 2);
+  const fs::path out = testing::temp_dir("registries") / "toys_sweep.h5";
+  fs::remove(out);
+  SweepOptions options;
+  options.output = out;
+  options.jobs = 2;
+  CHECK(run_sweep(sweep, options).ran == 2);
+
+  // allocation(run, time, channel, power, target); budget(run, time, power, channel).
+  const Variable allocation = read_variable(out, "allocation");
+  const Variable budget = read_variable(out, "budget");
+  const std::size_t rows = 5, P = 2, T = 3;
+  REQUIRE(allocation.shape == std::vector<std::size_t>{2, rows, kChannels, P, T});
+  const auto spent = [&](std::size_t run, std::size_t row, int c, std::size_t p, std::size_t t) {
+    return allocation.values[(((run * rows + row) * kChannels + c) * P + p) * T + t];
+  };
+  const auto budget_of = [&](std::size_t run, std::size_t row, std::size_t p, int c) {
+    return budget.values[((run * rows + row) * P + p) * kChannels + c];
+  };
+  const std::size_t rus = 0, kaz = 0, kgz = 1;
+  for (std::size_t run = 0; run < 2; ++run) {
+    const double share = run == 0 ? 0.2 : 0.8;  // the grid's points, in order
+    CAPTURE(run);
+    // Tick 0: the favoured target gets the share of 10, the other two the rest evenly.
+    CHECK(spent(run, 1, economic, rus, kgz) == doctest::Approx(10 * share));
+    CHECK(spent(run, 1, economic, rus, kaz) == doctest::Approx(10 * (1 - share) / 2));
+    // The levy at tick 2 takes a quarter of every RUS budget, whatever the point.
+    CHECK(budget_of(run, 2, rus, economic) == 10.0);
+    CHECK(budget_of(run, 3, rus, economic) == 7.5);
+    CHECK(spent(run, 3, economic, rus, kgz) == doctest::Approx(7.5 * share));
+  }
+  fs::remove(out);
 }
