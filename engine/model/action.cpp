@@ -107,6 +107,38 @@ std::vector<std::string> channels_or_all() {
   return out;
 }
 
+config::KeySpec power_argument(bool or_self) {
+  if (!or_self)
+    return {.path = "power", .type = config::ValueType::name, .required = true, .doc = "the power"};
+  return {.path = "power",
+          .type = config::ValueType::name,
+          .required = true,
+          .choices = {"self"},
+          .doc = "the power, or self for the target's autonomy"};
+}
+
+config::KeySpec target_argument(bool or_all) {
+  if (!or_all)
+    return {.path = "target", .type = config::ValueType::name, .required = true, .doc = "the target"};
+  return {.path = "target",
+          .type = config::ValueType::name,
+          .required = true,
+          .choices = {"all"},
+          .doc = "the target, or all"};
+}
+
+config::KeySpec channel_argument() {
+  return {.path = "channel",
+          .type = config::ValueType::choice,
+          .required = true,
+          .choices = channels_or_all(),
+          .doc = "the channel, or all"};
+}
+
+config::KeySpec institution_argument() {
+  return {.path = "institution", .type = config::ValueType::name, .required = true, .doc = "the institution"};
+}
+
 int ActionInput::channel(const config::KeySpec& key) const {
   const std::string k(key.key());
   const config::Node& v = config::req(args, k, path, "a channel name or all");

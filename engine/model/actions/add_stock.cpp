@@ -26,21 +26,9 @@ struct AddStock final : Action {
 std::unique_ptr<const ActionType> add_stock() {
   using config::ValueType;
   config::Schema keys;
-  keys.add({.path = "power",
-            .type = ValueType::name,
-            .required = true,
-            .choices = {"self"},
-            .doc = "the power, or self for the target's autonomy"})
-      .add({.path = "target",
-            .type = ValueType::name,
-            .required = true,
-            .choices = {"all"},
-            .doc = "the target, or all"})
-      .add({.path = "channel",
-            .type = ValueType::choice,
-            .required = true,
-            .choices = channels_or_all(),
-            .doc = "the channel, or all"})
+  keys.add(power_argument(true))
+      .add(target_argument(true))
+      .add(channel_argument())
       .add({.path = "amount",
             .type = ValueType::number,
             .unit = "stock units",

@@ -13,10 +13,8 @@ struct Leave final : Action {
 }  // namespace
 
 std::unique_ptr<const ActionType> leave() {
-  using config::ValueType;
   config::Schema keys;
-  keys.add({.path = "institution", .type = ValueType::name, .required = true, .doc = "the institution"})
-      .add({.path = "target", .type = ValueType::name, .required = true, .doc = "the target"});
+  keys.add(institution_argument()).add(target_argument(false));
   return make_action_type("leave", keys, [keys](const ActionInput& in) {
     // Braced: the arguments are read, and their errors reported, in key order.
     return std::make_shared<Leave>(

@@ -18,12 +18,8 @@ struct ScaleBudget final : Action {
 std::unique_ptr<const ActionType> scale_budget() {
   using config::ValueType;
   config::Schema keys;
-  keys.add({.path = "power", .type = ValueType::name, .required = true, .doc = "the power"})
-      .add({.path = "channel",
-            .type = ValueType::choice,
-            .required = true,
-            .choices = channels_or_all(),
-            .doc = "the channel, or all"})
+  keys.add(power_argument(false))
+      .add(channel_argument())
       .add({.path = "factor",
             .type = ValueType::number,
             .required = true,

@@ -16,7 +16,7 @@ struct SetGrowth final : Action {
 std::unique_ptr<const ActionType> set_growth() {
   using config::ValueType;
   config::Schema keys;
-  keys.add({.path = "power", .type = ValueType::name, .required = true, .doc = "the power"})
+  keys.add(power_argument(false))
       .add({.path = "value",
             .type = ValueType::number,
             .unit = "per tick",

@@ -88,6 +88,16 @@ EventAction make_event_action(const Scenario& scenario, std::string_view name, c
 /// The channel names and `all`: the choices of a channel argument.
 std::vector<std::string> channels_or_all();
 
+// Arguments several actions take, declared once (required, with their docs).
+/// `power`: a power name, or also `self` (the target's own autonomy).
+config::KeySpec power_argument(bool or_self);
+/// `target`: a target name, or also `all`.
+config::KeySpec target_argument(bool or_all);
+/// `channel`: a channel name or `all`.
+config::KeySpec channel_argument();
+/// `institution`: an institution name.
+config::KeySpec institution_argument();
+
 /// Calls fn(i) for i = chosen, or for every i in [0, count) if chosen < 0 (`all`).
 template <class Fn>
 void for_each_index(int chosen, int count, Fn&& fn) {
