@@ -86,8 +86,7 @@ struct ResultsWriter::Impl {
     };
     dims.power = labels("power", sc.powers, &PowerSpec::code, "power code");
     dims.target = labels("target", sc.targets, &TargetSpec::code, "target code");
-    dims.channel = &writer->label_coordinate("channel", {kChannelNames.begin(), kChannelNames.end()},
-                                             "channel of influence");
+    dims.channel = labels("channel", sc.channels, &ChannelSpec::name, "channel of influence");
     dims.group = labels("group", sc.groups, &GroupSpec::name, "citizen group");
     dims.institution = labels("institution", sc.institutions, &InstitutionSpec::name, "institution");
     dims.event = &writer->plain_dimension("event", sc.events.size());

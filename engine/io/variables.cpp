@@ -189,7 +189,7 @@ std::size_t axis_size(Axis axis, const Scenario& sc) {
   switch (axis) {
     case Axis::power: return static_cast<std::size_t>(sc.num_powers());
     case Axis::target: return static_cast<std::size_t>(sc.num_targets());
-    case Axis::channel: return kChannels;
+    case Axis::channel: return static_cast<std::size_t>(sc.num_channels());
     case Axis::group: return static_cast<std::size_t>(sc.num_groups());
     case Axis::institution: return sc.institutions.size();
   }

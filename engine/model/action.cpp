@@ -4,8 +4,6 @@
 
 #include <stdexcept>
 
-#include "geosim/scenario/readers.hpp"
-
 namespace geosim {
 
 // The built-in actions, one file each in engine/model/actions/.
@@ -101,12 +99,6 @@ int ActionInput::institution(const config::KeySpec& key) const {
   return name_arg(*this, key, "institution", institutions);
 }
 
-std::vector<std::string> channels_or_all() {
-  std::vector<std::string> out = channel_names();
-  out.push_back("all");
-  return out;
-}
-
 config::KeySpec power_argument(bool or_self) {
   if (!or_self)
     return {.path = "power", .type = config::ValueType::name, .required = true, .doc = "the power"};
@@ -129,9 +121,9 @@ config::KeySpec target_argument(bool or_all) {
 
 config::KeySpec channel_argument() {
   return {.path = "channel",
-          .type = config::ValueType::choice,
+          .type = config::ValueType::name,
           .required = true,
-          .choices = channels_or_all(),
+          .choices = {"all"},
           .doc = "the channel, or all"};
 }
 
@@ -140,14 +132,7 @@ config::KeySpec institution_argument() {
 }
 
 int ActionInput::channel(const config::KeySpec& key) const {
-  const std::string k(key.key());
-  const config::Node& v = config::req(args, k, path, "a channel name or all");
-  const std::string cp = config::join(path, k);
-  if (!v.is_scalar())
-    throw TypeError(config::place(v), cp, "expected a channel name or all, got " + config::describe(v));
-  if (v.scalar == "all") return -1;
-  const int c = config::choice(v, cp, channels_or_all());
-  return c == kChannels ? -1 : c;
+  return name_arg(*this, key, "channel", channels);
 }
 
 double ActionInput::number(const config::KeySpec& key) const { return config::read_number(args, key, path); }
@@ -156,13 +141,13 @@ EventAction make_event_action(const Scenario& scenario, std::string_view name, c
                               const std::string& path) {
   const ActionType* type = actions().find(name);
   if (!type) throw std::logic_error("no action '" + std::string(name) + "' is registered");
-  std::vector<std::string> powers, targets, institutions;
+  std::vector<std::string> powers, targets, institutions, channels = scenario.channel_names();
   for (const auto& p : scenario.powers) powers.push_back(p.code);
   for (const auto& t : scenario.targets) targets.push_back(t.code);
   for (const auto& i : scenario.institutions) institutions.push_back(i.name);
   config::expect_map(args, path, "a mapping of action arguments");
   config::check_keys(args, path, type->keys(), "");
-  return {type, type->parse(ActionInput{args, path, powers, targets, institutions})};
+  return {type, type->parse(ActionInput{args, path, powers, targets, institutions, channels})};
 }
 
 }  // namespace geosim

@@ -50,8 +50,6 @@ config::Schema policy_keys() {
   return out;
 }
 
-bool AllocationPolicy::allowed(int) const { return true; }
-
 const config::Schema& AllocationPolicy::keys() const {
   static const config::Schema none;
   return none;
@@ -74,15 +72,22 @@ std::vector<std::string> target_names(const Scenario& s) {
   for (const auto& t : s.targets) out.push_back(t.code);
   return out;
 }
+
+/// What a policy's parser reads for power `power` of `scenario` from `settings`.
+std::shared_ptr<const PolicySettings> parse_for(const AllocationPolicy& policy, const Scenario& scenario,
+                                                int power, const config::Node& settings) {
+  const std::vector<std::string> powers = power_names(scenario), targets = target_names(scenario),
+                                 channels = scenario.channel_names();
+  const std::string path = config::join("powers", scenario.powers.at(power).code);
+  return policy.parse(PolicyInput{settings, path, power, powers, targets, channels});
+}
 }  // namespace
 
 PolicyUse make_policy_use(const Scenario& scenario, int power, std::string_view name,
                           const config::Node& power_settings) {
   const AllocationPolicy* policy = policies().find(name);
   if (!policy) throw std::logic_error("no policy '" + std::string(name) + "' is registered");
-  const std::vector<std::string> powers = power_names(scenario), targets = target_names(scenario);
-  const std::string path = config::join("powers", scenario.powers.at(power).code);
-  return {policy, policy->parse(PolicyInput{power_settings, path, power, powers, targets})};
+  return {policy, parse_for(*policy, scenario, power, power_settings)};
 }
 
 PolicyUse resolve_policy_use(const Scenario& scenario, int power, const PolicyUse& use) {
@@ -91,9 +96,7 @@ PolicyUse resolve_policy_use(const Scenario& scenario, int power, const PolicyUs
   if (!out.settings) {
     config::Node empty;
     empty.kind = config::Node::Kind::map;
-    const std::vector<std::string> powers = power_names(scenario), targets = target_names(scenario);
-    const std::string path = config::join("powers", scenario.powers.at(power).code);
-    out.settings = out.policy->parse(PolicyInput{empty, path, power, powers, targets});
+    out.settings = parse_for(*out.policy, scenario, power, empty);
   }
   return out;
 }

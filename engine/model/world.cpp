@@ -27,10 +27,10 @@ namespace detail {
 
 Tick::Tick(const Scenario& sc, std::uint64_t seed_, WorldState& state_, Population& population_)
     : scenario(sc), seed(seed_), state(state_), population(population_) {
-  const int P = sc.num_powers(), T = sc.num_targets(), G = sc.num_groups();
+  const int P = sc.num_powers(), T = sc.num_targets(), G = sc.num_groups(), C = sc.num_channels();
   // Each (power, channel)'s policy and settings, resolved once.
   for (int p = 0; p < P; ++p)
-    for (int c = 0; c < kChannels; ++c) {
+    for (int c = 0; c < C; ++c) {
       policy_uses.push_back(resolve_policy_use(sc, p, sc.powers[p].policy[c]));
       policies.push_back({policy_uses.back().policy, policy_uses.back().settings.get()});
     }
@@ -38,7 +38,9 @@ Tick::Tick(const Scenario& sc, std::uint64_t seed_, WorldState& state_, Populati
   tallies.resize(coeffs.size());
   weights.resize(T);
   alignment_target.resize(P + 1);
-  next_budget.resize(P, kChannels);
+  campaign_penalised.assign(C, 0);
+  for (int c : sc.campaigns.channels) campaign_penalised[c] = 1;
+  next_budget.resize(P, C);
   campaign_history = Eigen::ArrayXXi::Zero(P * T, sc.campaigns.duration);
 }
 
@@ -46,18 +48,22 @@ Tick::Tick(const Scenario& sc, std::uint64_t seed_, WorldState& state_, Populati
 
 World::World(const Scenario& scenario, std::uint64_t seed)
     : scenario_(scenario), seed_(seed), population_(scenario, seed) {
-  const int P = scenario.num_powers(), T = scenario.num_targets(), G = scenario.num_groups();
+  const int P = scenario.num_powers(), T = scenario.num_targets(), G = scenario.num_groups(),
+            C = scenario.num_channels();
   const double nan = std::numeric_limits<double>::quiet_NaN();
   WorldState& s = state_;
-  s.budget.resize(P, kChannels);
+  s.budget.resize(P, C);
   s.growth.resize(P);
   for (int p = 0; p < P; ++p) {
-    for (int c = 0; c < kChannels; ++c) s.budget(p, c) = scenario.powers[p].budget[c];
+    for (int c = 0; c < C; ++c) s.budget(p, c) = scenario.powers[p].budget[c];
     s.growth[p] = scenario.powers[p].growth;
   }
-  s.autonomy.resize(kChannels, T);
-  s.autonomy_share.resize(kChannels, T);
-  for (int c = 0; c < kChannels; ++c) {
+  s.autonomy.resize(C, T);
+  s.autonomy_share.resize(C, T);
+  s.allocation.resize(C);
+  s.stock.resize(C);
+  s.influence.resize(C);
+  for (int c = 0; c < C; ++c) {
     s.allocation[c] = Eigen::ArrayXXd::Constant(P, T, nan);  // nothing spent before the first tick
     s.stock[c].resize(P, T);
     s.influence[c].resize(P, T);

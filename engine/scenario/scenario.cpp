@@ -24,6 +24,12 @@
 
 namespace geosim {
 
+std::vector<std::string> Scenario::channel_names() const {
+  std::vector<std::string> out;
+  for (const auto& c : channels) out.push_back(c.name);
+  return out;
+}
+
 std::int64_t Scenario::num_citizens() const {
   std::int64_t n = 0;
   for (const auto& t : targets) n += t.citizens;
@@ -39,7 +45,7 @@ using config::Node;
 constexpr double kSumTolerance = 1e-9;
 
 struct Names {
-  std::vector<std::string> powers, targets, groups, institutions;
+  std::vector<std::string> powers, targets, groups, institutions, channels;
 };
 
 /// The declaration of a key (a path of scenario_core_schema()).
@@ -48,24 +54,6 @@ const KeySpec& key(std::string_view schema_path) { return scenario_core_schema()
 /// The number at the schema key's place in `map`, with its default and range.
 double num(const Node& map, std::string_view schema_path, const std::string& path) {
   return read_number(map, key(schema_path), path);
-}
-
-/// A per-channel mapping whose channels are declared by `schema_path` (`....<channel>`).
-PerChannel per_channel(const Node& n, const std::string& path, std::string_view schema_path) {
-  const KeySpec& k = key(schema_path);
-  return geosim::per_channel(n, path, k.default_number(), k.range);
-}
-
-/// The per-channel mapping at `map.name`; every channel at its default if absent.
-PerChannel per_channel_or(const Node& map, std::string_view name, const std::string& path,
-                          std::string_view schema_path) {
-  const Node* n = opt(map, name);
-  if (!n) {
-    PerChannel out;
-    out.fill(key(schema_path).default_number());
-    return out;
-  }
-  return per_channel(*n, join(path, name), schema_path);
 }
 
 void check_sum(double sum, const Node& n, const std::string& path, const std::string& what) {
@@ -108,16 +96,20 @@ class Validator {
  private:
   using Entry = std::pair<std::string, const Node*>;
 
-  /// An optional top-level mapping whose keys the schema declares under `name`
-  /// (an empty mapping if absent, so every key takes its default).
-  static const Node& section(const Node& root, const char* name) {
+  static const Node& empty_map() {
     static const Node kEmpty = [] {
       Node n;
       n.kind = Node::Kind::map;
       return n;
     }();
+    return kEmpty;
+  }
+
+  /// An optional top-level mapping whose keys the schema declares under `name`
+  /// (an empty mapping if absent, so every key takes its default).
+  static const Node& section(const Node& root, const char* name) {
     const Node* n = opt(root, name);
-    if (!n) return kEmpty;
+    if (!n) return empty_map();
     expect_map(*n, name);
     check_keys(*n, name, scenario_core_schema(), name);
     return *n;
@@ -140,25 +132,43 @@ class Validator {
     s_.scenario_ticks = s_.ticks;
   }
 
+  /// The channels the scenario declares, in file order; without `channels:`,
+  /// the schema's default set.
   void channels(const Node& root) {
-    static const Node kNone = [] {
-      Node n;
-      n.kind = Node::Kind::map;
-      return n;
-    }();
+    static const Node kDefault = config::parse_text(key("channels").default_text, "the default channels");
     const Node* n = opt(root, "channels");
-    if (!n) n = &kNone;
-    expect_map(*n, "channels", "a mapping of channels (economic, security, soft)");
-    check_keys(*n, "channels", channel_names());
-    for (int c = 0; c < kChannels; ++c) {
-      const Node* ch = opt(*n, kChannelNames[c]);
-      const std::string p = join("channels", kChannelNames[c]);
-      if (!ch) ch = &kNone;
-      expect_map(*ch, p, "a mapping with decay and exponent");
-      check_keys(*ch, p, scenario_core_schema(), "channels.<channel>");
-      s_.channels[c].decay = num(*ch, "channels.<channel>.decay", p);
-      s_.channels[c].exponent = num(*ch, "channels.<channel>.exponent", p);
+    if (!n) n = &kDefault;
+    expect_map(*n, "channels", "a mapping of channel names to their settings");
+    if (n->entries.empty()) throw RangeError(n->where, "channels", "expected at least one channel");
+    for (const auto& [name, value] : n->entries) {
+      const std::string p = join("channels", name);
+      check_name(name, value, p, "channel");
+      ChannelSpec c;
+      c.name = name;
+      if (!value.is_null()) {
+        expect_map(value, p, "a mapping with decay and exponent");
+        check_keys(value, p, scenario_core_schema(), "channels.<channel>");
+      }
+      const Node& body = value.is_null() ? empty_map() : value;
+      c.decay = num(body, "channels.<channel>.decay", p);
+      c.exponent = num(body, "channels.<channel>.exponent", p);
+      s_.channels.push_back(std::move(c));
     }
+    names_.channels = s_.channel_names();
+  }
+
+  /// A per-channel mapping whose values the schema declares at `schema_path` (`....<channel>`).
+  PerChannel per_channel(const Node& n, const std::string& path, std::string_view schema_path) const {
+    const KeySpec& k = key(schema_path);
+    return geosim::per_channel(n, path, names_.channels, k.default_number(), k.range);
+  }
+
+  /// The per-channel mapping at `map.name`; every channel at its default if absent.
+  PerChannel per_channel_or(const Node& map, std::string_view name, const std::string& path,
+                            std::string_view schema_path) const {
+    const Node* n = opt(map, name);
+    if (!n) return PerChannel(names_.channels.size(), key(schema_path).default_number());
+    return per_channel(*n, join(path, name), schema_path);
   }
 
   void opinion_and_campaigns(const Node& root) {
@@ -168,6 +178,31 @@ class Validator {
     s_.campaigns.threshold = num(campaigns, "campaigns.threshold", "campaigns");
     s_.campaigns.duration = static_cast<int>(read_integer(campaigns, key("campaigns.duration"), "campaigns"));
     s_.campaigns.penalty = num(campaigns, "campaigns.penalty", "campaigns");
+    campaign_channels(campaigns);
+  }
+
+  /// The channels campaigns penalise: named in `campaigns.channels`, or the
+  /// schema's default, which must then be declared if the penalty acts at all.
+  void campaign_channels(const Node& campaigns) {
+    const KeySpec& k = key("campaigns.channels");
+    if (const Node* n = opt(campaigns, "channels")) {
+      s_.campaigns.channels = name_list(*n, "campaigns.channels", "channel", names_.channels);
+      return;
+    }
+    const Node fallback = config::parse_text(k.default_text, "the default of campaigns.channels");
+    for (const Node& item : fallback.items) {
+      const auto it = std::find(names_.channels.begin(), names_.channels.end(), item.scalar);
+      if (it != names_.channels.end()) {
+        s_.campaigns.channels.push_back(static_cast<int>(it - names_.channels.begin()));
+      } else if (s_.campaigns.penalty > 0.0) {
+        const Node* penalty = opt(campaigns, "penalty");  // given, since it is above its default of 0
+        throw ReferenceError(penalty ? penalty->where : campaigns.where, "campaigns.channels",
+                             "campaigns.penalty is " + fmt(s_.campaigns.penalty) +
+                                 " but the default penalised channel '" + item.scalar +
+                                 "' is not declared (channels: " + list_names(names_.channels) +
+                                 "); name the channels campaigns penalise in campaigns.channels");
+      }
+    }
   }
 
   void output(const Node& root) {
@@ -218,15 +253,9 @@ class Validator {
   int P() const { return static_cast<int>(names_.powers.size()); }
   int T() const { return static_cast<int>(names_.targets.size()); }
   int G() const { return static_cast<int>(names_.groups.size()); }
+  int C() const { return static_cast<int>(names_.channels.size()); }
 
-  static const Node& body(const Entry& e) {
-    static const Node kEmpty = [] {
-      Node n;
-      n.kind = Node::Kind::map;
-      return n;
-    }();
-    return e.second->is_null() ? kEmpty : *e.second;
-  }
+  static const Node& body(const Entry& e) { return e.second->is_null() ? empty_map() : *e.second; }
 
   void power(std::size_t i) {
     const auto& [code, node] = power_nodes_[i];
@@ -240,7 +269,7 @@ class Validator {
     p.name = text_or(n, "name", path, code);
     p.budget = per_channel_or(n, "budget", path, "powers.<power>.budget.<channel>");
     p.growth = num(n, "powers.<power>.growth", path);
-    const auto chosen = detail::read_policy_names(n, path);
+    const auto chosen = detail::read_policy_names(n, path, names_.channels);
     const KeySpec& sv_key = key("powers.<power>.strategic_value.<target>");
     p.strategic_value.assign(T(), sv_key.default_number());
     if (const Node* sv = opt(n, "strategic_value"))
@@ -250,7 +279,7 @@ class Validator {
                      });
     p.valence = per_channel_or(n, "valence", path, "powers.<power>.valence.<channel>");
     p.policy = detail::read_policy_settings(
-        PolicyInput{n, path, static_cast<int>(i), names_.powers, names_.targets}, chosen);
+        PolicyInput{n, path, static_cast<int>(i), names_.powers, names_.targets, names_.channels}, chosen);
     s_.powers.push_back(std::move(p));
   }
 
@@ -279,11 +308,11 @@ class Validator {
                           "; required when there is more than one group)");
     }
 
-    t.channel_weights.fill(1.0 / kChannels);  // even, unless given
+    t.channel_weights.assign(C(), 1.0 / C());  // even, unless given
     if (const Node* w = opt(n, "channel_weights")) {
       const std::string wp = join(path, "channel_weights");
-      t.channel_weights =
-          geosim::per_channel(*w, wp, 0.0, key("targets.<target>.channel_weights.<channel>").range);
+      t.channel_weights = geosim::per_channel(*w, wp, names_.channels, 0.0,
+                                              key("targets.<target>.channel_weights.<channel>").range);
       check_sum(std::accumulate(t.channel_weights.begin(), t.channel_weights.end(), 0.0), *w, wp,
                 "channel weights");
     }
@@ -305,8 +334,7 @@ class Validator {
     }
     t.autonomy = per_channel_or(n, "autonomy", path, "targets.<target>.autonomy.<channel>");
     constexpr std::string_view kStocks = "targets.<target>.stocks.<power>.<channel>";
-    PerChannel every_stock;
-    every_stock.fill(key(kStocks).default_number());
+    const PerChannel every_stock(C(), key(kStocks).default_number());
     t.initial_stock.assign(P(), every_stock);
     if (const Node* st = opt(n, "stocks"))
       for_each_named(*st, join(path, "stocks"), "power", names_.powers,
@@ -329,8 +357,7 @@ class Validator {
     g.peer_weight = num(n, "groups.<group>.peer_weight", path);
     g.noise = num(n, "groups.<group>.noise", path);
     constexpr std::string_view kExposure = "groups.<group>.exposure.<power>.<channel>";
-    PerChannel every_exposure;
-    every_exposure.fill(key(kExposure).default_number());
+    const PerChannel every_exposure(C(), key(kExposure).default_number());
     g.exposure.assign(P(), every_exposure);
     if (const Node* e = opt(n, "exposure"))
       for_each_named(*e, join(path, "exposure"), "power", names_.powers,
@@ -401,7 +428,7 @@ class Validator {
       if (actions.items.empty()) throw RangeError(actions.where, ap, "expected at least one action");
       for (std::size_t k = 0; k < actions.items.size(); ++k)
         e.actions.push_back(detail::read_action(actions.items[k], indexed(ap, k), names_.powers,
-                                                names_.targets, names_.institutions));
+                                                names_.targets, names_.institutions, names_.channels));
       if (enabled) s_.events.push_back(std::move(e));
     }
     std::stable_sort(s_.events.begin(), s_.events.end(),

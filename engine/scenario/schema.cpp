@@ -44,6 +44,10 @@ void top_level(Schema& s) {
          .default_text = "month",
          .choices = {"month", "quarter", "year"},
          .doc = "tick length: step_months = 1, 3, 12; dt = step_months / 12 years"});
+  s.add({.path = "channels",
+         .type = V::mapping,
+         .default_text = "{economic: {}, security: {}, soft: {}}",
+         .doc = "the channels of influence, in order: names mapped to their settings (below)"});
   s.add({.path = "channels.<channel>.decay",
          .type = V::number,
          .unit = "per tick",
@@ -71,11 +75,17 @@ void top_level(Schema& s) {
          .default_text = "6",
          .range = Bounds{1.0, 1e6},
          .doc = "`D`, how long each campaign lasts"});
-  s.add({.path = "campaigns.penalty",
-         .type = V::number,
-         .default_text = "0",
-         .range = kUnitOpenHigh,
-         .doc = "`phi`: each active campaign multiplies economic efficiency by 1 - phi"});
+  s.add(
+      {.path = "campaigns.penalty",
+       .type = V::number,
+       .default_text = "0",
+       .range = kUnitOpenHigh,
+       .doc = "`phi`: each active campaign multiplies the efficiency of the penalised channels by 1 - phi"});
+  s.add({.path = "campaigns.channels",
+         .type = V::names,
+         .default_text = "[economic]",
+         .doc = "the channels whose efficiency campaigns reduce (the default needs `economic` declared if "
+                "phi > 0)"});
   s.add({.path = "output.agents",
          .type = V::choice,
          .default_text = "none",

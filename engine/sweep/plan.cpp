@@ -144,6 +144,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     std::string problem;
     if (codes(sc.powers) != codes(first.powers)) problem = "its powers differ from";
     else if (codes(sc.targets) != codes(first.targets)) problem = "its targets differ from";
+    else if (sc.channel_names() != first.channel_names()) problem = "its channels differ from";
     else if (!spec_.time_series.empty() &&
              (sc.ticks != first.ticks || sc.start != first.start || sc.step_months != first.step_months ||
               sc.num_groups() != first.num_groups() || sc.institutions.size() != first.institutions.size()))

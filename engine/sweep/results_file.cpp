@@ -117,8 +117,7 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
       return false;
     };
     if (need("channel"))
-      dims["channel"] = &w.label_coordinate("channel", {kChannelNames.begin(), kChannelNames.end()},
-                                            "channel of influence");
+      dims["channel"] = &w.label_coordinate("channel", sc.channel_names(), "channel of influence");
     if (need("group")) {
       std::vector<std::string> g;
       for (const auto& x : sc.groups) g.push_back(x.name);

@@ -137,7 +137,8 @@ TEST_CASE("end to end: the CLI's baseline file reads back in C++ and equals an i
   }
 
   {  // every time series has its dimensions and the in-process numbers
-    const std::size_t R = rows, np = P, nt = T, ng = G, nc = kChannels;
+    const std::size_t R = rows, np = P, nt = T, ng = G,
+                      nc = static_cast<std::size_t>(scenario.num_channels());
     struct Expect {
       const char* name;
       Dims dims;

@@ -24,6 +24,8 @@
 #include "support/temp_files.hpp"
 #include "support/tiny_scenario.hpp"
 
+using enum geosim::testing::TinyChannel;
+
 namespace fs = std::filesystem;
 using namespace geosim;
 
@@ -100,7 +102,7 @@ TEST_CASE("variables: the catalogue is well formed") {
   }
   CHECK_THROWS_AS(results_variable("no_such_variable"), RuntimeFailure);
   const Scenario s = busy_scenario();
-  CHECK(axis_size(Axis::channel, s) == static_cast<std::size_t>(kChannels));
+  CHECK(axis_size(Axis::channel, s) == static_cast<std::size_t>(geosim::testing::kTinyChannels));
   CHECK(axis_size(Axis::institution, s) == 1);
   CHECK(results_variable("group_attitude_mean").row_size(s) == 2u * 3u * 4u);
 }

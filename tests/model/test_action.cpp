@@ -9,6 +9,8 @@
 #include "geosim/model/world.hpp"
 #include "support/tiny_scenario.hpp"
 
+using enum geosim::testing::TinyChannel;
+
 using namespace geosim;
 using geosim::testing::action;
 using geosim::testing::tiny_scenario;
@@ -40,7 +42,7 @@ TEST_CASE("actions: the built-in actions are registered in order with their argu
   const config::Schema keys = action_keys();
   CHECK(keys.at("events.<event>.actions[].set_growth.value").range.lo == -1.0);
   CHECK(keys.at("events.<event>.actions[].add_stock.power").choices == std::vector<std::string>{"self"});
-  CHECK(channels_or_all() == std::vector<std::string>{"economic", "security", "soft", "all"});
+  CHECK(keys.at("events.<event>.actions[].scale_budget.channel").choices == std::vector<std::string>{"all"});
 }
 
 TEST_CASE("actions: budgets and growth") {
@@ -67,7 +69,7 @@ TEST_CASE("actions: stocks of a power or of self, one or every target and channe
   CHECK(st.stock[economic](0, 1) == 0.0);  // floored
   CHECK(st.stock[soft](0, 1) == 4.0);
   st = applied(s, action(s, "add_stock", "{power: self, target: all, channel: all, amount: 0.5}"));
-  for (int c = 0; c < kChannels; ++c) CHECK((st.autonomy.row(c) == 0.5).all());
+  for (int c = 0; c < geosim::testing::kTinyChannels; ++c) CHECK((st.autonomy.row(c) == 0.5).all());
   st = applied(s, action(s, "set_stock", "{power: P1, target: all, channel: soft, value: 3}"));
   CHECK((st.stock[soft].row(1) == 3.0).all());
   CHECK((st.stock[soft].row(0) == Eigen::ArrayXXd(st.stock[soft].row(0))).all());
@@ -101,7 +103,7 @@ TEST_CASE("actions: arguments are checked against their keys") {
   CHECK(says("scale_budget", "{power: P0, channel: all, factor: 1, value: 2}", "unknown key 'value'"));
   CHECK(says("set_budget", "{power: self, channel: all, value: 1}", "undefined power 'self'"));
   CHECK(says("set_stock", "{power: self, target: T0, channel: cultural, value: 1}",
-             "expected one of economic, security, soft, all"));
+             "undefined channel 'cultural'; defined channels: economic, security, soft (or all)"));
   CHECK(says("join", "{institution: NATO, target: T0}", "undefined institution 'NATO'"));
   CHECK(says("set_growth", "{power: P0, value: -1}", "expected a number > -1"));
   CHECK_THROWS_AS(action(s, "no_such_action", "{}"), std::logic_error);

@@ -9,6 +9,8 @@
 #include "geosim/run/recorder.hpp"
 #include "support/tiny_scenario.hpp"
 
+using enum geosim::testing::TinyChannel;
+
 using namespace geosim;
 using geosim::testing::tiny_scenario;
 using geosim::testing::use_policy;
@@ -95,7 +97,7 @@ TEST_CASE("alignment toward a constant target follows q + (a0 - q)(1 - lambda)^k
   World world(s, 1);  // no budgets, no decay: constant influence, so a constant target q
   std::vector<double> q(3, 0.0);
   for (int j = 0; j < 3; ++j)
-    for (int c = 0; c < kChannels; ++c)
+    for (int c = 0; c < geosim::testing::kTinyChannels; ++c)
       q[j] += s.targets[0].channel_weights[c] *
               (j < 2 ? world.state().influence[c](j, 0) : world.state().autonomy_share(c, 0));
   for (int k = 1; k <= 40; ++k) {
@@ -120,7 +122,7 @@ TEST_CASE("a noiseless citizen without peers converges to the closed-form attitu
   g.attitude_mean[0] = 0.1;  // x0
   World world(s, 7);
   double weight = 0.0, pull = 0.0;
-  for (int c = 0; c < kChannels; ++c) {
+  for (int c = 0; c < geosim::testing::kTinyChannels; ++c) {
     const double ei = g.exposure[0][c] * world.state().influence[c](0, 0);
     weight += ei;
     pull += ei * s.powers[0].valence[c];

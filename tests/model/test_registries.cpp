@@ -17,6 +17,9 @@
 #include "geosim/scenario/scenario.hpp"
 #include "geosim/sweep/sweep.hpp"
 #include "support/temp_files.hpp"
+#include "support/tiny_scenario.hpp"
+
+using enum geosim::testing::TinyChannel;
 
 using namespace geosim;
 namespace fs = std::filesystem;
@@ -33,7 +36,6 @@ struct SpotlightSettings final : PolicySettings {
 class Spotlight final : public AllocationPolicy {
  public:
   std::string_view name() const override { return "spotlight"; }
-  bool allowed(int channel) const override { return channel != security; }
   const config::Schema& keys() const override {
     static const config::Schema keys =
         config::Schema()
@@ -72,7 +74,7 @@ struct Tax final : Action {
   double rate;
   Tax(int p, double r) : power(p), rate(r) {}
   void apply(const Scenario&, WorldState& s) const override {
-    for (int c = 0; c < kChannels; ++c) s.budget(power, c) *= 1.0 - rate;
+    for (int c = 0; c < geosim::testing::kTinyChannels; ++c) s.budget(power, c) *= 1.0 - rate;
   }
 };
 
@@ -183,9 +185,11 @@ TEST_CASE("registries: a toy policy and a toy action registered by a test run by
   const std::vector<double>& budgets = r.values<double>("budget");
   const int P = 2, T = 3;
   const auto allocation = [&](int row, int c, int p, int t) {
-    return allocations[((row * kChannels + c) * P + p) * T + t];
+    return allocations[((row * geosim::testing::kTinyChannels + c) * P + p) * T + t];
   };
-  const auto budget = [&](int row, int p, int c) { return budgets[(row * P + p) * kChannels + c]; };
+  const auto budget = [&](int row, int p, int c) {
+    return budgets[(row * P + p) * geosim::testing::kTinyChannels + c];
+  };
   const int kaz = 0, kgz = 1, uzb = 2, rus = 0, chn = 1;
   // Row k holds what tick k-1 spent. Ticks 0 and 1: 80% of 10 to KGZ, 1 each to the others.
   for (int row : {1, 2}) {
@@ -224,16 +228,6 @@ TEST_CASE("registries: the toys' own keys are checked like the engine's") {
 
   what = load_error<UnknownKeyError>("key.yaml", toy_scenario("{economic: spotlight}", "{shares: 1}"));
   CHECK(contains(what, "powers.RUS.spotlight.shares: unknown key 'shares' (did you mean 'share'?)"));
-
-  // Its channels: the scalar form names the ones it may use.
-  what = load_error<RangeError>("channels.yaml", toy_scenario("spotlight"));
-  CHECK(contains(what,
-                 "powers.RUS.policy: spotlight is allowed for the economic and soft channels "
-                 "only (write policy: {economic: spotlight, soft: spotlight})"));
-  what = load_error<RangeError>("security.yaml", toy_scenario("{security: spotlight}"));
-  CHECK(contains(what,
-                 "powers.RUS.policy.security: spotlight is allowed for the economic and soft "
-                 "channels only"));
 
   what = load_error<RangeError>("rate.yaml", toy_scenario("value", "{}", "tax: {power: RUS, rate: -1}"));
   CHECK(contains(what, "events.levy.actions[0].tax.rate: expected a number in [0, 1], got -1"));
@@ -291,12 +285,12 @@ TEST_CASE("registries: the toy policy and action run through a sweep over the to
   const Variable allocation = read_variable(out, "allocation");
   const Variable budget = read_variable(out, "budget");
   const std::size_t rows = 5, P = 2, T = 3;
-  REQUIRE(allocation.shape == std::vector<std::size_t>{2, rows, kChannels, P, T});
+  REQUIRE(allocation.shape == std::vector<std::size_t>{2, rows, geosim::testing::kTinyChannels, P, T});
   const auto spent = [&](std::size_t run, std::size_t row, int c, std::size_t p, std::size_t t) {
-    return allocation.values[(((run * rows + row) * kChannels + c) * P + p) * T + t];
+    return allocation.values[(((run * rows + row) * geosim::testing::kTinyChannels + c) * P + p) * T + t];
   };
   const auto budget_of = [&](std::size_t run, std::size_t row, std::size_t p, int c) {
-    return budget.values[((run * rows + row) * P + p) * kChannels + c];
+    return budget.values[((run * rows + row) * P + p) * geosim::testing::kTinyChannels + c];
   };
   const std::size_t rus = 0, kaz = 0, kgz = 1;
   for (std::size_t run = 0; run < 2; ++run) {

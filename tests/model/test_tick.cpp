@@ -7,6 +7,8 @@
 #include "geosim/model/world.hpp"
 #include "support/tiny_scenario.hpp"
 
+using enum geosim::testing::TinyChannel;
+
 using namespace geosim;
 using geosim::testing::tiny_scenario;
 
@@ -29,7 +31,7 @@ TEST_CASE("tick: a stage is a unit over the state (allocation, then stocks)") {
     state = world.state();
   }
   detail::Tick tick(s, 1, state, population);
-  REQUIRE(tick.policies.size() == static_cast<std::size_t>(kChannels));
+  REQUIRE(tick.policies.size() == static_cast<std::size_t>(geosim::testing::kTinyChannels));
   CHECK(tick.policies[economic].policy == &default_policy());
   detail::allocate(tick);
   CHECK(state.allocation[economic](0, 0) == 3.0);

@@ -6,12 +6,17 @@
 
 #include <string>
 
+#include "support/tiny_scenario.hpp"
+
 using namespace geosim;
+using enum geosim::testing::TinyChannel;
 
 namespace {
+const std::vector<std::string> kChannels{"economic", "security", "soft"};
+
 std::string error_of(const std::string& yaml) {
   try {
-    detail::read_policy_names(config::parse_text(yaml, "t.yaml"), "powers.P");
+    detail::read_policy_names(config::parse_text(yaml, "t.yaml"), "powers.P", kChannels);
   } catch (const InputError& e) {
     return e.what();
   }
@@ -24,20 +29,23 @@ TEST_CASE("registered: a power may hold its own keys and every registered policy
         std::vector<std::string>{"name", "policy", "fixed_weights", "temperature", "richardson"});
 }
 
-TEST_CASE("registered: policy names per channel, the default elsewhere, channel restrictions") {
+TEST_CASE("registered: policy names per channel, the default elsewhere") {
   const auto chosen = detail::read_policy_names(
-      config::parse_text("policy: {economic: contest, security: richardson}\n", "t.yaml"), "powers.P");
+      config::parse_text("policy: {economic: contest, security: richardson}\n", "t.yaml"), "powers.P",
+      kChannels);
+  REQUIRE(chosen.size() == 3);
   CHECK(chosen[economic] == policies().find("contest"));
   CHECK(chosen[security] == policies().find("richardson"));
   CHECK(chosen[soft] == &default_policy());
-  CHECK(error_of("policy: richardson\n")
-            .find("powers.P.policy: richardson is allowed for the security channel only "
-                  "(write policy: {security: richardson})") != std::string::npos);
-  CHECK(error_of("policy: {soft: richardson}\n")
-            .find("powers.P.policy.soft: richardson is allowed for the security channel only") !=
-        std::string::npos);
+  // One name sets every channel, whatever the channels are called.
+  const auto everywhere = detail::read_policy_names(config::parse_text("policy: richardson\n", "t.yaml"),
+                                                    "powers.P", {"trade", "arms"});
+  CHECK(everywhere == std::vector<const AllocationPolicy*>(2, policies().find("richardson")));
+  CHECK(
+      error_of("policy: {cultural: value}\n").find("powers.P.policy.cultural: unknown channel 'cultural'") !=
+      std::string::npos);
   CHECK(error_of("policy: [value]\n")
-            .find("expected one of fixed, value, contest or a mapping of channels to policies") !=
+            .find("expected one of fixed, value, contest, richardson or a mapping of channels to policies") !=
         std::string::npos);
   CHECK(
       error_of("policy: contset\n")

@@ -17,6 +17,9 @@
 #include "geosim/model/world.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "support/temp_files.hpp"
+#include "support/tiny_scenario.hpp"
+
+using enum geosim::testing::TinyChannel;
 
 namespace fs = std::filesystem;
 using namespace geosim;
@@ -148,7 +151,7 @@ TEST_CASE("scenario: events are resolved to indices and sorted by tick, then fil
   CHECK(state.member[0][1] == 1);
   s.events[0].actions[1].action->apply(
       s, state);  // add_stock: {power: self, target: all, channel: all, amount: 0.5}
-  for (int c = 0; c < kChannels; ++c)
+  for (int c = 0; c < s.num_channels(); ++c)
     for (int t = 0; t < s.num_targets(); ++t)
       CHECK(state.autonomy(c, t) == world.state().autonomy(c, t) + 0.5);
   CHECK((state.stock[economic] == world.state().stock[economic]).all());
@@ -306,9 +309,13 @@ TEST_CASE("scenario: a missing required key is reported at the parent mapping") 
   CHECK(contains(what, "missing required key 'time'"));
 }
 
-TEST_CASE("scenario: richardson is a security-only policy") {
-  check_where(load_error<RangeError>(bad("richardson_soft.yaml")), "richardson_soft.yaml:6",
-              "powers.RUS.policy.soft");
+TEST_CASE("scenario: a channel the scenario does not declare is an unknown key") {
+  check_where(load_error<UnknownKeyError>(bad("undeclared_channel.yaml")), "undeclared_channel.yaml:9",
+              "powers.RUS.budget.soft");
+  check_where(load_error<ReferenceError>(bad("campaign_channel_undeclared.yaml")),
+              "campaign_channel_undeclared.yaml:8", "campaigns.channels");
+  check_where(load_error<RangeError>(bad("channel_named_all.yaml")), "channel_named_all.yaml:6",
+              "channels.all");
 }
 
 TEST_CASE("scenario: booleans are true or false only") {

@@ -46,6 +46,9 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
   CHECK(s.seed == static_cast<std::uint64_t>(number_default("seed")));
   CHECK(s.step_months == 1);
   CHECK(scenario_core_schema().at("time.step").default_text == "month");
+  // Without `channels:`, the schema's default set, in its order.
+  CHECK(scenario_core_schema().at("channels").default_text == "{economic: {}, security: {}, soft: {}}");
+  CHECK(s.channel_names() == std::vector<std::string>{"economic", "security", "soft"});
   for (const ChannelSpec& c : s.channels) {
     CHECK(c.decay == number_default("channels.<channel>.decay"));
     CHECK(c.exponent == number_default("channels.<channel>.exponent"));
@@ -54,12 +57,14 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
   CHECK(s.campaigns.threshold == number_default("campaigns.threshold"));
   CHECK(s.campaigns.duration == number_default("campaigns.duration"));
   CHECK(s.campaigns.penalty == number_default("campaigns.penalty"));
+  CHECK(scenario_core_schema().at("campaigns.channels").default_text == "[economic]");
+  CHECK(s.campaigns.channels == std::vector<int>{0});
   CHECK(s.output.agents == OutputSpec::Agents::none);
   CHECK(s.output.agents_every == 0);
 
   const PowerSpec& p = s.powers[0];
   CHECK(p.name == "P");
-  for (int c = 0; c < kChannels; ++c) {
+  for (int c = 0; c < s.num_channels(); ++c) {
     CHECK(p.budget[c] == number_default("powers.<power>.budget.<channel>"));
     CHECK(p.valence[c] == number_default("powers.<power>.valence.<channel>"));
     // No policy named: the default one (its own settings' defaults are the policy's tests' business).
@@ -75,8 +80,8 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
   CHECK(t.responsiveness == number_default("targets.<target>.responsiveness"));
   CHECK(t.opinion_sensitivity == number_default("targets.<target>.opinion_sensitivity"));
   CHECK(t.campaign_rate == number_default("targets.<target>.campaign_rate"));
-  for (int c = 0; c < kChannels; ++c) {
-    CHECK(t.channel_weights[c] == doctest::Approx(1.0 / kChannels));
+  for (int c = 0; c < s.num_channels(); ++c) {
+    CHECK(t.channel_weights[c] == doctest::Approx(1.0 / s.num_channels()));
     CHECK(t.autonomy[c] == number_default("targets.<target>.autonomy.<channel>"));
     CHECK(t.initial_stock[0][c] == number_default("targets.<target>.stocks.<power>.<channel>"));
   }
@@ -92,7 +97,7 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
   CHECK(g.attitude_sd[0] == number_default("groups.<group>.attitude.<power>.sd"));
 
   CHECK(s.institutions[0].members.empty());
-  for (int c = 0; c < kChannels; ++c)
+  for (int c = 0; c < s.num_channels(); ++c)
     CHECK(s.institutions[0].bonus[c] == number_default("institutions.<institution>.bonus.<channel>"));
   CHECK(s.events.size() == 1);  // enabled by default
 }
@@ -100,7 +105,8 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
 TEST_CASE("scenario schema: the loader accepts exactly the schema's keys at each level") {
   const config::Schema schema = scenario_schema();
   CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step"});
-  CHECK(schema.children("campaigns") == std::vector<std::string>{"threshold", "duration", "penalty"});
+  CHECK(schema.children("campaigns") ==
+        std::vector<std::string>{"threshold", "duration", "penalty", "channels"});
   // A key the schema does not declare is refused by the loader, with a suggestion.
   std::string text = kBare;
   text.replace(text.find("time: {"), 7, "time: {stpe: month, ");

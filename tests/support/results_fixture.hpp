@@ -54,10 +54,14 @@ inline Scenario tiny_scenario(bool with_extras = true) {
   s.scenario_ticks = 4;  // shortened by --ticks: the event at tick 3 is skipped
   s.seed = 42;
   s.negative_threshold = 0.2;
+  s.channels = {{.name = "economic"}, {.name = "security"}, {.name = "soft"}};
 
   PowerSpec rus;
   rus.code = "RUS";
   rus.name = "Russia";
+  rus.budget = {0.0, 0.0, 0.0};
+  rus.valence = {0.0, 0.0, 0.0};
+  rus.policy.resize(3);
   rus.strategic_value = {1.0, 1.0};
   PowerSpec chn = rus;
   chn.code = "CHN";
@@ -70,6 +74,7 @@ inline Scenario tiny_scenario(bool with_extras = true) {
   kaz.citizens = 5;
   kaz.group_share = {1.0};
   kaz.channel_weights = {0.4, 0.3, 0.3};
+  kaz.autonomy = {0.0, 0.0, 0.0};
   kaz.initial_alignment = {0.4, 0.3, 0.3};
   kaz.initial_stock = {PerChannel{1, 1, 1}, PerChannel{1, 1, 1}};
   TargetSpec kgz = kaz;
@@ -90,6 +95,7 @@ inline Scenario tiny_scenario(bool with_extras = true) {
     eaeu.name = "EAEU";
     eaeu.leaders = {0};
     eaeu.members = {0, 1};
+    eaeu.bonus = {1.0, 1.0, 1.0};
     s.institutions = {eaeu};
     EventSpec e1;
     e1.id = "sanctions";

@@ -12,7 +12,7 @@ struct AddStock final : Action {
   double amount;
   AddStock(int p, int t, int c, double a) : power(p), target(t), channel(c), amount(a) {}
   void apply(const Scenario& scenario, WorldState& s) const override {
-    for_each_index(channel, kChannels, [&](int c) {
+    for_each_index(channel, scenario.num_channels(), [&](int c) {
       for_each_index(target, scenario.num_targets(), [&](int t) {
         double& stock = power == kSelf ? s.autonomy(c, t) : s.stock[c](power, t);
         stock = std::max(0.0, stock + amount);

@@ -8,8 +8,8 @@ struct ScaleBudget final : Action {
   int power, channel;
   double factor;
   ScaleBudget(int p, int c, double f) : power(p), channel(c), factor(f) {}
-  void apply(const Scenario&, WorldState& s) const override {
-    for_each_index(channel, kChannels, [&](int c) { s.budget(power, c) *= factor; });
+  void apply(const Scenario& scenario, WorldState& s) const override {
+    for_each_index(channel, scenario.num_channels(), [&](int c) { s.budget(power, c) *= factor; });
   }
 };
 

@@ -8,8 +8,8 @@ struct SetBudget final : Action {
   int power, channel;
   double value;
   SetBudget(int p, int c, double v) : power(p), channel(c), value(v) {}
-  void apply(const Scenario&, WorldState& s) const override {
-    for_each_index(channel, kChannels, [&](int c) { s.budget(power, c) = value; });
+  void apply(const Scenario& scenario, WorldState& s) const override {
+    for_each_index(channel, scenario.num_channels(), [&](int c) { s.budget(power, c) = value; });
   }
 };
 

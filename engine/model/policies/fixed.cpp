@@ -27,11 +27,12 @@ class FixedPolicy final : public AllocationPolicy {
     const config::KeySpec& key = keys().at("fixed_weights.<target>.<channel>");
     const double fallback = key.default_number();
     auto s = std::make_shared<FixedSettings>();
-    s->weights.assign(in.targets.size(), PerChannel{fallback, fallback, fallback});
+    s->weights.assign(in.targets.size(), PerChannel(in.channels.size(), fallback));
     if (const config::Node* fw = config::opt(in.power, "fixed_weights"))
       config::for_each_named(*fw, config::join(in.path, "fixed_weights"), "target", in.targets,
                              [&](int t, const config::Node& v, const std::string& pp) {
-                               if (!v.is_null()) s->weights[t] = per_channel(v, pp, fallback, key.range);
+                               if (!v.is_null())
+                                 s->weights[t] = per_channel(v, pp, in.channels, fallback, key.range);
                              });
     return s;
   }

@@ -1,4 +1,5 @@
-// `richardson` (security only): the budget follows a Richardson arms race,
+// `richardson`: the budget follows a Richardson arms race (meant for a
+// security channel, but any channel may use it),
 //   b' = max(0, b + dt * (a * sum_{q rival} b_q - m * b + h)),
 // every power's next budget computed from this tick's budgets of all; the
 // allocation is as `value` (model.md section 3).
@@ -19,7 +20,6 @@ struct RichardsonSettings final : PolicySettings {
 class RichardsonPolicy final : public AllocationPolicy {
  public:
   std::string_view name() const override { return "richardson"; }
-  bool allowed(int channel) const override { return channel == security; }
 
   const config::Schema& keys() const override {
     using config::ValueType;

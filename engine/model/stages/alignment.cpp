@@ -7,14 +7,14 @@
 namespace geosim::detail {
 
 void update_alignment(Tick& k) {
-  const int P = k.scenario.num_powers(), T = k.scenario.num_targets();
+  const int P = k.scenario.num_powers(), T = k.scenario.num_targets(), C = k.scenario.num_channels();
   WorldState& s = k.state;
   for (int t = 0; t < T; ++t) {
     const TargetSpec& target = k.scenario.targets[t];
     double total = 0.0;
     for (int j = 0; j <= P; ++j) {  // j == P is self, whose public attitude is 0
       double weighted = 0.0;
-      for (int c = 0; c < kChannels; ++c)
+      for (int c = 0; c < C; ++c)
         weighted += target.channel_weights[c] * (j < P ? s.influence[c](j, t) : s.autonomy_share(c, t));
       const double opinion = j < P ? s.attitude_mean(j, t) : 0.0;
       k.alignment_target[j] = weighted * std::exp(target.opinion_sensitivity * opinion);

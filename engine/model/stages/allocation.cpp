@@ -5,10 +5,10 @@
 namespace geosim::detail {
 
 void allocate(Tick& k) {
-  const int P = k.scenario.num_powers(), T = k.scenario.num_targets();
+  const int P = k.scenario.num_powers(), T = k.scenario.num_targets(), C = k.scenario.num_channels();
   for (int p = 0; p < P; ++p)
-    for (int c = 0; c < kChannels; ++c) {
-      const PolicySlot& slot = k.policies[p * kChannels + c];
+    for (int c = 0; c < C; ++c) {
+      const PolicySlot& slot = k.policies[p * C + c];
       const AllocationContext ctx{k.scenario, k.state, p, c, k.state.budget(p, c), slot.settings};
       slot.policy->allocate(ctx, k.weights);
       for (int t = 0; t < T; ++t) k.state.allocation[c](p, t) = k.weights[t];

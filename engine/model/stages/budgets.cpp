@@ -6,10 +6,10 @@
 namespace geosim::detail {
 
 void grow_budgets(Tick& k) {
-  const int P = k.scenario.num_powers();
+  const int P = k.scenario.num_powers(), C = k.scenario.num_channels();
   for (int p = 0; p < P; ++p)
-    for (int c = 0; c < kChannels; ++c) {
-      const PolicySlot& slot = k.policies[p * kChannels + c];
+    for (int c = 0; c < C; ++c) {
+      const PolicySlot& slot = k.policies[p * C + c];
       const AllocationContext ctx{k.scenario, k.state, p, c, k.state.budget(p, c), slot.settings};
       k.next_budget(p, c) = slot.policy->next_budget(ctx);
     }

@@ -11,14 +11,14 @@ namespace geosim::detail {
 void update_citizens(Tick& k) {
   const Scenario& sc = k.scenario;
   const WorldState& s = k.state;
-  const int P = sc.num_powers(), T = sc.num_targets(), G = sc.num_groups();
+  const int P = sc.num_powers(), T = sc.num_targets(), G = sc.num_groups(), C = sc.num_channels();
   for (int t = 0; t < T; ++t)
     for (int g = 0; g < G; ++g) {
       const GroupSpec& group = sc.groups[g];
       for (int p = 0; p < P; ++p) {
         // drift = sum_c e I (v - x) + gamma (xbar - x) = pull - (exposure + gamma) x + gamma xbar
         double exposure = 0.0, pull = 0.0;
-        for (int c = 0; c < kChannels; ++c) {
+        for (int c = 0; c < C; ++c) {
           const double weight = group.exposure[p][c] * s.influence[c](p, t);
           exposure += weight;
           pull += weight * sc.powers[p].valence[c];

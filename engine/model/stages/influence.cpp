@@ -45,9 +45,9 @@ double tullock_share_of(const double* stocks, int powers, int p, double autonomy
 namespace detail {
 
 void compute_influence(Tick& k) {
-  const int P = k.scenario.num_powers(), T = k.scenario.num_targets();
+  const int P = k.scenario.num_powers(), T = k.scenario.num_targets(), C = k.scenario.num_channels();
   WorldState& s = k.state;
-  for (int c = 0; c < kChannels; ++c)
+  for (int c = 0; c < C; ++c)
     for (int t = 0; t < T; ++t)
       s.autonomy_share(c, t) = tullock_shares(s.stock[c].col(t).data(), P, s.autonomy(c, t),
                                               k.scenario.channels[c].exponent, s.influence[c].col(t).data());

@@ -9,7 +9,7 @@ namespace geosim::detail {
 namespace {
 
 /// eta of model.md section 4: institution bonuses of leaders inside members,
-/// times (1 - phi)^n for n active campaigns on the economic channel.
+/// times (1 - phi)^n for n active campaigns on the channels campaigns penalise.
 double efficiency(const Tick& k, int c, int p, int t) {
   double eta = 1.0;
   for (std::size_t i = 0; i < k.scenario.institutions.size(); ++i) {
@@ -18,7 +18,7 @@ double efficiency(const Tick& k, int c, int p, int t) {
     if (std::find(leaders.begin(), leaders.end(), p) != leaders.end())
       eta *= k.scenario.institutions[i].bonus[c];
   }
-  if (c == economic && k.state.campaigns_active(p, t) > 0)
+  if (k.campaign_penalised[c] && k.state.campaigns_active(p, t) > 0)
     eta *= std::pow(1.0 - k.scenario.campaigns.penalty, k.state.campaigns_active(p, t));
   return eta;
 }
@@ -26,8 +26,8 @@ double efficiency(const Tick& k, int c, int p, int t) {
 }  // namespace
 
 void update_stocks(Tick& k) {
-  const int P = k.scenario.num_powers(), T = k.scenario.num_targets();
-  for (int c = 0; c < kChannels; ++c) {
+  const int P = k.scenario.num_powers(), T = k.scenario.num_targets(), C = k.scenario.num_channels();
+  for (int c = 0; c < C; ++c) {
     const double keep = 1.0 - k.scenario.channels[c].decay;
     for (int t = 0; t < T; ++t)
       for (int p = 0; p < P; ++p) {

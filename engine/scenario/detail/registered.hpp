@@ -1,7 +1,6 @@
 #pragma once
 // The parts of a scenario named through the model's registries: a power's
 // policies (and every registered policy's keys) and an event's actions.
-#include <array>
 #include <string>
 #include <vector>
 
@@ -15,20 +14,21 @@ namespace geosim::detail {
 /// The keys a power's mapping may hold: its `own`, then every registered policy's top-level keys.
 std::vector<std::string> power_keys(std::vector<std::string> own);
 
-/// The policy of each channel named by the power's `policy` key: one name for
-/// every channel, or a mapping of channels to names (unlisted: the default).
-/// RangeError for a name not registered or a channel the policy does not allow.
-std::array<const AllocationPolicy*, kChannels> read_policy_names(const config::Node& power,
-                                                                 const std::string& path);
+/// The policy of each of `channels` named by the power's `policy` key: one
+/// name for every channel, or a mapping of channels to names (unlisted: the
+/// default). RangeError for a name not registered.
+std::vector<const AllocationPolicy*> read_policy_names(const config::Node& power, const std::string& path,
+                                                       const std::vector<std::string>& channels);
 
 /// Every registered policy reads and checks its keys from the power (used or
 /// not); each channel gets its chosen policy with that policy's settings.
-std::array<PolicyUse, kChannels> read_policy_settings(
-    const PolicyInput& input, const std::array<const AllocationPolicy*, kChannels>& chosen);
+std::vector<PolicyUse> read_policy_settings(const PolicyInput& input,
+                                            const std::vector<const AllocationPolicy*>& chosen);
 
 /// One item of an event's `actions` list: `{NAME: {arguments}}`.
 EventAction read_action(const config::Node& item, const std::string& path,
                         const std::vector<std::string>& powers, const std::vector<std::string>& targets,
-                        const std::vector<std::string>& institutions);
+                        const std::vector<std::string>& institutions,
+                        const std::vector<std::string>& channels);
 
 }  // namespace geosim::detail

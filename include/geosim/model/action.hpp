@@ -39,6 +39,7 @@ struct ActionInput {
   const std::vector<std::string>& powers;  // names, in file order
   const std::vector<std::string>& targets;
   const std::vector<std::string>& institutions;
+  const std::vector<std::string>& channels;  // the scenario's channels, in its order
 
   /// A power index; a word of key.choices (e.g. `self`) gives kSelf.
   int power(const config::KeySpec& key) const;
@@ -46,7 +47,7 @@ struct ActionInput {
   int target(const config::KeySpec& key) const;
   /// An institution index.
   int institution(const config::KeySpec& key) const;
-  /// A channel index, or -1 for `all` (key.choices: the channels and `all`).
+  /// A channel index; a word of key.choices (e.g. `all`) gives -1.
   int channel(const config::KeySpec& key) const;
   /// A number within key.range (its default if absent and not required).
   double number(const config::KeySpec& key) const;
@@ -79,21 +80,18 @@ void register_builtin_actions(ActionRegistry& registry);
 config::Schema action_keys();
 
 /// The action `name` with `args` (a mapping) for `scenario` (whose powers,
-/// targets and institutions must be complete), checked as the loader checks
+/// targets, institutions and channels must be complete), checked as the loader checks
 /// it; `path` names it in messages. For scenarios built in code;
 /// std::logic_error if no action has that name.
 EventAction make_event_action(const Scenario& scenario, std::string_view name, const config::Node& args,
                               const std::string& path = "action");
-
-/// The channel names and `all`: the choices of a channel argument.
-std::vector<std::string> channels_or_all();
 
 // Arguments several actions take, declared once (required, with their docs).
 /// `power`: a power name, or also `self` (the target's own autonomy).
 config::KeySpec power_argument(bool or_self);
 /// `target`: a target name, or also `all`.
 config::KeySpec target_argument(bool or_all);
-/// `channel`: a channel name or `all`.
+/// `channel`: a channel name, or also `all`.
 config::KeySpec channel_argument();
 /// `institution`: an institution name.
 config::KeySpec institution_argument();

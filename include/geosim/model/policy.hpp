@@ -1,11 +1,9 @@
 #pragma once
 // Allocation policies (model.md section 3), registered by name. A policy is
-// one file (engine/model/policies/<name>.cpp) that owns its name, the
-// channels it may be used for, the keys it reads from a power's mapping (as
-// config::KeySpecs), the parser that turns them into its settings for one
-// power, and its behaviour; plus one line in register_builtin_policies()
-// (engine/model/policy.cpp). A test or a plugin registers its own with
-// policies().add(...).
+// one file (engine/model/policies/<name>.cpp) that owns its name, the keys it reads from a power's mapping
+// (as config::KeySpecs), the parser that turns them into its settings for one power, and its behaviour; plus
+// one line in register_builtin_policies() (engine/model/policy.cpp). A test or a plugin registers its own
+// with policies().add(...).
 //
 // Hot path: the loader resolves each (power, channel) to its policy and
 // settings; a tick makes one virtual call per (power, channel) to allocate
@@ -32,11 +30,12 @@ class PolicySettings {
 
 /// What a policy's parser reads from: one power's mapping in the scenario file.
 struct PolicyInput {
-  const config::Node& power;                // the power's settings (a mapping, maybe empty)
-  const std::string& path;                  // its dotted path, e.g. "powers.RUS"
-  int self;                                 // the power's index
-  const std::vector<std::string>& powers;   // every power's name, in file order
-  const std::vector<std::string>& targets;  // every target's name, in file order
+  const config::Node& power;                 // the power's settings (a mapping, maybe empty)
+  const std::string& path;                   // its dotted path, e.g. "powers.RUS"
+  int self;                                  // the power's index
+  const std::vector<std::string>& powers;    // every power's name, in file order
+  const std::vector<std::string>& targets;   // every target's name, in file order
+  const std::vector<std::string>& channels;  // every channel's name, in the scenario's order
 };
 
 struct AllocationContext {
@@ -53,8 +52,6 @@ class AllocationPolicy {
   virtual ~AllocationPolicy() = default;
   /// The name a scenario uses (`policy: contest`).
   virtual std::string_view name() const = 0;
-  /// Whether it may be used for `channel` (every channel by default).
-  virtual bool allowed(int channel) const;
   /// The keys it reads from a power's mapping, paths relative to the power
   /// (`temperature`, `richardson.reaction`). Empty by default.
   virtual const config::Schema& keys() const;

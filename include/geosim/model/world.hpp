@@ -4,7 +4,6 @@
 // in engine/model/world.cpp, the stages in engine/model/stages/). Observers (the Recorder, progress bars)
 // watch it through StepObserver without touching the loop.
 #include <Eigen/Core>
-#include <array>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -17,15 +16,15 @@ namespace geosim {
 
 /// Everything a row of the results holds. Arrays are (power x target) unless noted.
 struct WorldState {
-  int tick = 0;                                       // ticks done; the row index
-  Eigen::ArrayXXd budget;                             // power x channel, for the next tick
-  std::array<Eigen::ArrayXXd, kChannels> allocation;  // A[c], spent in the last tick
-  std::array<Eigen::ArrayXXd, kChannels> stock;       // S[c]
-  std::array<Eigen::ArrayXXd, kChannels> influence;   // I[c]
-  Eigen::ArrayXXd autonomy;                           // channel x target: S[c,self,t]
-  Eigen::ArrayXXd autonomy_share;                     // channel x target: I[c,self,t]
-  Eigen::ArrayXXd alignment;                          // (power + self) x target; last row is self
-  Eigen::ArrayXXd attitude_mean;                      // o[t,p]
+  int tick = 0;                             // ticks done; the row index
+  Eigen::ArrayXXd budget;                   // power x channel, for the next tick
+  std::vector<Eigen::ArrayXXd> allocation;  // A[c], by channel: spent in the last tick
+  std::vector<Eigen::ArrayXXd> stock;       // S[c], by channel
+  std::vector<Eigen::ArrayXXd> influence;   // I[c], by channel
+  Eigen::ArrayXXd autonomy;                 // channel x target: S[c,self,t]
+  Eigen::ArrayXXd autonomy_share;           // channel x target: I[c,self,t]
+  Eigen::ArrayXXd alignment;                // (power + self) x target; last row is self
+  Eigen::ArrayXXd attitude_mean;            // o[t,p]
   Eigen::ArrayXXd negative_share, positive_share;
   std::vector<Eigen::ArrayXXd> group_mean, group_negative, group_positive;  // by group; NaN if empty
   Eigen::ArrayXXi campaigns_new;          // drawn this tick, act from the next

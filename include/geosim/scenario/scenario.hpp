@@ -17,10 +17,8 @@
 
 namespace geosim {
 
-inline constexpr int kChannels = 3;
-enum Channel : int { economic = 0, security = 1, soft = 2 };
-inline constexpr std::array<std::string_view, kChannels> kChannelNames{"economic", "security", "soft"};
-using PerChannel = std::array<double, kChannels>;
+/// One value per channel, in the scenario's channel order (Scenario::channels).
+using PerChannel = std::vector<double>;
 
 // Registry entries named by a scenario (model/policy.hpp, model/action.hpp).
 class AllocationPolicy;
@@ -36,18 +34,21 @@ struct PolicyUse {
   std::shared_ptr<const PolicySettings> settings;  // nullptr: the policy's defaults
 };
 
+/// A channel of influence, declared by the scenario (`channels:`): a name and
+/// its own parameters. Its index is its position in Scenario::channels.
 struct ChannelSpec {
+  std::string name;
   double decay = 0.0;     // delta_c per tick, in [0,1)
   double exponent = 1.0;  // Tullock r_c > 0
 };
 
 struct PowerSpec {
   std::string code, name;
-  PerChannel budget{};                        // b[p,c], budget units per tick
-  double growth = 0.0;                        // g[p], per tick
-  std::array<PolicyUse, kChannels> policy{};  // by channel
-  std::vector<double> strategic_value;        // sv[p,t], by target (value, contest, richardson)
-  PerChannel valence{};                       // v[c,p] in [-1,1]
+  PerChannel budget{};                  // b[p,c], budget units per tick
+  double growth = 0.0;                  // g[p], per tick
+  std::vector<PolicyUse> policy;        // by channel
+  std::vector<double> strategic_value;  // sv[p,t], by target (value, contest, richardson)
+  PerChannel valence{};                 // v[c,p] in [-1,1]
 };
 
 struct TargetSpec {
@@ -76,9 +77,9 @@ struct GroupSpec {
 
 struct InstitutionSpec {
   std::string name;
-  std::vector<int> leaders;         // power indices
-  std::vector<int> members;         // target indices at the start
-  PerChannel bonus{1.0, 1.0, 1.0};  // eta factor for each leader inside members
+  std::vector<int> leaders;  // power indices
+  std::vector<int> members;  // target indices at the start
+  PerChannel bonus;          // eta factor for each leader inside members, by channel
 };
 
 inline constexpr int kSelf = -1;  // "power" index of a target's own autonomy stock
@@ -99,9 +100,10 @@ struct EventSpec {
 };
 
 struct CampaignSpec {
-  double threshold = 0.0;  // theta_camp on the negative share
-  int duration = 1;        // D, ticks
-  double penalty = 0.0;    // phi in [0,1)
+  double threshold = 0.0;     // theta_camp on the negative share
+  int duration = 1;           // D, ticks
+  double penalty = 0.0;       // phi in [0,1)
+  std::vector<int> channels;  // the channels whose efficiency phi reduces (indices)
 };
 
 struct OutputSpec {
@@ -132,8 +134,8 @@ struct Scenario {
   int scenario_ticks = 0;  // K before any --ticks override
   std::uint64_t seed = 0;
 
-  std::array<ChannelSpec, kChannels> channels{};
-  double negative_threshold = 0.2;  // theta_neg
+  std::vector<ChannelSpec> channels;  // in the file's order
+  double negative_threshold = 0.2;    // theta_neg
   CampaignSpec campaigns;
   OutputSpec output;
 
@@ -146,6 +148,8 @@ struct Scenario {
   int num_powers() const { return static_cast<int>(powers.size()); }
   int num_targets() const { return static_cast<int>(targets.size()); }
   int num_groups() const { return static_cast<int>(groups.size()); }
+  int num_channels() const { return static_cast<int>(channels.size()); }
+  std::vector<std::string> channel_names() const;
   std::int64_t num_citizens() const;
   Date row_date(int row) const { return start.plus_months(row * step_months); }
 };
