@@ -6,6 +6,11 @@
 #include "geosim/model/policy.hpp"
 
 namespace geosim {
+
+double scenario_default(std::string_view schema_path) {
+  return scenario_core_schema().at(schema_path).default_number();
+}
+
 namespace {
 
 using config::Bounds;

@@ -20,7 +20,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-void write_file(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
 
 // Two powers, one target: A spends on `trade` only, B on `arms` only, each
 // all of it on the one target (`fixed`). trade decays, arms does not.
@@ -159,8 +161,8 @@ TEST_CASE("channels: a scenario that declares channels uses only those; names ar
   CHECK(error_of(head + "channels: {trade: {}}\npowers: {P: {valence: {trdae: 1}}}\n" + rest)
             .find("powers.P.valence.trdae: unknown channel 'trdae' (did you mean 'trade'?); the scenario's "
                   "channels are trade") != std::string::npos);
-  CHECK(error_of(head + "channels: {}\npowers: {P: {}}\n" + rest).find("channels: expected at least one channel") !=
-        std::string::npos);
+  CHECK(error_of(head + "channels: {}\npowers: {P: {}}\n" + rest)
+            .find("channels: expected at least one channel") != std::string::npos);
   CHECK(error_of(head + "channels: {trade: {}, self: {}}\npowers: {P: {}}\n" + rest)
             .find("channels.self: 'self' is reserved") != std::string::npos);
   CHECK(error_of(head + "channels: {trade: {}}\ncampaigns: {channels: [arms]}\npowers: {P: {}}\n" + rest)
@@ -169,5 +171,6 @@ TEST_CASE("channels: a scenario that declares channels uses only those; names ar
       "events: {e: {date: 2020-02, note: n, actions: [{add_stock: {power: P, target: T, channel: soft, "
       "amount: 1}}]}}\n";
   CHECK(error_of(head + "channels: {trade: {}}\npowers: {P: {}}\n" + rest + event)
-            .find("channel: undefined channel 'soft'; defined channels: trade (or all)") != std::string::npos);
+            .find("channel: undefined channel 'soft'; defined channels: trade (or all)") !=
+        std::string::npos);
 }

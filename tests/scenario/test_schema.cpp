@@ -102,6 +102,30 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
   CHECK(s.events.size() == 1);  // enabled by default
 }
 
+TEST_CASE("scenario schema: specs built in code start at the schema's defaults") {
+  const ChannelSpec channel;
+  CHECK(channel.decay == number_default("channels.<channel>.decay"));
+  CHECK(channel.exponent == number_default("channels.<channel>.exponent"));
+  CHECK(PowerSpec{}.growth == number_default("powers.<power>.growth"));
+  const TargetSpec t;
+  CHECK(t.citizens == static_cast<std::int64_t>(number_default("targets.<target>.citizens")));
+  CHECK(t.responsiveness == number_default("targets.<target>.responsiveness"));
+  CHECK(t.opinion_sensitivity == number_default("targets.<target>.opinion_sensitivity"));
+  CHECK(t.campaign_rate == number_default("targets.<target>.campaign_rate"));
+  const GroupSpec g;
+  CHECK(g.susceptibility == number_default("groups.<group>.susceptibility"));
+  CHECK(g.anchoring == number_default("groups.<group>.anchoring"));
+  CHECK(g.peer_weight == number_default("groups.<group>.peer_weight"));
+  CHECK(g.noise == number_default("groups.<group>.noise"));
+  const Scenario s;
+  CHECK(s.seed == static_cast<std::uint64_t>(number_default("seed")));
+  CHECK(s.negative_threshold == number_default("opinion.negative_threshold"));
+  CHECK(s.campaigns.threshold == number_default("campaigns.threshold"));
+  CHECK(s.campaigns.duration == number_default("campaigns.duration"));
+  CHECK(s.campaigns.penalty == number_default("campaigns.penalty"));
+  CHECK_THROWS_AS(scenario_default("no.such.key"), std::logic_error);
+}
+
 TEST_CASE("scenario schema: the loader accepts exactly the schema's keys at each level") {
   const config::Schema schema = scenario_schema();
   CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step"});

@@ -1,6 +1,7 @@
 #pragma once
 // A scenario built in code (no YAML) for unit tests of the model: every
-// parameter neutral unless a test sets it. Policies and event actions are
+// parameter neutral unless a test sets it (set here explicitly: the specs'
+// own initialisers are the schema's defaults, which are not neutral). Policies and event actions are
 // given by name with their keys as YAML text, through the registries.
 #include <algorithm>
 #include <string>
@@ -29,11 +30,12 @@ inline Scenario tiny_scenario(int powers, int targets, int groups = 1, int ticks
   s.end = s.start.plus_months(ticks - 1);
   s.ticks = s.scenario_ticks = ticks;
   s.seed = 42;
-  s.campaigns.duration = 3;
-  for (const auto& name : channels) s.channels.push_back({.name = name});
+  s.campaigns = {.threshold = 0.0, .duration = 3, .penalty = 0.0, .channels = {}};
+  for (const auto& name : channels) s.channels.push_back({.name = name, .decay = 0.0, .exponent = 1.0});
   for (int p = 0; p < powers; ++p) {
     PowerSpec power;
     power.code = power.name = "P" + std::to_string(p);
+    power.growth = 0.0;
     power.budget.assign(C, 0.0);
     power.valence.assign(C, 0.0);
     power.policy.resize(C);
@@ -43,6 +45,7 @@ inline Scenario tiny_scenario(int powers, int targets, int groups = 1, int ticks
   for (int g = 0; g < groups; ++g) {
     GroupSpec group;
     group.name = "G" + std::to_string(g);
+    group.susceptibility = group.anchoring = group.peer_weight = group.noise = 0.0;
     group.exposure.assign(powers, PerChannel(C, 0.0));
     group.attitude_mean.assign(powers, 0.0);
     group.attitude_sd.assign(powers, 0.0);
@@ -52,6 +55,7 @@ inline Scenario tiny_scenario(int powers, int targets, int groups = 1, int ticks
     TargetSpec target;
     target.code = target.name = "T" + std::to_string(t);
     target.citizens = citizens_per_target;
+    target.responsiveness = target.opinion_sensitivity = target.campaign_rate = 0.0;
     target.group_share.assign(groups, 1.0 / groups);
     target.channel_weights.assign(C, 1.0 / static_cast<double>(C));
     target.autonomy.assign(C, 0.0);

@@ -17,6 +17,12 @@
 
 namespace geosim {
 
+/// The default of a numeric scenario key, as the scenario schema declares it
+/// (scenario/schema.hpp): the initialisers below take their values from it,
+/// so a scenario built in code starts where a scenario file that omits the
+/// key would (std::logic_error for a path the schema does not declare).
+double scenario_default(std::string_view schema_path);
+
 /// One value per channel, in the scenario's channel order (Scenario::channels).
 using PerChannel = std::vector<double>;
 
@@ -38,41 +44,42 @@ struct PolicyUse {
 /// its own parameters. Its index is its position in Scenario::channels.
 struct ChannelSpec {
   std::string name;
-  double decay = 0.0;     // delta_c per tick, in [0,1)
-  double exponent = 1.0;  // Tullock r_c > 0
+  double decay = scenario_default("channels.<channel>.decay");        // delta_c per tick, in [0,1)
+  double exponent = scenario_default("channels.<channel>.exponent");  // Tullock r_c > 0
 };
 
 struct PowerSpec {
   std::string code, name;
-  PerChannel budget{};                  // b[p,c], budget units per tick
-  double growth = 0.0;                  // g[p], per tick
-  std::vector<PolicyUse> policy;        // by channel
+  PerChannel budget{};                                        // b[p,c], budget units per tick
+  double growth = scenario_default("powers.<power>.growth");  // g[p], per tick
+  std::vector<PolicyUse> policy;                              // by channel
   std::vector<double> strategic_value;  // sv[p,t], by target (value, contest, richardson)
   PerChannel valence{};                 // v[c,p] in [-1,1]
 };
 
 struct TargetSpec {
   std::string code, name;
-  std::int64_t citizens = 0;              // N_t agents
-  std::vector<double> group_share;        // by group, sums to 1
-  PerChannel channel_weights{};           // w[t,c], sums to 1
-  double responsiveness = 0.0;            // lambda_t in [0,1]
-  double opinion_sensitivity = 0.0;       // beta_t
+  std::int64_t citizens = static_cast<std::int64_t>(scenario_default("targets.<target>.citizens"));  // N_t
+  std::vector<double> group_share;                                              // by group, sums to 1
+  PerChannel channel_weights{};                                                 // w[t,c], sums to 1
+  double responsiveness = scenario_default("targets.<target>.responsiveness");  // lambda_t
+  double opinion_sensitivity = scenario_default("targets.<target>.opinion_sensitivity");  // beta_t
   std::vector<double> initial_alignment;  // by power, then self last (size P+1), sums to 1
   PerChannel autonomy{};                  // S[c,self,t]
   std::vector<PerChannel> initial_stock;  // S[c,p,t](0), by power
-  double campaign_rate = 0.0;             // kappa_t, campaigns per year per unit excess
+  double campaign_rate =
+      scenario_default("targets.<target>.campaign_rate");  // kappa_t, per year per unit excess
 };
 
 struct GroupSpec {
   std::string name;
-  double susceptibility = 0.0;        // alpha_g
-  double anchoring = 0.0;             // mu_g in [0,1]
-  double peer_weight = 0.0;           // gamma_g
-  double noise = 0.0;                 // sigma_g
-  std::vector<PerChannel> exposure;   // e[g,c,p], by power
-  std::vector<double> attitude_mean;  // m[g,p], by power
-  std::vector<double> attitude_sd;    // s[g,p], by power
+  double susceptibility = scenario_default("groups.<group>.susceptibility");  // alpha_g
+  double anchoring = scenario_default("groups.<group>.anchoring");            // mu_g in [0,1]
+  double peer_weight = scenario_default("groups.<group>.peer_weight");        // gamma_g
+  double noise = scenario_default("groups.<group>.noise");                    // sigma_g
+  std::vector<PerChannel> exposure;                                           // e[g,c,p], by power
+  std::vector<double> attitude_mean;                                          // m[g,p], by power
+  std::vector<double> attitude_sd;                                            // s[g,p], by power
 };
 
 struct InstitutionSpec {
@@ -100,9 +107,9 @@ struct EventSpec {
 };
 
 struct CampaignSpec {
-  double threshold = 0.0;     // theta_camp on the negative share
-  int duration = 1;           // D, ticks
-  double penalty = 0.0;       // phi in [0,1)
+  double threshold = scenario_default("campaigns.threshold");               // theta_camp
+  int duration = static_cast<int>(scenario_default("campaigns.duration"));  // D, ticks
+  double penalty = scenario_default("campaigns.penalty");                   // phi in [0,1)
   std::vector<int> channels;  // the channels whose efficiency phi reduces (indices)
 };
 
@@ -132,10 +139,10 @@ struct Scenario {
   double dt = 1.0 / 12;    // tick length in years
   int ticks = 0;           // K
   int scenario_ticks = 0;  // K before any --ticks override
-  std::uint64_t seed = 0;
+  std::uint64_t seed = static_cast<std::uint64_t>(scenario_default("seed"));
 
-  std::vector<ChannelSpec> channels;  // in the file's order
-  double negative_threshold = 0.2;    // theta_neg
+  std::vector<ChannelSpec> channels;                                           // in the file's order
+  double negative_threshold = scenario_default("opinion.negative_threshold");  // theta_neg
   CampaignSpec campaigns;
   OutputSpec output;
 
