@@ -103,7 +103,7 @@ int ActionInput::institution(const config::KeySpec& key) const {
 
 std::vector<std::string> channels_or_all() {
   std::vector<std::string> out = channel_names();
-  out.push_back("all");
+  out.emplace_back("all");
   return out;
 }
 

@@ -39,10 +39,10 @@ std::vector<std::string> power_keys(std::vector<std::string> own) {
   return own;
 }
 
-std::array<const AllocationPolicy*, kChannels> read_policy_names(const Node& n, const std::string& path) {
+std::array<const AllocationPolicy*, kChannels> read_policy_names(const Node& power, const std::string& path) {
   std::array<const AllocationPolicy*, kChannels> out;
   out.fill(&default_policy());
-  const Node* pol = opt(n, "policy");
+  const Node* pol = opt(power, "policy");
   if (!pol) return out;
   const std::string pp = join(path, "policy");
   const std::vector<std::string> all = policies().names();
