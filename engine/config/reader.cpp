@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <sstream>
+#include <utility>
 
 namespace geosim::config {
 
@@ -160,7 +161,7 @@ std::string text(const Node& n, const std::string& path) {
 
 std::string text_or(const Node& map, std::string_view key, const std::string& path, std::string fallback) {
   const Node* n = opt(map, key);
-  return n ? text(*n, join(path, key)) : fallback;
+  return n ? text(*n, join(path, key)) : std::move(fallback);
 }
 
 bool boolean(const Node& n, const std::string& path) {

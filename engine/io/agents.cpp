@@ -72,7 +72,7 @@ void fill_slab(const Population& pop, hsize_t start, hsize_t rows, Slab& s) {
   const hsize_t end = std::min(start + rows, static_cast<hsize_t>(pop.size()));
   int t = 0;
   for (hsize_t i = start; i < end;) {
-    while (static_cast<hsize_t>(pop.target_begin(t) + pop.target_size(t)) <= i) ++t;
+    while (pop.target_begin(t) + pop.target_size(t) <= static_cast<std::int64_t>(i)) ++t;
     const std::int64_t local0 = static_cast<std::int64_t>(i) - pop.target_begin(t);
     const std::int64_t run =
         std::min<std::int64_t>(pop.target_size(t) - local0, static_cast<std::int64_t>(end - i));
@@ -115,8 +115,8 @@ void write_agents(const Population& pop, const AgentDatasets& out) {
   PropList dcpl(H5Dget_create_plist(shaped), "get creation properties");
   const int rank = H5Pget_chunk(dcpl, 0, nullptr);
   hsize_t chunk_dims[3] = {0, 0, 0};
-  check(rank >= 1 && rank <= 3 && H5Pget_chunk(dcpl, rank, chunk_dims) == rank ? 0 : -1,
-        "get chunking of the agents");
+  if (rank < 1 || rank > 3 || H5Pget_chunk(dcpl, rank, chunk_dims) != rank)
+    fail("get chunking of the agents");
   const hsize_t rows = chunk_dims[want_att ? rank - 2 : 0];
   const std::size_t num_slabs = static_cast<std::size_t>((N + rows - 1) / rows);
   const std::size_t batch =

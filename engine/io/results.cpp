@@ -81,6 +81,7 @@ struct ResultsWriter::Impl {
     }
     auto labels = [&](const std::string& name, const auto& items, auto field, const std::string& long_name) {
       std::vector<std::string> values;
+      values.reserve(items.size());
       for (const auto& item : items) values.push_back(item.*field);
       return &writer->label_coordinate(name, values, long_name);
     };

@@ -18,10 +18,10 @@ std::vector<std::string> power_keys(std::vector<std::string> own) {
   return own;
 }
 
-std::vector<const AllocationPolicy*> read_policy_names(const Node& n, const std::string& path,
+std::vector<const AllocationPolicy*> read_policy_names(const Node& power, const std::string& path,
                                                        const std::vector<std::string>& channels) {
   std::vector<const AllocationPolicy*> out(channels.size(), &default_policy());
-  const Node* pol = opt(n, "policy");
+  const Node* pol = opt(power, "policy");
   if (!pol) return out;
   const std::string pp = join(path, "policy");
   const std::vector<std::string> all = policies().names();

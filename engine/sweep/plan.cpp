@@ -66,7 +66,8 @@ void check_path_exists(const Node& tree, const ParameterSpec& p, const std::stri
                             : " (did you mean '" + (walked.empty() ? best : walked + "." + best) + "'?)") +
               "; to vary a key the base leaves at its default, add it under 'set:' first");
     }
-    walked = walked.empty() ? part : walked + "." + part;
+    if (!walked.empty()) walked += '.';
+    walked += part;
     node = next;
   }
   if (!node->is_scalar())
@@ -136,6 +137,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
   const Scenario& first = bases_.front().scenario;
   auto codes = [](const auto& items) {
     std::vector<std::string> out;
+    out.reserve(items.size());
     for (const auto& x : items) out.push_back(x.code);
     return out;
   };

@@ -40,6 +40,7 @@ void write_rows(hid_t ds, hsize_t start, hsize_t count, const std::vector<hsize_
 void write_string_rows(hid_t ds, hsize_t start, const std::vector<std::string>& values, hsize_t cols = 0) {
   if (values.empty()) return;
   std::vector<const char*> ptrs;
+  ptrs.reserve(values.size());
   for (const auto& v : values) ptrs.push_back(v.c_str());
   Datatype type = vlen_utf8_type();
   const hsize_t rows = cols ? values.size() / cols : values.size();

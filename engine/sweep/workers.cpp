@@ -34,7 +34,7 @@ void ResultQueue::push(std::vector<char> payload) {
 void ResultQueue::fail(std::exception_ptr error) {
   {
     std::lock_guard lock(mutex_);
-    if (!error_) error_ = error;
+    if (!error_) error_ = std::move(error);
   }
   cv_.notify_one();
 }
@@ -63,7 +63,7 @@ void run_unit(const Sweep& sweep, const Layout& layout, std::int64_t first, std:
 }
 
 Workers::Workers(int count, const Sweep& sweep, const Layout& layout, ResultQueue& results,
-                 std::function<std::optional<Unit>()> next) {
+                 const std::function<std::optional<Unit>()>& next) {
   for (int i = 0; i < count; ++i)
     threads_.emplace_back([this, &sweep, &layout, &results, next] {
       set_thread_count(1);  // this thread's OpenMP regions: one thread (no nesting)

@@ -4,6 +4,8 @@
 #include <hdf5.h>
 #include <unistd.h>
 
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <set>
@@ -87,7 +89,7 @@ struct Snapped {
   std::vector<std::vector<float>> kept;  // by tick of `ticks`
   Variable att;
 };
-Snapped run_and_read(const Scenario& sc, const fs::path& file, std::vector<int> ticks) {
+Snapped run_and_read(const Scenario& sc, const fs::path& file, const std::vector<int>& ticks) {
   Keeper keeper;
   keeper.ticks = ticks;
   Snapped out;
@@ -102,7 +104,7 @@ bool same_bits(const std::vector<double>& file_values, std::size_t offset, const
   if (file_values.size() < offset + want.size()) return false;
   for (std::size_t i = 0; i < want.size(); ++i) {
     const float got = static_cast<float>(file_values[offset + i]);  // float -> double -> float is exact
-    if (std::memcmp(&got, &want[i], sizeof got) != 0) return false;
+    if (std::bit_cast<std::uint32_t>(got) != std::bit_cast<std::uint32_t>(want[i])) return false;
   }
   return true;
 }

@@ -5,7 +5,9 @@
 #include <Random123/philox.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -359,7 +361,8 @@ TEST_CASE(
     kernels::update_block_portable(portable, {noise.data(), words.data()});
     REQUIRE(std::memcmp(x_fused.data(), x_portable.data(), x_fused.size() * sizeof(float)) == 0);
     for (int p = 0; p < powers; ++p) {
-      CHECK(std::memcmp(&tallies_fused[p].sum, &tallies_portable[p].sum, sizeof(double)) == 0);
+      CHECK(std::bit_cast<std::uint64_t>(tallies_fused[p].sum) ==
+            std::bit_cast<std::uint64_t>(tallies_portable[p].sum));
       CHECK(tallies_fused[p].negative == tallies_portable[p].negative);
       CHECK(tallies_fused[p].positive == tallies_portable[p].positive);
       CHECK(tallies_fused[p].count == tallies_portable[p].count);

@@ -74,12 +74,12 @@ TEST_CASE("recorder: row k is each entry's extractor on the state after k ticks,
 
   const auto vars = results_variables();
   auto check_last_row = [&] {
-    for (std::size_t i = 0; i < vars.size(); ++i) {
-      INFO("variable " << vars[i].name << ", row " << r.rows - 1);
-      const std::size_t n = vars[i].row_size(s);
+    for (const auto& var : vars) {
+      INFO("variable " << var.name << ", row " << r.rows - 1);
+      const std::size_t n = var.row_size(s);
       std::vector<double> expected(n);
-      vars[i].extract(world.state(), expected.data());
-      const std::vector<double> got = r.as_doubles(vars[i].name);
+      var.extract(world.state(), expected.data());
+      const std::vector<double> got = r.as_doubles(var.name);
       REQUIRE(got.size() == n * static_cast<std::size_t>(r.rows));
       for (std::size_t k = 0; k < n; ++k) {
         const double g = got[got.size() - n + k];

@@ -60,13 +60,13 @@ void register_corners() {
 const fs::path kData = GEOSIM_TEST_DATA_DIR;
 
 fs::path work_dir() {
-  const fs::path dir = fs::temp_directory_path() / ("geosim_design_tests_" + std::to_string(::getpid()));
+  fs::path dir = fs::temp_directory_path() / ("geosim_design_tests_" + std::to_string(::getpid()));
   fs::create_directories(dir);
   return dir;
 }
 
 fs::path sweep_file(const std::string& name, const std::string& text) {
-  const fs::path path = work_dir() / (name + ".yaml");
+  fs::path path = work_dir() / (name + ".yaml");
   std::ofstream(path) << "base: " << (kData / "minimal.yaml").string() << "\n" << text;
   return path;
 }

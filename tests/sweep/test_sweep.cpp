@@ -29,7 +29,7 @@ const fs::path kData = GEOSIM_TEST_DATA_DIR;
 fs::path sweep_file(const std::string& name, const std::string& text) {
   const fs::path dir = fs::temp_directory_path() / ("geosim_sweep_tests_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  const fs::path path = dir / (name + ".yaml");
+  fs::path path = dir / (name + ".yaml");
   std::ofstream(path) << "base: " << (kData / "minimal.yaml").string() << "\n" << text;
   return path;
 }

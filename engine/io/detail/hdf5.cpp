@@ -139,6 +139,7 @@ const Dim& Writer::plain_dimension(const std::string& name, hsize_t size) {
 hid_t Writer::empty_string_variable(const std::string& name, const std::vector<const Dim*>& dims,
                                     const std::string& long_name) {
   std::vector<hsize_t> shape;
+  shape.reserve(dims.size());
   for (const Dim* d : dims) shape.push_back(d->size);
   Dataset ds = create_strings(name, shape);
   return finish(std::move(ds), name, dims, "", long_name);

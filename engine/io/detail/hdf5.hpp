@@ -235,6 +235,7 @@ class Writer {
   hid_t empty_variable(const std::string& name, const std::vector<const Dim*>& dims, const std::string& units,
                        const std::string& long_name, Storage storage) {
     std::vector<hsize_t> shape;
+    shape.reserve(dims.size());
     for (const Dim* d : dims) shape.push_back(d->size);
     Dataset ds = create<T>(name, shape, storage);
     return finish(std::move(ds), name, dims, units, long_name);
@@ -253,7 +254,7 @@ class Writer {
 
  private:
   template <class T>
-  Dataset create(const std::string& name, const std::vector<hsize_t>& shape, Storage storage) {
+  Dataset create(const std::string& name, const std::vector<hsize_t>& shape, const Storage& storage) {
     Dataspace space(H5Screate_simple(static_cast<int>(shape.size()), shape.data(), nullptr),
                     "create dataspace for " + name);
     PropList dcpl = dataset_properties();

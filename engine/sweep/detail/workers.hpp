@@ -64,7 +64,7 @@ void run_unit(const Sweep& sweep, const Layout& layout, std::int64_t first, std:
 class Workers {
  public:
   Workers(int count, const Sweep& sweep, const Layout& layout, ResultQueue& results,
-          std::function<std::optional<Unit>()> next);
+          const std::function<std::optional<Unit>()>& next);
   ~Workers();  // on an error elsewhere: stop after the current units, do not run the rest
   Workers(const Workers&) = delete;
   Workers& operator=(const Workers&) = delete;

@@ -10,9 +10,8 @@ struct Date {
   int year = 1970;
   int month = 1;  // 1..12
   int day = 1;    // 1..31
-  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 false positive on a defaulted <=> (its synthesised
-  // `0`).
-  friend auto operator<=>(const Date&, const Date&) = default;
+  // A false positive: clang-tidy 14 takes the literal `0` a defaulted <=> compares with for a null pointer.
+  friend auto operator<=>(const Date&, const Date&) = default;  // NOLINT(modernize-use-nullptr): see above
 
   /// Parses "YYYY-MM" (day 1) or "YYYY-MM-DD"; nullopt if malformed or not a real date.
   static std::optional<Date> parse(std::string_view text);

@@ -30,10 +30,10 @@ class InputError : public std::runtime_error {
 };
 
 // Name is a class name, which cannot be parenthesised.
-#define GEOSIM_INPUT_ERROR(Name)   \
-  class Name : public InputError { \
-    using InputError::InputError;  \
-  }                                     // NOLINT(bugprone-macro-parentheses)
+#define GEOSIM_INPUT_ERROR(Name)                                                                  \
+  class Name : public InputError { /* NOLINT(bugprone-macro-parentheses): Name is a class name */ \
+    using InputError::InputError;                                                                 \
+  }
 GEOSIM_INPUT_ERROR(FileError);          // missing, unreadable or empty file
 GEOSIM_INPUT_ERROR(SyntaxError);        // malformed YAML, alias bombs
 GEOSIM_INPUT_ERROR(UnknownKeyError);    // key not in the schema (message suggests the nearest)
