@@ -19,6 +19,8 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "config/detail/syntax.hpp"
+
 namespace geosim::config {
 
 // ---------------------------------------------------------------- Node ----
@@ -299,13 +301,14 @@ void run_parser(const std::string& text, Handler& handler) {
 
 Node parse_text(std::string_view text, const std::string& filename) {
   Builder builder(filename);
+  const std::string copy = detail::normalise_line_breaks(text);
   try {
-    const std::string copy(text);
     Counter counter(filename);  // refuses alias bombs before anything is copied
     run_parser(copy, counter);
     run_parser(copy, builder);
   } catch (const YAML::Exception& e) {
-    throw SyntaxError(at(filename, e.mark), "", e.msg);
+    const SourceLocation where = at(filename, e.mark);
+    throw SyntaxError(where, "", detail::plain_syntax_message(e.msg, copy, where.line, where.column));
   }
   auto& docs = builder.documents();
   if (docs.empty() || docs.front().is_null())

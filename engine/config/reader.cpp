@@ -104,8 +104,17 @@ double number(const Node& n, const std::string& path, const Bounds& b) {
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec == std::errc::invalid_argument || end != s.data() + s.size())
     throw TypeError(n.where, path, "expected " + what + ", got " + describe(n));
-  if (ec == std::errc::result_out_of_range || !std::isfinite(v))
-    throw RangeError(n.where, path, "expected a finite number, got " + n.scalar);
+  if (ec == std::errc::result_out_of_range) {
+    // Out of a double's range: an exponent too large, or so small that it would round to 0.
+    const std::size_t e = lower.find('e');
+    const bool tiny = e != std::string::npos && e + 1 < lower.size() && lower[e + 1] == '-';
+    throw RangeError(n.where, path,
+                     tiny ? "got " + n.scalar +
+                                ", too small for a double (the smallest is about 4.9e-324); write 0 if you "
+                                "mean zero"
+                          : "got " + n.scalar + ", too large for a double (the largest is about 1.8e308)");
+  }
+  if (!std::isfinite(v)) throw RangeError(n.where, path, "expected a finite number, got " + n.scalar);
   if (!b.contains(v)) throw RangeError(n.where, path, "expected " + what + ", got " + n.scalar);
   return v;
 }

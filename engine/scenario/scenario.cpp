@@ -329,8 +329,13 @@ class Validator {
                            number(v, pp, key("targets.<target>.alignment.<power>").range);
                      },
                      {"self"});
-      check_sum(std::accumulate(t.initial_alignment.begin(), t.initial_alignment.end(), 0.0), *a, ap,
-                "alignment shares");
+      const double sum = std::accumulate(t.initial_alignment.begin(), t.initial_alignment.end(), 0.0);
+      if (!opt(*a, "self") && sum < 1.0 - kSumTolerance)
+        throw RangeError(a->where, ap,
+                         "alignment shares sum to " + fmt(sum) + ", expected 1; 'self' (the target's own, " +
+                             "non-aligned share) is not given: add self: " + fmt(1.0 - sum) +
+                             " if that is the rest");
+      check_sum(sum, *a, ap, "alignment shares");
     }
     t.autonomy = per_channel_or(n, "autonomy", path, "targets.<target>.autonomy.<channel>");
     constexpr std::string_view kStocks = "targets.<target>.stocks.<power>.<channel>";

@@ -94,6 +94,32 @@ TEST_CASE("config: malformed YAML is a SyntaxError with a 1-based location and n
   CHECK_FALSE(contains(tab, "yaml-cpp"));
 }
 
+TEST_CASE("config: YAML layout errors are said in words at the line that causes them") {
+  auto error = [](const std::string& text) {
+    return thrown<SyntaxError>([&] { config::parse_text(text, "m.yaml"); });
+  };
+  CHECK(contains(error("a:\n  b: 1\n\tc: 2\n"),
+                 "m.yaml:3:1: a tab character in the indentation; YAML indents with spaces only"));
+  CHECK(
+      contains(error("a:\n  b: 1\n  - item\n  c: 2\n"),
+               "m.yaml:3:3: a list item ('- ...') inside a mapping, where a 'key: value' line was expected"));
+  CHECK(contains(error("a: 1\nb: [1, 2\nc: 3\n"), "a '[' list is not closed: expected ',' or ']' here"));
+  CHECK(contains(error("a: {x: 1\nb: 2\n"), "a '{' mapping is not closed"));
+  CHECK(contains(error("a: b: c\n"), "m.yaml:1:5: a ':' where no value may start"));
+  CHECK(contains(error("a: \"\\q\"\n"), "an unknown escape sequence in a double-quoted string"));
+  CHECK(contains(error("a: *nowhere\n"), "an alias ('*name') whose anchor ('&name') is not defined"));
+}
+
+TEST_CASE("config: old Mac line breaks (CR alone) read like LF and CRLF, with the same lines") {
+  const config::Node lf = config::parse_text("a: 1\nb:\n  c: x\n", "lf.yaml");
+  const config::Node cr = config::parse_text("a: 1\rb:\r  c: x\r", "cr.yaml");
+  const config::Node crlf = config::parse_text("a: 1\r\nb:\r\n  c: x\r\n", "crlf.yaml");
+  CHECK(config::to_yaml(cr) == config::to_yaml(lf));
+  CHECK(config::to_yaml(crlf) == config::to_yaml(lf));
+  CHECK(cr.find("b")->find("c")->where.line == 3);
+  CHECK(contains(thrown<SyntaxError>([] { config::parse_text("a: 1\rb: [1\r", "cr.yaml"); }), "cr.yaml:3:"));
+}
+
 TEST_CASE("config: an alias bomb is refused quickly") {
   std::string text = "lol0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
   for (int i = 1; i < 12; ++i) {

@@ -36,8 +36,14 @@ TEST_CASE("reader: numbers are plain YAML numbers within their bounds") {
         std::string::npos);
   CHECK(message_of<RangeError>([] { number(value("-.inf"), "v"); }).find("expected a finite number") !=
         std::string::npos);
-  CHECK(message_of<RangeError>([] { number(value("1e999"), "v"); }).find("expected a finite number") !=
-        std::string::npos);
+  CHECK(message_of<RangeError>([] {
+          number(value("1e999"), "v");
+        }).find("got 1e999, too large for a double (the largest is about 1.8e308)") != std::string::npos);
+  // Below a double's range it would round to 0: said as such, not "expected a finite number".
+  CHECK(message_of<RangeError>([] { number(value("1e-400"), "v"); })
+            .find("got 1e-400, too small for a double (the smallest is about 4.9e-324); write 0 if you mean "
+                  "zero") != std::string::npos);
+  CHECK(number(value("5e-324"), "v") > 0.0);  // the smallest subnormal is still a number
   CHECK(message_of<RangeError>([] { number(value("1"), "v", kUnitOpenHigh); }).find("in [0, 1)") !=
         std::string::npos);
 }

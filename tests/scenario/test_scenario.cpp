@@ -463,3 +463,14 @@ TEST_CASE("scenario: --seed overrides the scenario seed") {
   o.seed = 18446744073709551615ull;
   CHECK(load_scenario(kData / "minimal.yaml", o).seed == 18446744073709551615ull);
 }
+
+TEST_CASE("scenario: alignment shares short of 1 without self say that self is missing") {
+  const std::string what = load_error<RangeError>(geosim::testing::write_temp(
+      "alignment_self", "no_self.yaml",
+      "name: t\ntime: {start: 2013-09, end: 2014-08}\npowers: {RUS: {}, CHN: {}}\n"
+      "targets:\n  KAZ: {alignment: {RUS: 0.5, CHN: 0.3}}\ngroups: {g: {}}\n"));
+  CHECK(contains(what, "no_self.yaml:5:"));
+  CHECK(contains(what,
+                 "targets.KAZ.alignment: alignment shares sum to 0.8, expected 1; 'self' (the target's "
+                 "own, non-aligned share) is not given: add self: 0.2 if that is the rest"));
+}
