@@ -158,6 +158,22 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
     w.string_variable("scenario_file", scenario, sfiles, "scenario file, as given");
     w.string_variable("scenario_resolved", scenario, sresolved,
                       "scenario parameters after extends and the sweep's set, as YAML");
+    // A batch's scenarios may run different periods (metrics only: with time
+    // series they must share the time axis), so these are per scenario; the
+    // global attributes ticks and start_date exist only when all agree.
+    std::vector<std::int32_t> sticks;
+    std::vector<std::string> sstarts;
+    for (std::size_t i = 0; i < spec.scenarios.size(); ++i) {
+      sticks.push_back(sweep.base(static_cast<int>(i)).ticks);
+      sstarts.push_back(sweep.base(static_cast<int>(i)).start.str());
+    }
+    w.variable<std::int32_t>("scenario_ticks", {&scenario}, sticks, "1",
+                             "ticks each scenario runs (after the sweep's ticks or --ticks)");
+    w.string_variable("scenario_start_date", scenario, sstarts, "first simulated month of each scenario");
+    const bool same_period =
+        std::all_of(sticks.begin(), sticks.end(), [&](std::int32_t t) { return t == sticks.front(); }) &&
+        std::all_of(sstarts.begin(), sstarts.end(),
+                    [&](const std::string& d) { return d == sstarts.front(); });
 
     // Per-run plan.
     const Storage plain{true, {}, false};
@@ -298,8 +314,10 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
                    std::string("seed = splitmix64(splitmix64(sweep_seed) XOR ") +
                        (spec.common_random_numbers ? "replicate" : "run") + ") with bit 63 cleared",
                    "/");
-    number_attribute<std::int32_t>(root, "ticks", sc.ticks, "/");
-    text_attribute(root, "start_date", sc.start.str(), "/");
+    if (same_period) {
+      number_attribute<std::int32_t>(root, "ticks", sc.ticks, "/");
+      text_attribute(root, "start_date", sc.start.str(), "/");
+    }
     text_attribute(root, "created", utc_now_iso8601(), "/");
     text_attribute(root, "host", host_name(), "/");
     number_attribute<double>(root, "wall_seconds", wall_seconds, "/");
