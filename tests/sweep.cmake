@@ -1,7 +1,7 @@
 # Sweeps and batches from the command line (docs/sweeps.md): bad sweep files
 # exit 2 naming file:line:col, -j identity, repeating a run alone, xarray,
-# kill-and-resume with SIGKILL, and (with GEOSIM_MPI) a 3-rank sweep equal to
-# -j 1. Included from tests/CMakeLists.txt; the sweeps are small (CI: 2 cores).
+# kill-and-resume with SIGKILL, failing runs and corrupt journal records, and
+# (with GEOSIM_MPI) a 3-rank sweep equal to -j 1. Included from tests/CMakeLists.txt; the sweeps are small (CI: 2 cores).
 set(_sweep_data ${CMAKE_CURRENT_SOURCE_DIR}/data)
 set(_sweep_py ${CMAKE_CURRENT_SOURCE_DIR}/sweep)
 set(_sweep_work ${CMAKE_CURRENT_BINARY_DIR}/sweep_work)
@@ -46,6 +46,13 @@ add_test(NAME sweep.kill_resume
           ${_sweep_data}/sweeps/kill_resume.yaml ${_sweep_work}/kill_resume)
 set_tests_properties(sweep.kill_resume PROPERTIES LABELS "python;sweep" TIMEOUT 600 RUN_SERIAL TRUE)
 
+# Runs that fail are recorded and the sweep goes on (-j 1 = -j 3, --fail-fast,
+# resume with a failure in the journal); a corrupt journal record costs only its run.
+add_test(NAME sweep.failures
+  COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_failures.py $<TARGET_FILE:geosim>
+          ${_sweep_data}/sweeps/with_failures.yaml ${_sweep_work}/failures)
+set_tests_properties(sweep.failures PROPERTIES LABELS "python;sweep" TIMEOUT 600 RUN_SERIAL TRUE)
+
 # tools/plot_sweep.py draws a metric against a parameter with the replicate spread.
 add_test(NAME sweep.plot
   COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_plot_sweep.py ${PROJECT_SOURCE_DIR}/tools/plot_sweep.py
@@ -53,10 +60,11 @@ add_test(NAME sweep.plot
 set_tests_properties(sweep.plot PROPERTIES LABELS "python;sweep" TIMEOUT 300)
 
 if(GEOSIM_WITH_MPI)
-  # A 3-rank sweep (dynamic load balancing, rank 0 writes) equals -j 1.
+  # A 3-rank sweep (dynamic load balancing, rank 0 writes) equals -j 1, also
+  # with failing runs.
   find_program(GEOSIM_MPIRUN NAMES mpirun mpiexec REQUIRED)
   add_test(NAME sweep.mpi
     COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_mpi.py ${GEOSIM_MPIRUN} $<TARGET_FILE:geosim>
-            ${_sweep_data}/sweeps/kill_resume.yaml ${_sweep_work}/mpi)
+            ${_sweep_data}/sweeps/kill_resume.yaml ${_sweep_data}/sweeps/with_failures.yaml ${_sweep_work}/mpi)
   set_tests_properties(sweep.mpi PROPERTIES LABELS "mpi;sweep" TIMEOUT 600 RUN_SERIAL TRUE)
 endif()

@@ -222,7 +222,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
 struct SweepCliOptions {
   std::string output;
   int jobs = -1;
-  bool resume = false, quiet = false;
+  bool resume = false, quiet = false, fail_fast = false;
 };
 
 void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
@@ -232,7 +232,10 @@ void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
       "worker threads per process (default: all cores; 1 per MPI rank under mpirun); results do not depend "
       "on it")("resume", po::bool_switch(&o.resume),
                "continue an interrupted sweep from its journal, running only the missing runs")(
-      "quiet,q", po::bool_switch(&o.quiet), "no progress line and no summary");
+      "fail-fast", po::bool_switch(&o.fail_fast),
+      "stop at the first run that fails (exit 2 if its scenario is refused, else 1) instead of recording it "
+      "in run_status and run_error and going on")("quiet,q", po::bool_switch(&o.quiet),
+                                                  "no progress line and no summary");
 }
 
 int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
@@ -244,18 +247,28 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   options.output = o.output;
   options.jobs = o.jobs > 0 ? o.jobs : (cluster.size() > 1 ? 1 : 0);
   options.resume = o.resume;
+  options.fail_fast = o.fail_fast;
   options.progress = !o.quiet && isatty(STDERR_FILENO);
   options.cluster = &cluster;
   const SweepSummary summary = run_sweep(sweep, options);
   if (!o.quiet && summary.reporting) {
     std::cout << "wrote " << o.output << ": " << summary.runs << " runs (" << sweep.points() << " points x "
               << sweep.spec().replicates << " replicates)";
-    if (summary.recovered == summary.runs && summary.ran == 0) std::cout << ", already complete\n";
+    if (summary.recovered == summary.runs && summary.ran == 0) std::cout << ", already complete";
     else
       std::cout << ", " << summary.ran << " run now, " << summary.recovered << " recovered from the journal, "
                 << summary.seconds << " s (" << (summary.seconds > 0 ? summary.ran / summary.seconds : 0.0)
                 << " runs/s, " << summary.processes << " process" << (summary.processes > 1 ? "es" : "")
-                << ")\n";
+                << ")";
+    if (summary.failed > 0) std::cout << ", " << summary.failed << " failed";
+    std::cout << "\n";
+  }
+  if (summary.failed > 0) {
+    if (summary.reporting)
+      std::cerr << "geosim: " << summary.failed << " of " << summary.runs
+                << " runs failed; see run_status and "
+                << "run_error in " << o.output << "\n";
+    return kExitFailure;
   }
   return kExitOk;
 }
@@ -267,11 +280,13 @@ int command_sweep(const std::vector<std::string>& args) {
   opts.add_options()("help,h", "this help");
   const auto vm = parse(args, opts, "sweep");
   if (vm.count("help")) {
-    std::cout << "usage: geosim sweep SWEEP.yaml [-o OUT.h5] [-j N] [--resume] [--quiet]\n"
+    std::cout << "usage: geosim sweep SWEEP.yaml [-o OUT.h5] [-j N] [--resume] [--fail-fast] [--quiet]\n"
                  "       mpirun -n K geosim sweep SWEEP.yaml ...   (built with -DGEOSIM_MPI=ON)\n\n"
                  "Runs every (point, replicate) of the sweep file's design and writes one HDF5\n"
                  "file with a `run` dimension (docs/sweeps.md). Finished runs are kept in a\n"
-                 "journal beside the output, so a killed sweep loses nothing: --resume.\n\n"
+                 "journal beside the output, so a killed sweep loses nothing: --resume.\n"
+                 "A run that fails is recorded (run_status, run_error) and the sweep goes on;\n"
+                 "the exit status is then 1 (--fail-fast: stop at the first failure).\n\n"
               << opts;
     return kExitOk;
   }
@@ -308,7 +323,8 @@ int command_batch(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     std::cout
         << "usage: geosim batch A.yaml B.yaml ... -o OUT.h5 [-r N] [--seed N] [--common-random-numbers]\n"
-           "                    [--ticks N] [--time-series all|NAME,...] [-j N] [--resume] [--quiet]\n\n"
+           "                    [--ticks N] [--time-series all|NAME,...] [-j N] [--resume] [--fail-fast]\n"
+           "                    [--quiet]\n\n"
            "Runs each scenario N times into one HDF5 file with a `run` dimension (a sweep\n"
            "whose points are the scenarios; docs/sweeps.md). The scenarios must share\n"
            "their powers and targets.\n\n"

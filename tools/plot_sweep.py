@@ -9,7 +9,7 @@ usage: plot_sweep.py SWEEP.h5 [--metric final_alignment] [--parameter PATH]
 The metric is reduced to one number per run by selecting one label on each
 of its other dimensions (default: the first label). With no --parameter, the
 first varied parameter is used; for a batch (no parameters) the x axis is the
-scenario.
+scenario. Runs that failed (run_status != 0) are left out.
 """
 import argparse
 import sys
@@ -63,7 +63,12 @@ def main():
             sys.exit(f"plot_sweep: no parameter {name!r}; the sweep varies: {', '.join(map(str, ds.parameter.values))}")
         x = ds.parameter_value.sel(parameter=name).values
         xlabel = name
-    points = ds.point.values
+    # Failed runs hold fill values (NaN once xarray has masked them): leave them out.
+    ok = ds.run_status.values == 0 if "run_status" in ds else np.ones(ds.sizes["run"], dtype=bool)
+    if not ok.all():
+        print(f"plot_sweep: leaving out {int((~ok).sum())} failed runs (see run_status and run_error)")
+    x, y = x[ok], y[ok]
+    points = ds.point.values[ok]
     order = np.unique(points)
     px = np.array([x[points == p][0] for p in order])
     groups = [y[points == p] for p in order]
@@ -81,7 +86,7 @@ def main():
                 fmt="o" if batch or others else "o-", ms=3, lw=1, color="tab:red", ecolor="tab:red",
                 alpha=0.6, label=f"mean over {int(ds.attrs.get('replicates', 1))} replicates, 10-90%")
     if others:
-        c = ds.parameter_value.sel(parameter=others[0]).values
+        c = ds.parameter_value.sel(parameter=others[0]).values[ok]
         pc = np.array([c[points == p][0] for p in order])
         sc = ax.scatter(px, mean, c=pc, s=14, cmap="viridis", zorder=3)
         fig.colorbar(sc, ax=ax, label=others[0])
@@ -93,7 +98,7 @@ def main():
     ax.set_xlabel(xlabel)
     sel = ", ".join(f"{d}={v}" for d, v in chosen.items())
     ax.set_ylabel(f"{args.metric}" + (f" ({sel})" if sel else ""))
-    ax.set_title(f"{ds.attrs.get('sweep_name', '')}: {ds.sizes['run']} runs", fontsize=10)
+    ax.set_title(f"{ds.attrs.get('sweep_name', '')}: {int(ok.sum())} runs", fontsize=10)
     ax.legend(fontsize=8)
     fig.tight_layout()
     out = args.output or f"{args.metric}_vs_{xlabel.replace('.', '_')}.png"

@@ -43,22 +43,6 @@ std::vector<double> days_since_start(const Scenario& sc, const std::vector<int>&
   return days;
 }
 
-namespace {
-/// CF flags: flag_values 0, 1, ... (int8), one per word of flag_meanings.
-void flag_attributes(hid_t ds, const ResultsVariable& v) {
-  require(v.type == ValueType::i8, "flags of " + v.name + " must be int8");
-  std::vector<std::int8_t> flags{0};
-  for (char c : v.flag_meanings)
-    if (c == ' ') flags.push_back(static_cast<std::int8_t>(flags.size()));
-  const hsize_t n = flags.size();
-  Dataspace space(H5Screate_simple(1, &n, nullptr), "create dataspace");
-  Attribute attr(H5Acreate2(ds, "flag_values", H5T_STD_I8LE, space, H5P_DEFAULT, H5P_DEFAULT),
-                 "create flag_values");
-  check(H5Awrite(attr, H5T_NATIVE_SCHAR, flags.data()), "write flag_values");
-  text_attribute(ds, "flag_meanings", v.flag_meanings, v.name);
-}
-}  // namespace
-
 void write_time_series(Writer& w, const RunDims& dims, const RunRecord& rec) {
   const auto vars = results_variables();
   require(rec.series.size() == vars.size(), "run record has " + std::to_string(rec.series.size()) +
@@ -73,7 +57,10 @@ void write_time_series(Writer& w, const RunDims& dims, const RunRecord& rec) {
     const hid_t id = std::visit(
         [&](const auto& values) { return w.variable(v.name, d, values, v.units, v.long_name, storage); },
         rec.series[i]);
-    if (!v.flag_meanings.empty()) flag_attributes(id, v);
+    if (!v.flag_meanings.empty()) {
+      require(v.type == ValueType::i8, "flags of " + v.name + " must be int8");
+      flag_attributes(id, v.flag_meanings, v.name);
+    }
   }
 }
 

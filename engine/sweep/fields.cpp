@@ -136,6 +136,14 @@ Layout make_layout(const Sweep& sweep) {
 std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& plan, const Scenario& scenario) {
   // Memory was checked once for the whole sweep (geosim sweep, before any run).
   const RunRecord rec = run(scenario, {.seed = plan.seed, .check_resources = false}).record;
+  // Series are stored on the base scenario's time axis; a run whose period
+  // differs (a parameter that moves time.start or time.end) cannot fit it.
+  for (std::size_t i = 0; i < layout.fields.size(); ++i)
+    if (layout.fields[i]->reduction == Field::Reduction::series &&
+        static_cast<std::size_t>(rec.rows) != layout.shapes[i].front())
+      throw RuntimeFailure("the run has " + std::to_string(rec.rows - 1) +
+                           " ticks, the time axis of the sweep's time series " +
+                           std::to_string(layout.shapes[i].front() - 1));
   // The run index's bits, then the values.
   std::vector<double> values{std::bit_cast<double>(static_cast<std::uint64_t>(plan.run))};
   values.resize(1 + layout.doubles);
@@ -144,6 +152,23 @@ std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& pla
   const char* bytes = reinterpret_cast<const char*>(values.data());
   std::vector<char> payload(bytes, bytes + values.size() * sizeof(double));
   return payload;
+}
+
+std::vector<char> failure_payload(std::int64_t run, RunStatus status, const std::string& message) {
+  const auto index = static_cast<std::uint64_t>(run);
+  const auto* bytes = reinterpret_cast<const char*>(&index);
+  std::vector<char> payload(bytes, bytes + sizeof index);
+  payload.push_back(static_cast<char>(status));
+  payload.insert(payload.end(), message.begin(), message.end());
+  return payload;
+}
+
+void read_failure(const std::vector<char>& payload, RunStatus& status, std::string& message) {
+  const auto value = payload.size() >= 9 ? static_cast<int>(payload[8]) : -1;
+  if (value != static_cast<int>(RunStatus::invalid) && value != static_cast<int>(RunStatus::failed))
+    throw RuntimeFailure("the journal holds a failed-run record of an unknown kind");
+  status = static_cast<RunStatus>(value);
+  message.assign(payload.begin() + 9, payload.end());
 }
 
 }  // namespace geosim::sweep_detail

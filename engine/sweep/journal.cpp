@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -17,8 +18,8 @@ namespace geosim::sweep_detail {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x4A534747;  // "GGSJ" little-endian
-constexpr std::uint32_t kIdentityRecord = 1, kRunRecord = 2;
 constexpr std::size_t kHeader = 4 + 4 + 8 + 8;
+constexpr std::size_t kScanBlock = std::size_t{1} << 20;  // bytes read at a time when resynchronising
 constexpr std::uint64_t kMaxPayload = std::uint64_t{1} << 34;
 
 std::string os_error() { return std::system_category().message(errno); }
@@ -83,6 +84,27 @@ bool read_record(int fd, std::int64_t offset, std::int64_t file_size, std::uint3
   if (length && !read_exact(fd, offset + static_cast<std::int64_t>(kHeader), payload.data(), length))
     return false;
   return checksum(kind, length, payload.data()) == sum;
+}
+
+/// The offset of the first intact record after `offset` (a record that
+/// starts with the magic and passes its length and checksum), or -1 if none:
+/// the resynchronisation after a corrupt record.
+std::int64_t next_record(int fd, std::int64_t offset, std::int64_t file_size, std::vector<char>& payload) {
+  std::vector<char> block(kScanBlock + 3);
+  std::uint32_t kind = 0;
+  for (std::int64_t start = offset + 1; start + static_cast<std::int64_t>(kHeader) <= file_size;
+       start += static_cast<std::int64_t>(kScanBlock)) {
+    const auto n = static_cast<std::size_t>(
+        std::min<std::int64_t>(static_cast<std::int64_t>(block.size()), file_size - start));
+    if (!read_exact(fd, start, block.data(), n)) return -1;
+    for (std::size_t i = 0; i + 4 <= n && i < kScanBlock; ++i) {
+      std::uint32_t magic = 0;
+      std::memcpy(&magic, block.data() + i, 4);
+      if (magic == kMagic && read_record(fd, start + static_cast<std::int64_t>(i), file_size, kind, payload))
+        return start + static_cast<std::int64_t>(i);
+    }
+  }
+  return -1;
 }
 
 }  // namespace
@@ -150,14 +172,25 @@ Journal::Journal(const std::filesystem::path& path, const std::string& identity,
           "build); refusing to use or overwrite it");
     }
     std::int64_t offset = static_cast<std::int64_t>(kHeader + payload.size());
-    while (read_record(fd_, offset, size, kind, payload)) {
+    for (;;) {
+      if (!read_record(fd_, offset, size, kind, payload)) {
+        // A corrupt record (a flipped bit, a bad sector) followed by intact
+        // ones: skip it and go on from the next record. None after it: the
+        // torn end of a write cut short, dropped below.
+        const std::int64_t next = next_record(fd_, offset, size, payload);
+        if (next < 0) break;
+        skipped_.emplace_back(offset, next);
+        offset = next;
+        continue;  // read again at `next` (it passed its checksum)
+      }
       const std::int64_t next = offset + static_cast<std::int64_t>(kHeader + payload.size());
-      if (kind == kRunRecord && payload.size() >= 8) {
+      if ((kind == kRunRecord || kind == kFailedRunRecord) && payload.size() >= 8) {
         std::uint64_t run = 0;
         std::memcpy(&run, payload.data(), 8);
         if (run < offsets_.size() && offsets_[run] < 0) {
           offsets_[run] = offset;
           ++recovered_;
+          if (kind == kFailedRunRecord) ++failed_;
         }
       }
       offset = next;
@@ -192,16 +225,19 @@ Journal::~Journal() {
   }
 }
 
-void Journal::append(const std::vector<char>& payload) {
+void Journal::append(std::uint32_t kind, const std::vector<char>& payload) {
+  if ((kind != kRunRecord && kind != kFailedRunRecord) || payload.size() < 8)
+    throw RuntimeFailure("internal error: bad journal record");
   std::uint64_t run = 0;
   std::memcpy(&run, payload.data(), 8);
   if (run >= offsets_.size()) throw RuntimeFailure("internal error: journal record for run out of range");
   if (offsets_[run] >= 0) return;  // already recorded (identical by construction)
-  const std::vector<char> rec = frame(kRunRecord, payload.data(), payload.size());
+  const std::vector<char> rec = frame(kind, payload.data(), payload.size());
   write_all(fd_, rec.data(), rec.size(), path_.string());
   offsets_[run] = end_;
   end_ += static_cast<std::int64_t>(rec.size());
   ++count_;
+  if (kind == kFailedRunRecord) ++failed_;
   if (++unsynced_ >= kSyncEvery || now_seconds() - last_sync_ >= kSyncSeconds) sync();
 }
 
@@ -215,11 +251,13 @@ void Journal::sync_if_due() {
   if (unsynced_ > 0 && now_seconds() - last_sync_ >= kSyncSeconds) sync();
 }
 
-void Journal::read(std::int64_t run, std::vector<char>& payload) const {
+std::uint32_t Journal::read(std::int64_t run, std::vector<char>& payload) const {
   const std::int64_t offset = offsets_.at(static_cast<std::size_t>(run));
   std::uint32_t kind = 0;
-  if (offset < 0 || !read_record(fd_, offset, end_, kind, payload) || kind != kRunRecord)
+  if (offset < 0 || !read_record(fd_, offset, end_, kind, payload) ||
+      (kind != kRunRecord && kind != kFailedRunRecord))
     throw RuntimeFailure("the journal " + path_.string() + " lost the record of run " + std::to_string(run));
+  return kind;
 }
 
 void Journal::remove() {

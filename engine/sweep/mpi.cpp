@@ -15,7 +15,8 @@ namespace sweep_detail::mpi {
 
 #ifdef GEOSIM_HAVE_MPI
 
-enum Tag : int { kRequest = 1, kWork = 2, kStop = 3, kResult = 4, kError = 5 };
+// kResult carries a run's payload, kFailedResult a failed run's (internal.hpp).
+enum Tag : int { kRequest = 1, kWork = 2, kStop = 3, kResult = 4, kError = 5, kFailedResult = 6 };
 
 namespace {
 bool active(const Cluster* c) { return c && c->size() > 1; }
@@ -24,7 +25,7 @@ bool active(const Cluster* c) { return c && c->size() > 1; }
 Coordinator::Coordinator(const Cluster* c, WorkSource& source)
     : others_(active(c) ? c->size() - 1 : 0), source_(source) {}
 
-std::int64_t Coordinator::poll(const std::function<void(const std::vector<char>&)>& record) {
+std::int64_t Coordinator::poll(const std::function<void(const RunOutcome&)>& record) {
   std::int64_t results = 0;
   for (int spins = 0; others_ > 0 && spins < 64; ++spins) {
     int flag = 0;
@@ -33,8 +34,9 @@ std::int64_t Coordinator::poll(const std::function<void(const std::vector<char>&
     if (!flag) break;
     int bytes = 0;
     MPI_Get_count(&st, MPI_BYTE, &bytes);
-    buffer_.resize(static_cast<std::size_t>(bytes));
-    MPI_Recv(buffer_.data(), bytes, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    std::vector<char>& buffer = buffer_.payload;
+    buffer.resize(static_cast<std::size_t>(bytes));
+    MPI_Recv(buffer.data(), bytes, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     if (st.MPI_TAG == kRequest) {
       if (const auto unit = source_.next()) {
         const std::int64_t range[2] = {unit->first, unit->second};
@@ -43,13 +45,14 @@ std::int64_t Coordinator::poll(const std::function<void(const std::vector<char>&
         MPI_Send(nullptr, 0, MPI_BYTE, st.MPI_SOURCE, kStop, MPI_COMM_WORLD);
         ++stopped_;
       }
-    } else if (st.MPI_TAG == kResult) {
+    } else if (st.MPI_TAG == kResult || st.MPI_TAG == kFailedResult) {
+      buffer_.kind = st.MPI_TAG == kResult ? kRunRecord : kFailedRunRecord;
       record(buffer_);
       ++results;
     } else if (st.MPI_TAG == kError) {
-      const bool input = !buffer_.empty() && buffer_[0] == '2';
+      const bool input = !buffer.empty() && buffer[0] == '2';
       const std::string text = "rank " + std::to_string(st.MPI_SOURCE) + ": " +
-                               std::string(buffer_.begin() + (buffer_.empty() ? 0 : 1), buffer_.end());
+                               std::string(buffer.begin() + (buffer.empty() ? 0 : 1), buffer.end());
       if (input) throw RangeError(SourceLocation{}, "", text);
       throw RuntimeFailure(text);
     }
@@ -74,7 +77,7 @@ void announce(const Cluster* c, const Sweep& sweep, int status) {
   std::abort();
 }
 
-void serve(const Sweep& sweep, const Layout& layout, int jobs) {
+void serve(const Sweep& sweep, const Layout& layout, int jobs, bool fail_fast) {
   char id[17] = {};
   int status = 0;
   MPI_Bcast(id, 17, MPI_CHAR, 0, MPI_COMM_WORLD);
@@ -101,11 +104,12 @@ void serve(const Sweep& sweep, const Layout& layout, int jobs) {
     return unit;
   };
   ResultQueue results;
-  Workers workers(jobs, sweep, layout, results, next);
+  Workers workers(jobs, sweep, layout, results, next, fail_fast);
   bool pending = false;
   auto send_results = [&](std::chrono::milliseconds wait) {
-    for (auto& payload : results.take(wait))
-      MPI_Send(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, 0, kResult, MPI_COMM_WORLD);
+    for (const RunOutcome& result : results.take(wait))
+      MPI_Send(result.payload.data(), static_cast<int>(result.payload.size()), MPI_BYTE, 0,
+               result.kind == kRunRecord ? kResult : kFailedResult, MPI_COMM_WORLD);
     if (auto error = results.error()) {
       std::string text = "1";
       try {
@@ -158,8 +162,8 @@ void serve(const Sweep& sweep, const Layout& layout, int jobs) {
 void announce(const Cluster*, const Sweep&, int) {}
 [[noreturn]] void abort_all(const Cluster*, const std::exception&) { throw; }
 Coordinator::Coordinator(const Cluster*, WorkSource& source) : source_(source) {}
-std::int64_t Coordinator::poll(const std::function<void(const std::vector<char>&)>&) { return 0; }
-void serve(const Sweep&, const Layout&, int) {
+std::int64_t Coordinator::poll(const std::function<void(const RunOutcome&)>&) { return 0; }
+void serve(const Sweep&, const Layout&, int, bool) {
   throw RuntimeFailure("internal error: more than one process without MPI");
 }
 

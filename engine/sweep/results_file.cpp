@@ -4,6 +4,7 @@
 // depend on the order runs finished in and memory does not grow with runs.
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -55,6 +56,16 @@ double numeric_or_nan(const std::string& text) {
   if (s.empty() || ec != std::errc() || end != s.data() + s.size())
     return std::numeric_limits<double>::quiet_NaN();
   return v;
+}
+
+/// A field's fill value as the double its payload holds (exact for every type).
+double fill_of(Field::Type type) {
+  switch (type) {
+    case Field::Type::f64: return fill_value<double>();
+    case Field::Type::i32: return fill_value<std::int32_t>();
+    case Field::Type::i8: return fill_value<std::int8_t>();
+  }
+  return fill_value<double>();
 }
 
 std::string host_name() {
@@ -147,6 +158,22 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
     w.string_variable("scenario_file", scenario, sfiles, "scenario file, as given");
     w.string_variable("scenario_resolved", scenario, sresolved,
                       "scenario parameters after extends and the sweep's set, as YAML");
+    // A batch's scenarios may run different periods (metrics only: with time
+    // series they must share the time axis), so these are per scenario; the
+    // global attributes ticks and start_date exist only when all agree.
+    std::vector<std::int32_t> sticks;
+    std::vector<std::string> sstarts;
+    for (std::size_t i = 0; i < spec.scenarios.size(); ++i) {
+      sticks.push_back(sweep.base(static_cast<int>(i)).ticks);
+      sstarts.push_back(sweep.base(static_cast<int>(i)).start.str());
+    }
+    w.variable<std::int32_t>("scenario_ticks", {&scenario}, sticks, "1",
+                             "ticks each scenario runs (after the sweep's ticks or --ticks)");
+    w.string_variable("scenario_start_date", scenario, sstarts, "first simulated month of each scenario");
+    const bool same_period =
+        std::all_of(sticks.begin(), sticks.end(), [&](std::int32_t t) { return t == sticks.front(); }) &&
+        std::all_of(sstarts.begin(), sstarts.end(),
+                    [&](const std::string& d) { return d == sstarts.front(); });
 
     // Per-run plan.
     const Storage plain{true, {}, false};
@@ -165,6 +192,17 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
         "overrides", {&run},
         "the run's --set overrides (the sweep's set, then the parameters), space-separated");
     const hid_t v_cmd = w.empty_string_variable("command", {&run}, "command that repeats the run alone");
+    const hid_t v_status = w.empty_variable<std::int8_t>(
+        "run_status", {&run}, "1",
+        "what became of the run: ok, invalid (its scenario was refused) or failed (while running)", plain);
+    flag_attributes(v_status, std::string(run_status_meanings()), "run_status");
+    const hid_t v_error = w.empty_string_variable(
+        "run_error", {&run}, "why the run did not finish (empty if it did); its results are fill values");
+
+    // A failed run's results are the fill values, so the variables have one
+    // (floats already did where values may be NaN; a sweep without failed
+    // runs writes its variables as before).
+    const bool any_failed = journal.failed() > 0;
 
     // Results.
     std::vector<hid_t> v_fields;
@@ -172,7 +210,7 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
       const Field& f = *layout.fields[i];
       std::vector<const Dim*> fd{&run};
       for (const auto& d : f.dims) fd.push_back(dims.at(d));
-      Storage st{true, {}, f.nan_fill};
+      Storage st{true, {}, f.nan_fill, any_failed};
       if (!f.dims.empty() && f.dims.front() == "time") {  // time series: one chunk per run
         st.chunk = {1};
         for (std::size_t n : layout.shapes[i]) st.chunk.push_back(n);
@@ -199,7 +237,8 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
       std::vector<std::int64_t> points, seeds;
       std::vector<std::int32_t> reps, scens;
       std::vector<double> values;
-      std::vector<std::string> overrides, commands;
+      std::vector<std::string> overrides, commands, errors;
+      std::vector<std::int8_t> statuses;
       std::vector<std::vector<double>> buffers(layout.fields.size());
       for (std::size_t i = 0; i < layout.fields.size(); ++i) buffers[i].resize(n * layout.sizes[i]);
       for (std::int64_t r = b0; r < b1; ++r) {
@@ -213,10 +252,22 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
         for (const auto& o : plan.overrides) joined += (joined.empty() ? "" : " ") + o;
         overrides.push_back(joined);
         commands.push_back(sweep.repeat_command(plan));
-        journal.read(r, payload);
+        const auto k = static_cast<std::size_t>(r - b0);
+        if (journal.read(r, payload) == kFailedRunRecord) {
+          RunStatus status = RunStatus::failed;
+          std::string message;
+          read_failure(payload, status, message);
+          statuses.push_back(static_cast<std::int8_t>(status));
+          errors.push_back(std::move(message));
+          for (std::size_t i = 0; i < layout.fields.size(); ++i)
+            std::fill_n(buffers[i].data() + k * layout.sizes[i], layout.sizes[i],
+                        fill_of(layout.fields[i]->type));
+          continue;
+        }
+        statuses.push_back(static_cast<std::int8_t>(RunStatus::ok));
+        errors.emplace_back();
         if (payload.size() != 8 + layout.doubles * sizeof(double))
           throw RuntimeFailure("the journal record of run " + std::to_string(r) + " has the wrong size");
-        const auto k = static_cast<std::size_t>(r - b0);
         for (std::size_t i = 0; i < layout.fields.size(); ++i)
           std::memcpy(buffers[i].data() + k * layout.sizes[i],
                       payload.data() + 8 + layout.offsets[i] * sizeof(double),
@@ -230,6 +281,8 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
       write_rows(v_value, start, n, {static_cast<hsize_t>(P)}, H5T_NATIVE_DOUBLE, values.data());
       write_string_rows(v_over, start, overrides);
       write_string_rows(v_cmd, start, commands);
+      write_rows(v_status, start, n, {}, H5T_NATIVE_INT8, statuses.data());
+      write_string_rows(v_error, start, errors);
       for (std::size_t i = 0; i < layout.fields.size(); ++i) {
         std::vector<hsize_t> tail(layout.shapes[i].begin(), layout.shapes[i].end());
         write_rows(v_fields[i], start, n, tail, H5T_NATIVE_DOUBLE, buffers[i].data());
@@ -261,8 +314,10 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
                    std::string("seed = splitmix64(splitmix64(sweep_seed) XOR ") +
                        (spec.common_random_numbers ? "replicate" : "run") + ") with bit 63 cleared",
                    "/");
-    number_attribute<std::int32_t>(root, "ticks", sc.ticks, "/");
-    text_attribute(root, "start_date", sc.start.str(), "/");
+    if (same_period) {
+      number_attribute<std::int32_t>(root, "ticks", sc.ticks, "/");
+      text_attribute(root, "start_date", sc.start.str(), "/");
+    }
     text_attribute(root, "created", utc_now_iso8601(), "/");
     text_attribute(root, "host", host_name(), "/");
     number_attribute<double>(root, "wall_seconds", wall_seconds, "/");

@@ -5,9 +5,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
+#include <string>
 
 #include "geosim/io/results.hpp"
+#include "geosim/run/run.hpp"
 #include "io/detail/hdf5.hpp"
 #include "sweep/detail/mpi.hpp"
 #include "sweep/detail/workers.hpp"
@@ -19,7 +22,45 @@ using namespace sweep_detail;
 
 fs::path journal_path(const fs::path& output) { return fs::path(output.string() + ".journal"); }
 
+std::string_view run_status_meanings() { return "ok invalid failed"; }
+
+std::optional<RunStatus> run_failure_status(const std::exception& error) {
+  if (dynamic_cast<const RunCancelled*>(&error) || dynamic_cast<const ResourceError*>(&error))
+    return std::nullopt;
+  if (dynamic_cast<const InputError*>(&error)) return RunStatus::invalid;
+  if (dynamic_cast<const RuntimeFailure*>(&error)) return RunStatus::failed;
+  return std::nullopt;
+}
+
 namespace {
+
+/// Says on stderr which corrupt records the journal skipped (one sentence).
+void report_skipped(const Journal& journal) {
+  const auto& skipped = journal.skipped();
+  if (skipped.empty()) return;
+  std::string ranges;
+  constexpr std::size_t kListed = 8;
+  for (std::size_t i = 0; i < skipped.size() && i < kListed; ++i)
+    ranges +=
+        (i ? ", " : "") + std::to_string(skipped[i].first) + " to " + std::to_string(skipped[i].second - 1);
+  if (skipped.size() > kListed) ranges += " and " + std::to_string(skipped.size() - kListed) + " more";
+  const bool one = skipped.size() == 1;
+  std::fprintf(
+      stderr,
+      "geosim: skipped %zu corrupt record%s of the journal %s (bytes %s); the runs %s held are run again\n",
+      skipped.size(), one ? "" : "s", journal.path().c_str(), ranges.c_str(), one ? "it" : "they");
+  std::fflush(stderr);
+}
+
+/// Runs recorded as failed in a finished results file (0 for a file without run_status).
+std::int64_t failed_in_file(const fs::path& output) {
+  try {
+    const Variable status = read_variable(output, "run_status");
+    return std::count_if(status.values.begin(), status.values.end(), [](double v) { return v != 0.0; });
+  } catch (const std::exception&) {
+    return 0;
+  }
+}
 
 /// Removes temporaries of earlier, killed writers (we hold the journal's lock).
 void remove_stale_temporaries(const fs::path& output) {
@@ -69,7 +110,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
 
   if (rank != 0) {  // an MPI worker rank: run what rank 0 hands out
     summary.reporting = false;
-    mpi::serve(sweep, layout, options.jobs > 0 ? options.jobs : 1);
+    mpi::serve(sweep, layout, options.jobs > 0 ? options.jobs : 1, options.fail_fast);
     summary.seconds = now_seconds() - started;
     return summary;
   }
@@ -103,12 +144,15 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
   if (complete) {  // an earlier invocation finished this sweep
     WorkSource nothing(sweep, {});
     mpi::Coordinator remote(options.cluster, nothing);
-    while (!remote.all_stopped()) remote.poll([](const std::vector<char>&) {});
+    while (!remote.all_stopped()) remote.poll([](const RunOutcome&) {});
     summary.recovered = summary.runs;
+    summary.failed = failed_in_file(options.output);
     summary.seconds = now_seconds() - started;
     return summary;
   }
 
+  report_skipped(*journal);
+  summary.skipped_records = static_cast<std::int64_t>(journal->skipped().size());
   summary.recovered = journal->recovered();
   std::vector<char> todo(static_cast<std::size_t>(sweep.runs()), 0);
   for (std::int64_t r = 0; r < sweep.runs(); ++r) todo[static_cast<std::size_t>(r)] = journal->has(r) ? 0 : 1;
@@ -119,19 +163,21 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
   try {
     const int jobs = static_cast<int>(
         std::min<std::int64_t>(default_jobs(options.jobs), std::max<std::int64_t>(missing, 1)));
-    Workers workers(missing > 0 ? jobs : 0, sweep, layout, results, [&source] { return source.next(); });
+    Workers workers(
+        missing > 0 ? jobs : 0, sweep, layout, results, [&source] { return source.next(); },
+        options.fail_fast);
     mpi::Coordinator remote(options.cluster, source);
     std::int64_t received = 0;
     const auto wait = std::chrono::milliseconds(size > 1 ? 1 : 100);
     while (received < missing || !remote.all_stopped()) {
-      for (auto& payload : results.take(wait)) {
-        journal->append(payload);
+      for (const RunOutcome& result : results.take(wait)) {
+        journal->append(result);
         ++received;
       }
       if (auto error = results.error()) std::rethrow_exception(error);
-      received += remote.poll([&](const std::vector<char>& payload) { journal->append(payload); });
+      received += remote.poll([&](const RunOutcome& result) { journal->append(result); });
       journal->sync_if_due();
-      progress.update(journal->count());
+      progress.update(journal->count(), journal->failed());
     }
     workers.join();
     journal->sync();
@@ -140,6 +186,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
     throw;
   }
   summary.ran = missing;
+  summary.failed = journal->failed();
   summary.seconds = now_seconds() - started;
   finish_file(sweep, layout, *journal, options.output, summary.seconds);
   journal->remove();

@@ -23,10 +23,10 @@ std::optional<Unit> WorkSource::next() {
   return std::make_pair(first, last);
 }
 
-void ResultQueue::push(std::vector<char> payload) {
+void ResultQueue::push(RunOutcome result) {
   {
     std::lock_guard lock(mutex_);
-    items_.push_back(std::move(payload));
+    items_.push_back(std::move(result));
   }
   cv_.notify_one();
 }
@@ -39,10 +39,10 @@ void ResultQueue::fail(std::exception_ptr error) {
   cv_.notify_one();
 }
 
-std::deque<std::vector<char>> ResultQueue::take(std::chrono::milliseconds timeout) {
+std::deque<RunOutcome> ResultQueue::take(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   cv_.wait_for(lock, timeout, [&] { return !items_.empty() || error_; });
-  std::deque<std::vector<char>> out;
+  std::deque<RunOutcome> out;
   out.swap(items_);
   return out;
 }
@@ -53,25 +53,34 @@ std::exception_ptr ResultQueue::error() {
 }
 
 void run_unit(const Sweep& sweep, const Layout& layout, std::int64_t first, std::int64_t last,
-              ResultQueue& results) {
-  const RunPlan plan0 = sweep.plan(first);
-  const Scenario scenario = sweep.scenario(plan0);  // the same for every replicate of the point
+              ResultQueue& results, bool fail_fast) {
+  std::optional<Scenario> scenario;  // the same for every replicate of the point
   for (std::int64_t r = first; r < last; ++r) {
-    const RunPlan plan = r == first ? plan0 : sweep.plan(r);
-    results.push(execute(sweep, layout, plan, scenario));
+    const RunPlan plan = sweep.plan(r);
+    try {
+      // Built once per point; a point whose scenario is refused is tried
+      // again for each replicate, so that each run's message names it.
+      if (!scenario) scenario.emplace(sweep.scenario(plan));
+      results.push({kRunRecord, execute(sweep, layout, plan, *scenario)});
+    } catch (const std::exception& e) {
+      const std::optional<RunStatus> status = fail_fast ? std::nullopt : run_failure_status(e);
+      if (!status) throw;
+      const auto* input = dynamic_cast<const InputError*>(&e);
+      results.push({kFailedRunRecord, failure_payload(r, *status, input ? input->detail() : e.what())});
+    }
   }
 }
 
 Workers::Workers(int count, const Sweep& sweep, const Layout& layout, ResultQueue& results,
-                 const std::function<std::optional<Unit>()>& next) {
+                 const std::function<std::optional<Unit>()>& next, bool fail_fast) {
   for (int i = 0; i < count; ++i)
-    threads_.emplace_back([this, &sweep, &layout, &results, next] {
+    threads_.emplace_back([this, &sweep, &layout, &results, next, fail_fast] {
       set_thread_count(1);  // this thread's OpenMP regions: one thread (no nesting)
       try {
         while (!stop_) {
           const auto unit = next();
           if (!unit) break;
-          run_unit(sweep, layout, unit->first, unit->second, results);
+          run_unit(sweep, layout, unit->first, unit->second, results, fail_fast);
         }
       } catch (...) {
         stop_ = true;
@@ -91,22 +100,24 @@ void Workers::join() {
     if (t.joinable()) t.join();
 }
 
-void Progress::update(std::int64_t done) {
+void Progress::update(std::int64_t done, std::int64_t failed) {
   if (!enabled_) return;
   const double now = now_seconds();
   if (now - last_ < 0.25) return;
   last_ = now;
   const double rate = static_cast<double>(done - done0_) / (now - start_);
   const double eta = rate > 0 ? static_cast<double>(total_ - done) / rate : 0.0;
-  std::fprintf(stderr, "\r  runs %lld/%lld (%3.0f%%)  %.1f runs/s  ETA %.0f s   ",
-               static_cast<long long>(done), static_cast<long long>(total_),
+  std::fprintf(stderr, "\r  runs %lld/%lld (%3.0f%%)  %.1f runs/s  ETA %.0f s", static_cast<long long>(done),
+               static_cast<long long>(total_),
                100.0 * static_cast<double>(done) / static_cast<double>(total_), rate, eta);
+  if (failed > 0) std::fprintf(stderr, "  %lld failed", static_cast<long long>(failed));
+  std::fprintf(stderr, "   ");
   std::fflush(stderr);
   shown_ = true;
 }
 
 Progress::~Progress() {
-  if (shown_) std::fprintf(stderr, "\r%70s\r", "");
+  if (shown_) std::fprintf(stderr, "\r%90s\r", "");
 }
 
 int default_jobs(int jobs) {

@@ -7,7 +7,9 @@
   gives the same time series as the sweep;
 - a results file that belongs to something else is refused, not overwritten;
 - --resume of a finished sweep does nothing;
-- a batch of scenarios goes into one file.
+- a batch of scenarios goes into one file; a batch of a 12-tick and a 24-tick
+  scenario records each scenario's ticks (scenario_ticks), and no global
+  `ticks` attribute, which only a batch whose scenarios agree has.
 
 usage: check_sweep.py GEOSIM SWEEP.yaml BATCH_A.yaml BATCH_B.yaml WORKDIR
 """
@@ -125,7 +127,34 @@ if os.path.exists(bout):
     if not np.array_equal(one.alignment.values, b.alignment.isel(run=4).values):
         failures.append("batch run 4 does not repeat alone")
     one.close()
+    ticks = b["scenario_ticks"].values.tolist() if "scenario_ticks" in b else None
+    if ticks != [4, 4] or b.attrs.get("ticks") != 4:
+        failures.append(f"batch with --ticks 4: scenario_ticks {ticks}, ticks {b.attrs.get('ticks')}")
     b.close()
+
+# A batch of a 12-tick and a 24-tick scenario: per-scenario ticks, no global one.
+long_yaml = os.path.join(work, "long.yaml")
+with open(long_yaml, "w") as f:
+    f.write(f"extends: {os.path.abspath(batch_a)}\nname: long\n"
+            "time: {start: 2013-09, end: 2015-08, step: month}\n")
+mixed = fresh("mixed.h5")
+run([geosim, "batch", batch_a, long_yaml, "-o", mixed, "-r", "2", "--quiet"])
+if os.path.exists(mixed):
+    m = xr.open_dataset(mixed)
+    ticks = m["scenario_ticks"].values.tolist() if "scenario_ticks" in m else None
+    if ticks != [12, 24]:
+        failures.append(f"mixed batch: scenario_ticks {ticks}, expected [12, 24]")
+    if "ticks" in m.attrs or "start_date" in m.attrs:
+        failures.append(f"mixed batch: global ticks {m.attrs.get('ticks')} for scenarios of 12 and 24 ticks")
+    starts = m["scenario_start_date"].values.tolist() if "scenario_start_date" in m else None
+    if starts != ["2013-09-01", "2013-09-01"]:
+        failures.append(f"mixed batch: scenario_start_date {starts}")
+    m.close()
+# With time series the scenarios must share the time axis: refused.
+r = run([geosim, "batch", batch_a, long_yaml, "-o", fresh("mixed_series.h5"), "--time-series", "alignment",
+         "--quiet"], expect=2)
+if "time axis" not in r.stderr:
+    failures.append(f"mixed batch with time series: {r.stderr}")
 
 for f in failures:
     print("FAIL:", f)

@@ -3,9 +3,11 @@
 values with NaN == NaN, dimension scales) and every attribute must be equal,
 except the attributes that record timing and host (created, wall_seconds, host).
 
-usage: compare_sweeps.py [--ignore ATTR,ATTR...] A.h5 B.h5
+usage: compare_sweeps.py [--ignore ATTR,ATTR...] [--allow-new VAR,VAR...] A.h5 B.h5
 exit 0 if equal, 1 with the differences. --ignore names more attributes to
 skip (tools/check_identity.sh skips the build's provenance: commit, compiler).
+--allow-new names variables that B may have and A lack (a newer build's
+additions: then everything else must still be equal).
 """
 import sys
 
@@ -36,11 +38,12 @@ def dims(ds):
     return [[s.name for s in d.values()] for d in ds.dims]
 
 
-def compare(a_path, b_path):
+def compare(a_path, b_path, allow_new=()):
     problems = []
     with h5py.File(a_path, "r") as a, h5py.File(b_path, "r") as b:
-        if list(a.keys()) != list(b.keys()):
-            problems.append(f"datasets differ: {list(a.keys())} vs {list(b.keys())}")
+        b_keys = [k for k in b.keys() if k in a or k not in allow_new]
+        if list(a.keys()) != b_keys:
+            problems.append(f"datasets differ: {list(a.keys())} vs {b_keys}")
         if attrs(a) != attrs(b):
             for k in set(attrs(a)) | set(attrs(b)):
                 if attrs(a).get(k) != attrs(b).get(k):
@@ -67,12 +70,13 @@ def compare(a_path, b_path):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    if len(args) == 4 and args[0] == "--ignore":
-        VARYING.update(args[1].split(","))
+    new = []
+    while len(args) > 2 and args[0] in ("--ignore", "--allow-new"):
+        (VARYING.update if args[0] == "--ignore" else new.extend)(args[1].split(","))
         args = args[2:]
     if len(args) != 2:
         sys.exit(__doc__)
-    found = compare(args[0], args[1])
+    found = compare(args[0], args[1], new)
     for p in found:
         print(f"{args[0]} vs {args[1]}: {p}")
     sys.exit(1 if found else 0)

@@ -1,6 +1,7 @@
 // Sweeps: designs (grid size and order, LHS strata, Sobol strata, log and
-// integer ranges), seeds, the journal's torn-record handling, thread-count
-// identity, and every bad sweep file in tests/data/sweeps/bad.
+// integer ranges), seeds, the journal's torn- and corrupt-record handling,
+// thread-count identity, runs that fail (a toy event action registered here
+// makes them fail), and every bad sweep file in tests/data/sweeps/bad.
 #include <doctest/doctest.h>
 #include <unistd.h>
 
@@ -14,6 +15,10 @@
 #include <string>
 
 #include "geosim/io/results.hpp"
+#include "geosim/model/action.hpp"
+#include "geosim/model/registries.hpp"
+#include "geosim/model/world.hpp"
+#include "geosim/run/run.hpp"
 #include "geosim/sweep/sweep.hpp"
 #include "sweep/detail/internal.hpp"
 
@@ -40,6 +45,55 @@ Sweep sweep_of(const std::string& name, const std::string& text) {
 
 double value(const Sweep& s, std::int64_t run, std::size_t parameter) {
   return std::stod(s.plan(run).values.at(parameter));
+}
+
+// A toy event action that fails its run: `fail_above: {power, budget}` throws
+// a RuntimeFailure (as a run that goes non-finite does) when the power's
+// first budget is above `budget`, so a sweep over that budget has failing points.
+struct FailAbove final : Action {
+  int power = 0;
+  double limit = 0.0;
+  FailAbove(int p, double l) : power(p), limit(l) {}
+  void apply(const Scenario&, WorldState& s) const override {
+    if (s.budget(power, 0) > limit) throw RuntimeFailure("toy failure: the budget is above the limit");
+  }
+};
+
+std::unique_ptr<const ActionType> fail_above() {
+  config::Schema keys;
+  keys.add({.path = "power", .type = config::ValueType::name, .required = true, .doc = "whose budget"})
+      .add({.path = "budget", .type = config::ValueType::number, .required = true, .doc = "the limit"});
+  return make_action_type("fail_above", keys, [keys](const ActionInput& in) {
+    return std::make_shared<FailAbove>(in.power(keys.at("power")), in.number(keys.at("budget")));
+  });
+}
+
+/// A sweep of 4 points x 2 replicates over RUS's economic budget (1, 4, 7,
+/// 10); runs whose budget is above 5 fail at 2014-01 (runs 4..7).
+Sweep failing_sweep(const std::string& name) {
+  const fs::path dir = sweep_file(name, "").parent_path();
+  const fs::path base = dir / (name + "_base.yaml");
+  std::ofstream(base) << "extends: " << (kData / "minimal.yaml").string() << "\n"
+                      << "events:\n  check:\n    date: 2014-01\n    note: a toy failure\n"
+                      << "    actions:\n      - fail_above: {power: RUS, budget: 5}\n";
+  const fs::path file = dir / (name + ".yaml");
+  std::ofstream(file) << "base: " << base.string() << "\n"
+                      << "parameters:\n  powers.RUS.budget.economic: {range: [1, 10], levels: 4}\n"
+                      << "replicates: 2\nticks: 6\ntime_series: [alignment, campaigns_new]\n";
+  return Sweep(load_sweep_spec(file));
+}
+
+/// Every numeric variable of a sweep file, and run_error.
+void check_same_files(const fs::path& a, const fs::path& b) {
+  for (const char* name : {"final_alignment", "total_campaigns", "alignment", "campaigns_new", "seed",
+                           "parameter_value", "run_status"}) {
+    CAPTURE(name);
+    const Variable x = read_variable(a, name), y = read_variable(b, name);
+    CHECK(x.shape == y.shape);
+    CHECK(std::equal(x.values.begin(), x.values.end(), y.values.begin(), y.values.end(),
+                     [](double u, double v) { return u == v || (std::isnan(u) && std::isnan(v)); }));
+  }
+  CHECK(read_labels(a, "run_error") == read_labels(b, "run_error"));
 }
 
 }  // namespace
@@ -178,7 +232,7 @@ TEST_CASE("journal: a torn or corrupt last record is dropped; another sweep's jo
   };
   {
     sweep_detail::Journal j(path, "identity A", 10, true);
-    for (std::uint64_t r : {3, 1, 7}) j.append(payload(r));
+    for (std::uint64_t r : {3, 1, 7}) j.append(sweep_detail::kRunRecord, payload(r));
     CHECK(j.count() == 3);
   }
   const auto full = fs::file_size(path);
@@ -193,7 +247,7 @@ TEST_CASE("journal: a torn or corrupt last record is dropped; another sweep's jo
     std::vector<char> back;
     j.read(1, back);
     CHECK(back == payload(1));
-    j.append(payload(7));
+    j.append(sweep_detail::kRunRecord, payload(7));
   }
   {
     std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
@@ -226,6 +280,143 @@ TEST_CASE("journal: a torn or corrupt last record is dropped; another sweep's jo
   fs::remove(path);
 }
 
+TEST_CASE("journal: a corrupt record in the middle is skipped; the records after it are kept") {
+  const fs::path path = sweep_file("journal_middle", "").replace_extension(".journal");
+  fs::remove(path);
+  auto payload = [](std::uint64_t run) {
+    std::vector<char> p(8 + 16, static_cast<char>(run));
+    std::memcpy(p.data(), &run, 8);
+    return p;
+  };
+  std::vector<std::uintmax_t> ends;  // file size after each record
+  {
+    sweep_detail::Journal j(path, "identity A", 10, true);
+    ends.push_back(fs::file_size(path));
+    for (std::uint64_t r : {3, 1, 7, 5}) {
+      j.append(sweep_detail::kRunRecord, payload(r));
+      j.sync();
+      ends.push_back(fs::file_size(path));
+    }
+    j.append(sweep_detail::kFailedRunRecord,
+             sweep_detail::failure_payload(8, RunStatus::failed, "values went non-finite"));
+    CHECK(j.failed() == 1);
+  }
+  {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(ends[2] - 4));  // in the payload of run 1's record
+    f.put('\x55');
+  }
+  sweep_detail::Journal j(path, "identity A", 10, false);
+  CHECK(j.recovered() == 4);  // 3, 7, 5 and the failed run 8: only run 1 is lost
+  CHECK(j.has(3));
+  CHECK_FALSE(j.has(1));
+  CHECK(j.has(7));
+  CHECK(j.has(5));
+  CHECK(j.has(8));
+  CHECK(j.failed() == 1);
+  CHECK(j.dropped_bytes() == 0);
+  REQUIRE(j.skipped().size() == 1);
+  CHECK(j.skipped()[0].first == static_cast<std::int64_t>(ends[1]));
+  CHECK(j.skipped()[0].second == static_cast<std::int64_t>(ends[2]));
+  std::vector<char> back;
+  CHECK(j.read(5, back) == sweep_detail::kRunRecord);
+  CHECK(back == payload(5));
+  CHECK(j.read(8, back) == sweep_detail::kFailedRunRecord);
+  RunStatus status = RunStatus::ok;
+  std::string message;
+  sweep_detail::read_failure(back, status, message);
+  CHECK(status == RunStatus::failed);
+  CHECK(message == "values went non-finite");
+  // The lost run is appended again; the corrupt bytes stay where they are.
+  j.append(sweep_detail::kRunRecord, payload(1));
+  CHECK(j.count() == 5);
+  j.read(1, back);
+  CHECK(back == payload(1));
+  fs::remove(path);
+}
+
+TEST_CASE("run_failure_status: which errors fail a run and which stop the sweep") {
+  CHECK(run_failure_status(RuntimeFailure("non-finite")) == RunStatus::failed);
+  CHECK(run_failure_status(RangeError({}, "k", "out of range")) == RunStatus::invalid);
+  CHECK(run_failure_status(DateError({}, "k", "after the end")) == RunStatus::invalid);
+  CHECK_FALSE(run_failure_status(RunCancelled()).has_value());
+  CHECK_FALSE(run_failure_status(ResourceError({}, "k", "too big")).has_value());
+  CHECK_FALSE(run_failure_status(std::logic_error("internal")).has_value());
+  CHECK(run_status_meanings() == "ok invalid failed");
+}
+
+TEST_CASE("run_sweep: a failing run is recorded and the sweep goes on, the same with -j 1 and -j 3") {
+  const ScopedRegistration<ActionType> toy(actions(), fail_above());
+  const Sweep s = failing_sweep("failing");
+  REQUIRE(s.runs() == 8);
+  const fs::path dir = sweep_file("failing_out", "").parent_path();
+  std::map<int, fs::path> outs{{1, dir / "failing_j1.h5"}, {3, dir / "failing_j3.h5"}};
+  for (const auto& [jobs, out] : outs) {
+    fs::remove(out);
+    SweepOptions o;
+    o.output = out;
+    o.jobs = jobs;
+    const SweepSummary summary = run_sweep(s, o);
+    CHECK(summary.ran == 8);
+    CHECK(summary.failed == 4);
+    CHECK_FALSE(fs::exists(journal_path(out)));
+  }
+  check_same_files(outs[1], outs[3]);
+  const Variable status = read_variable(outs[1], "run_status");
+  CHECK(status.values == std::vector<double>{0, 0, 0, 0, 2, 2, 2, 2});
+  const std::vector<std::string> errors = read_labels(outs[1], "run_error");
+  REQUIRE(errors.size() == 8);
+  CHECK(errors[0].empty());
+  CHECK(errors[5] == "toy failure: the budget is above the limit");
+  const Variable alignment = read_variable(outs[1], "final_alignment");  // (run, power, target)
+  const Variable campaigns = read_variable(outs[1], "total_campaigns");
+  const std::size_t per_run = alignment.values.size() / 8;
+  for (std::size_t i = 0; i < alignment.values.size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::isnan(alignment.values[i]) == (i >= 4 * per_run));
+    CHECK((campaigns.values[i] == -2147483647.0) == (i >= 4 * per_run));
+  }
+
+  // --fail-fast: the first failure is thrown; the journal keeps what finished
+  // and a resume without it records the rest, failures included.
+  const fs::path ff = dir / "failing_ff.h5";
+  fs::remove(ff);
+  fs::remove(journal_path(ff));
+  SweepOptions o;
+  o.output = ff;
+  o.jobs = 1;
+  o.fail_fast = true;
+  CHECK_THROWS_WITH_AS(run_sweep(s, o), "toy failure: the budget is above the limit", RuntimeFailure);
+  CHECK(fs::exists(journal_path(ff)));
+  CHECK_FALSE(fs::exists(ff));
+  o.fail_fast = false;
+  o.resume = true;
+  o.jobs = 2;
+  const SweepSummary resumed = run_sweep(s, o);
+  CHECK(resumed.recovered == 4);  // runs 0..3 finished before run 4 failed
+  CHECK(resumed.ran == 4);
+  CHECK(resumed.failed == 4);
+  check_same_files(outs[1], ff);
+
+  // A failed run in the journal is not run again: its record is the result.
+  const fs::path again = dir / "failing_again.h5";
+  fs::remove(again);
+  fs::remove(journal_path(again));
+  {
+    sweep_detail::Journal j(journal_path(again), s.identity(), s.runs(), true);
+    j.append(sweep_detail::kFailedRunRecord, sweep_detail::failure_payload(5, RunStatus::failed, "recorded"));
+  }
+  o.output = again;
+  const SweepSummary from_journal = run_sweep(s, o);
+  CHECK(from_journal.recovered == 1);
+  CHECK(from_journal.ran == 7);
+  CHECK(from_journal.failed == 4);
+  CHECK(read_labels(again, "run_error")[5] == "recorded");
+  for (const auto& [jobs, out] : outs) fs::remove(out);
+  fs::remove(ff);
+  fs::remove(again);
+}
+
 TEST_CASE("run_sweep: -j 1 and -j 3 write the same values") {
   const Sweep s = sweep_of("threads", R"(
 set: {campaigns.threshold: 0.1}
@@ -247,6 +438,7 @@ time_series: [alignment, campaigns_new]
     o.jobs = jobs;
     const SweepSummary summary = run_sweep(s, o);
     CHECK(summary.ran == 12);
+    CHECK(summary.failed == 0);
     CHECK_FALSE(fs::exists(journal_path(out)));
   }
   for (const char* name : {"final_alignment", "total_campaigns", "peak_negative_share", "alignment",

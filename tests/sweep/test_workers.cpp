@@ -34,11 +34,13 @@ TEST_CASE("WorkSource: consecutive missing runs of one point, at most kMaxUnit")
 TEST_CASE("ResultQueue: payloads in order, the first error kept") {
   ResultQueue queue;
   CHECK(queue.take(std::chrono::milliseconds(0)).empty());
-  queue.push({'a'});
-  queue.push({'b'});
+  queue.push({kRunRecord, {'a'}});
+  queue.push({kFailedRunRecord, {'b'}});
   const auto items = queue.take(std::chrono::milliseconds(0));
   REQUIRE(items.size() == 2);
-  CHECK(items[0] == std::vector<char>{'a'});
+  CHECK(items[0].payload == std::vector<char>{'a'});
+  CHECK(items[0].kind == kRunRecord);
+  CHECK(items[1].kind == kFailedRunRecord);
   CHECK(!queue.error());
   queue.fail(std::make_exception_ptr(std::runtime_error("first")));
   queue.fail(std::make_exception_ptr(std::runtime_error("second")));

@@ -62,6 +62,18 @@ void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_t
 /// A text attribute. ASCII: fixed-length, NUL-padded scalar (netCDF reads it
 /// as text, NC_CHAR). Anything else: scalar variable-length UTF-8 string
 /// (netCDF reads it as a string attribute, NC_STRING).
+void flag_attributes(hid_t obj, const std::string& meanings, const std::string& where) {
+  std::vector<std::int8_t> flags{0};
+  for (char c : meanings)
+    if (c == ' ') flags.push_back(static_cast<std::int8_t>(flags.size()));
+  const hsize_t n = flags.size();
+  Dataspace space(H5Screate_simple(1, &n, nullptr), "create dataspace");
+  Attribute attr(H5Acreate2(obj, "flag_values", H5T_STD_I8LE, space, H5P_DEFAULT, H5P_DEFAULT),
+                 "create flag_values of " + where);
+  check(H5Awrite(attr, H5T_NATIVE_SCHAR, flags.data()), "write flag_values of " + where);
+  text_attribute(obj, "flag_meanings", meanings, where);
+}
+
 void text_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& where) {
   if (!is_ascii(value)) {
     Datatype type = vlen_utf8_type();

@@ -129,6 +129,19 @@ hid_t file_type() {
   else static_assert(sizeof(T) == 0, "no HDF5 type for T");
 }
 
+/// The value a variable with a fill stores where it has none: NaN for floats,
+/// netCDF's default fill for integers (NC_FILL_BYTE, NC_FILL_INT, ...).
+template <class T>
+T fill_value() {
+  if constexpr (std::is_floating_point_v<T>) return std::numeric_limits<T>::quiet_NaN();
+  else if constexpr (std::is_same_v<T, std::int8_t>) return -127;
+  else if constexpr (std::is_same_v<T, std::int16_t>) return -32767;
+  else if constexpr (std::is_same_v<T, std::int32_t>) return -2147483647;
+  else if constexpr (std::is_same_v<T, std::int64_t>) return -9223372036854775806LL;
+  else if constexpr (std::is_same_v<T, std::uint64_t>) return 18446744073709551614ULL;
+  else static_assert(sizeof(T) == 0, "no fill value for T");
+}
+
 /// A variable-length UTF-8 string type.
 Datatype vlen_utf8_type();
 
@@ -141,6 +154,10 @@ bool is_ascii(std::string_view s);
 /// Creates a scalar attribute `name` of `type` on `obj` and writes `buf` (in `mem_type`).
 void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t mem_type, const void* buf,
                      const std::string& where);
+
+/// CF flags on `obj`: flag_values 0, 1, ... (int8), one per word of
+/// `meanings`, and flag_meanings.
+void flag_attributes(hid_t obj, const std::string& meanings, const std::string& where);
 
 /// A text attribute. ASCII: fixed-length, NUL-padded scalar (netCDF reads it
 /// as text, NC_CHAR). Anything else: scalar variable-length UTF-8 string
@@ -181,6 +198,7 @@ struct Storage {
   bool compress = true;
   std::vector<hsize_t> chunk;  // empty: chunk along the first axis automatically
   bool nan_fill = false;       // _FillValue = NaN (float types only)
+  bool fill = false;           // _FillValue = fill_value<T>() (any type; NaN for floats)
 };
 
 /// The chunk shape a variable of `shape` and `elem_bytes` per value gets
@@ -264,20 +282,15 @@ class Writer {
       check(H5Pset_shuffle(dcpl), "set shuffle filter of " + name);
       check(H5Pset_deflate(dcpl, kDeflateLevel), "set deflate filter of " + name);
     }
-    if constexpr (std::is_floating_point_v<T>) {
-      if (storage.nan_fill) {
-        const T nan = std::numeric_limits<T>::quiet_NaN();
-        check(H5Pset_fill_value(dcpl, native_type<T>(), &nan), "set fill value of " + name);
-      }
+    const bool fill = storage.fill || (std::is_floating_point_v<T> && storage.nan_fill);
+    if (fill) {
+      const T value = fill_value<T>();
+      check(H5Pset_fill_value(dcpl, native_type<T>(), &value), "set fill value of " + name);
     }
     Dataset ds(H5Dcreate2(file_, name.c_str(), file_type<T>(), space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
                "create variable " + name);
-    if constexpr (std::is_floating_point_v<T>) {
-      if (storage.nan_fill) {
-        // _FillValue must come first among the attributes for netCDF-C.
-        number_attribute<T>(ds, "_FillValue", std::numeric_limits<T>::quiet_NaN(), name);
-      }
-    }
+    // _FillValue must come first among the attributes for netCDF-C.
+    if (fill) number_attribute<T>(ds, "_FillValue", fill_value<T>(), name);
     return ds;
   }
 

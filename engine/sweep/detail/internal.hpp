@@ -2,11 +2,15 @@
 // Internal to the engine: what the sweep sources share (kept out of the
 // public sweep.hpp). A run's results travel as a *payload*: its run index
 // followed by the values of every kept metric and time series as doubles, in
-// the order of the tables below. Payloads go into the journal as they are,
-// cross MPI as they are, and the results file is written from them.
+// the order of the tables below. A run that failed (RunStatus, sweep.hpp)
+// travels as a failure payload instead: its run index, its status and the
+// error's message. Payloads go into the journal as they are (their kind is
+// the record's), cross MPI as they are, and the results file is written from
+// them.
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geosim/run/recorder.hpp"
@@ -48,24 +52,43 @@ struct Layout {
 };
 Layout make_layout(const Sweep& sweep);
 
+/// Kinds of journal records; a run's payload is of kind kRunRecord or kFailedRunRecord.
+constexpr std::uint32_t kIdentityRecord = 1, kRunRecord = 2, kFailedRunRecord = 3;
+
+/// One finished run as a worker hands it on: the kind of its record and its payload.
+struct RunOutcome {
+  std::uint32_t kind = kRunRecord;
+  std::vector<char> payload;
+};
+
 /// Runs `plan` and returns its payload (8-byte run index + doubles).
 std::vector<char> execute(const Sweep& sweep, const Layout& layout, const RunPlan& plan,
                           const Scenario& scenario);
+
+/// A failed run's payload: 8-byte run index, 1-byte status, the message (UTF-8).
+std::vector<char> failure_payload(std::int64_t run, RunStatus status, const std::string& message);
+/// Reads one back (RuntimeFailure if it is too short or its status unknown).
+void read_failure(const std::vector<char>& payload, RunStatus& status, std::string& message);
 
 /// FNV-1a, 64-bit.
 std::uint64_t fnv1a64(const void* data, std::size_t size, std::uint64_t hash = 1469598103934665603ULL);
 
 /// The append-only journal: a header record holding the sweep's identity,
-/// then one record per finished run. Each record: magic, kind, length,
-/// checksum (FNV-1a of kind, length and payload), payload. A record that is
-/// short or fails its checksum (a write torn by SIGKILL or a power cut) ends
-/// the journal: it and anything after it are dropped on resume.
+/// then one record per finished run (kRunRecord, or kFailedRunRecord for a
+/// run recorded as failed). Each record: magic, kind, length, checksum
+/// (FNV-1a of kind, length and payload), payload. A record that fails its
+/// length or checksum is skipped: the reader resynchronises on the next
+/// intact record (the next magic whose record passes its checksum), so one
+/// corrupt record loses only its own run, which is run again. A bad record
+/// with no intact one after it is the end of a write torn by SIGKILL or a
+/// power cut: it is dropped and the journal truncated there.
 class Journal {
  public:
   /// Opens (or creates) the journal and takes an exclusive lock on it
   /// (OutputError if another process holds it). If it has records, checks
   /// that it belongs to `identity` (OutputError if not), calls found(run,
-  /// offset) for every intact run record and truncates any torn tail.
+  /// offset) for every intact run record, skips corrupt records (skipped())
+  /// and truncates any torn tail.
   Journal(const std::filesystem::path& path, const std::string& identity, std::int64_t runs,
           bool must_be_new);
   ~Journal();
@@ -76,14 +99,20 @@ class Journal {
   std::int64_t recovered() const { return recovered_; }
   std::int64_t count() const { return count_; }
   std::size_t dropped_bytes() const { return dropped_bytes_; }
-  /// Appends one run's payload with a single write(); fsyncs every
-  /// `kSyncEvery` records or `kSyncSeconds`, whichever comes first.
-  void append(const std::vector<char>& payload);
+  /// Runs recorded as failed (kFailedRunRecord), recovered or appended.
+  std::int64_t failed() const { return failed_; }
+  /// Byte ranges [first, last) of corrupt records skipped when the journal was opened.
+  const std::vector<std::pair<std::int64_t, std::int64_t>>& skipped() const { return skipped_; }
+  /// Appends one run's record (kind kRunRecord or kFailedRunRecord) with a
+  /// single write(); fsyncs every `kSyncEvery` records or `kSyncSeconds`,
+  /// whichever comes first. A run already recorded is not written again.
+  void append(std::uint32_t kind, const std::vector<char>& payload);
+  void append(const RunOutcome& result) { append(result.kind, result.payload); }
   void sync();
   /// Syncs if records are waiting and kSyncSeconds have passed (call periodically).
   void sync_if_due();
-  /// Reads back a run's payload (checksum verified).
-  void read(std::int64_t run, std::vector<char>& payload) const;
+  /// Reads back a run's payload (checksum verified); returns its record's kind.
+  std::uint32_t read(std::int64_t run, std::vector<char>& payload) const;
   const std::filesystem::path& path() const { return path_; }
   /// Closes and deletes the journal (after the results file is durable).
   void remove();
@@ -95,8 +124,9 @@ class Journal {
   std::filesystem::path path_;
   int fd_ = -1;
   std::vector<std::int64_t> offsets_;  // of each run's record, -1 if none
-  std::int64_t recovered_ = 0, count_ = 0;
+  std::int64_t recovered_ = 0, count_ = 0, failed_ = 0;
   std::size_t dropped_bytes_ = 0;
+  std::vector<std::pair<std::int64_t, std::int64_t>> skipped_;
   std::int64_t end_ = 0;
   int unsynced_ = 0;
   double last_sync_ = 0.0;

@@ -27,16 +27,18 @@ class Coordinator {
   Coordinator(const Cluster* cluster, WorkSource& source);
   /// True once every other rank has been told to stop (at once when alone).
   bool all_stopped() const { return stopped_ == others_; }
-  /// Answers requests, passes results to `record`; returns the number of results.
-  std::int64_t poll(const std::function<void(const std::vector<char>&)>& record);
+  /// Answers requests, passes results (runs and failed runs) to `record`;
+  /// returns the number of results.
+  std::int64_t poll(const std::function<void(const RunOutcome&)>& record);
 
  private:
   int others_ = 0, stopped_ = 0;
   WorkSource& source_;
-  std::vector<char> buffer_;
+  RunOutcome buffer_;
 };
 
-/// An MPI rank other than 0: waits for rank 0's go, then runs units until told to stop.
-void serve(const Sweep& sweep, const Layout& layout, int jobs);
+/// An MPI rank other than 0: waits for rank 0's go, then runs units until
+/// told to stop; failing runs are sent as failed runs unless `fail_fast`.
+void serve(const Sweep& sweep, const Layout& layout, int jobs, bool fail_fast);
 
 }  // namespace geosim::sweep_detail::mpi

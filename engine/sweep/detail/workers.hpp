@@ -43,28 +43,30 @@ class WorkSource {
 /// Results handed from worker threads to the thread that records them.
 class ResultQueue {
  public:
-  void push(std::vector<char> payload);
+  void push(RunOutcome result);
   void fail(std::exception_ptr error);
   /// Waits up to `timeout` for results; returns them all.
-  std::deque<std::vector<char>> take(std::chrono::milliseconds timeout);
+  std::deque<RunOutcome> take(std::chrono::milliseconds timeout);
   std::exception_ptr error();
 
  private:
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::deque<std::vector<char>> items_;
+  std::deque<RunOutcome> items_;
   std::exception_ptr error_;
 };
 
-/// Runs [first, last) of one point and pushes each run's payload.
+/// Runs [first, last) of one point and pushes each run's result: its payload,
+/// or, for a run that fails (run_failure_status), a failure payload. With
+/// `fail_fast`, or for an error that is not a run's failure, throws instead.
 void run_unit(const Sweep& sweep, const Layout& layout, std::int64_t first, std::int64_t last,
-              ResultQueue& results);
+              ResultQueue& results, bool fail_fast);
 
 /// Worker threads pulling units from `next` until it returns nullopt or `stop` is set.
 class Workers {
  public:
   Workers(int count, const Sweep& sweep, const Layout& layout, ResultQueue& results,
-          const std::function<std::optional<Unit>()>& next);
+          const std::function<std::optional<Unit>()>& next, bool fail_fast);
   ~Workers();  // on an error elsewhere: stop after the current units, do not run the rest
   Workers(const Workers&) = delete;
   Workers& operator=(const Workers&) = delete;
@@ -83,7 +85,7 @@ class Progress {
  public:
   Progress(bool enabled, std::int64_t total, std::int64_t done)
       : enabled_(enabled), total_(total), done0_(done), start_(now_seconds()), last_(start_) {}
-  void update(std::int64_t done);
+  void update(std::int64_t done, std::int64_t failed);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;

@@ -13,8 +13,10 @@
 // it alone. Results depend on nothing else: not on -j, the MPI process count,
 // the order runs finish in, or interruptions (--resume).
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -137,26 +139,49 @@ class Cluster {
 /// True on the process that reports (rank 0, or the only process).
 bool is_reporting_process();
 
+/// What became of one run of a sweep (the results file's `run_status`, a CF
+/// flag variable: value = the enumerator, meaning = its name). A failed run
+/// is recorded with its status and the error's message, its results are the
+/// variables' fill values, and the sweep goes on (unless --fail-fast).
+enum class RunStatus : std::int8_t {
+  ok = 0,       // ran to the end; its results are in the file
+  invalid = 1,  // its scenario was refused (an InputError: a parameter combination out of domain)
+  failed = 2,   // it failed while running (a RuntimeFailure, e.g. values gone non-finite)
+};
+/// The names of the statuses in value order, space-separated (CF flag_meanings).
+std::string_view run_status_meanings();
+/// Whether an error thrown while building or running one run is that run's
+/// failure, and which: InputError -> invalid, RuntimeFailure -> failed. Errors
+/// that stop the whole sweep give nullopt: cancellation (RunCancelled),
+/// resource refusal (ResourceError), out of memory and anything else.
+std::optional<RunStatus> run_failure_status(const std::exception& error);
+
 struct SweepOptions {
   std::filesystem::path output;  // OUT.h5; the journal is OUT.h5.journal
   int jobs = 0;                  // worker threads per process (0: all cores)
   bool resume = false;
-  bool progress = false;             // progress line on stderr (rank 0)
+  bool progress = false;   // progress line on stderr (rank 0)
+  bool fail_fast = false;  // stop at the first failing run (its error is thrown) instead of recording it
   const Cluster* cluster = nullptr;  // null: this process alone
 };
 
 struct SweepSummary {
-  std::int64_t runs = 0;       // in the sweep
-  std::int64_t recovered = 0;  // found in the journal (--resume)
-  std::int64_t ran = 0;        // run by this invocation
+  std::int64_t runs = 0;             // in the sweep
+  std::int64_t recovered = 0;        // found in the journal (--resume)
+  std::int64_t ran = 0;              // run by this invocation
+  std::int64_t failed = 0;           // runs recorded as failed (RunStatus), recovered ones included
+  std::int64_t skipped_records = 0;  // corrupt journal records skipped on --resume (their runs ran again)
   double seconds = 0.0;
   int processes = 1;
   bool reporting = true;  // false on MPI ranks other than 0 (they print nothing)
 };
 
-/// Runs the missing runs of `sweep` and writes options.output. Throws
-/// OutputError (exit 2) if the output or its journal belongs to another sweep
-/// or an unfinished journal exists without --resume; RuntimeFailure on failure.
+/// Runs the missing runs of `sweep` and writes options.output. A run that
+/// fails (run_failure_status) is recorded as failed and the sweep goes on;
+/// the summary counts them. With options.fail_fast its error is thrown
+/// instead. Throws OutputError (exit 2) if the output or its journal belongs
+/// to another sweep or an unfinished journal exists without --resume;
+/// RuntimeFailure on a failure of the sweep itself.
 SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options);
 
 /// The journal beside a results file.
