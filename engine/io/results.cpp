@@ -236,7 +236,11 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
       skipped += e.tick < sc.ticks ? 0 : 1;
     }
     w.string_variable("event_id", event, ids, "event identifier");
-    w.variable("event_time", {&event}, etime, time_units, "date of the event", {false, {}, false});
+    const hid_t event_time =
+        w.variable("event_time", {&event}, etime, time_units, "date of the event", {false, {}, false});
+    // Days counted in the engine's calendar, like `time` (else xarray decodes
+    // it in CF's default, the Julian-Gregorian `standard`).
+    text_attribute(event_time, "calendar", "proleptic_gregorian", "event_time");
     w.variable("event_tick", {&event}, etick, "1", "tick at whose start the event applies",
                {false, {}, false});
     w.string_variable("event_note", event, notes, "event description");
