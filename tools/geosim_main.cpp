@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "geosim/build_info.hpp"
@@ -52,6 +53,26 @@ const char* kUsage =
     "  --version               print the version and build\n"
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad input or usage\n";
+
+/// --threads and -j: at most this many times the hardware threads. More only
+/// adds memory and scheduling overhead (each OpenMP thread has its own stack
+/// and the team is created at once), and a typo such as --threads 100000 must
+/// not take the machine down.
+constexpr int kMaxThreadsPerHardwareThread = 4;
+
+int max_threads() {
+  return kMaxThreadsPerHardwareThread * static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
+void check_thread_option(const char* option, int value) {
+  const int cap = max_threads();
+  if (value > cap)
+    throw UsageError({"command line"}, option,
+                     "expected at most " + std::to_string(cap) + " (" +
+                         std::to_string(kMaxThreadsPerHardwareThread) + " x the " +
+                         std::to_string(cap / kMaxThreadsPerHardwareThread) + " hardware threads), got " +
+                         std::to_string(value));
+}
 
 std::string version_text() {
   return std::string("geosim ") + build_info::version + " (commit " + build_info::git_commit + ", " +
@@ -167,8 +188,8 @@ int command_run(const std::vector<std::string>& args, const std::string& command
       "ticks", po::value(&ticks)->value_name("N"),
       "run N ticks instead of the scenario's; events beyond are skipped and recorded as such")(
       "threads", po::value(&threads)->value_name("N"),
-      "threads for the citizen update (default: all cores); results do not depend on it")(
-      "quiet,q", po::bool_switch(&quiet), "print nothing on success");
+      "threads for the citizen update (default: all cores; at most 4 x the hardware threads); results do "
+      "not depend on it")("quiet,q", po::bool_switch(&quiet), "print nothing on success");
   const auto vm = parse(args, opts, "scenario");
   if (vm.count("help")) {
     std::cout << "usage: geosim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--ticks N] [--set PATH=VALUE ...] "
@@ -184,6 +205,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   if (vm.count("ticks") && ticks < 1)
     throw UsageError({"command line"}, "--ticks", "expected an integer >= 1");
   if (threads < 0) throw UsageError({"command line"}, "--threads", "expected an integer >= 0");
+  check_thread_option("--threads", threads);
 
   common.load.overrides = common.sets;
   common.load.ticks = ticks;
@@ -229,14 +251,16 @@ void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
   opts.add_options()("output,o", po::value(&o.output)->value_name("OUT.h5"),
                      "results file; its journal OUT.h5.journal lives beside it until the sweep is done")(
       "jobs,j", po::value(&o.jobs)->value_name("N"),
-      "worker threads per process (default: all cores; 1 per MPI rank under mpirun); results do not depend "
-      "on it")("resume", po::bool_switch(&o.resume),
-               "continue an interrupted sweep from its journal, running only the missing runs")(
+      "worker threads per process (default: all cores; 1 per MPI rank under mpirun; at most 4 x the "
+      "hardware threads); results do not depend on it")(
+      "resume", po::bool_switch(&o.resume),
+      "continue an interrupted sweep from its journal, running only the missing runs")(
       "quiet,q", po::bool_switch(&o.quiet), "no progress line and no summary");
 }
 
 int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   if (o.jobs == 0 || o.jobs < -1) throw UsageError({"command line"}, "-j", "expected an integer >= 1");
+  check_thread_option("-j", o.jobs);
   Cluster cluster;  // MPI ranks under mpirun when built with GEOSIM_MPI, else this process
   const Sweep sweep(std::move(spec));
   check_run_fits(sweep.base(0));

@@ -24,8 +24,14 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
   if (options.keep_resolved_yaml) s.resolved_yaml = config::to_yaml(tree);
   validate_scenario(tree, s);
 
-  // Events at ticks >= s.ticks stay in the list: the run never reaches them and
-  // the results record them as skipped (event_applied = 0).
+  // --ticks shortens a run, never extends it. Events at ticks >= s.ticks stay
+  // in the list: the run never reaches them and the results record them as
+  // skipped (event_applied = 0).
+  if (options.ticks > s.ticks)
+    throw UsageError({"--ticks", 0, 0}, "",
+                     "the scenario has " + std::to_string(s.ticks) +
+                         " ticks and --ticks runs only the first N, got " + std::to_string(options.ticks) +
+                         " (to run longer, set time.end)");
   if (options.ticks >= 1) s.ticks = options.ticks;
   if (options.has_seed) s.seed = options.seed;
   return s;

@@ -457,6 +457,15 @@ TEST_CASE("scenario: --ticks truncates the run and keeps scenario_ticks") {
   load_error<UsageError>(kData / "minimal.yaml", zero);
 }
 
+TEST_CASE("scenario: --ticks beyond the scenario's ticks is refused, not an extension") {
+  LoadOptions o;
+  o.ticks = 12;  // exactly the scenario's: allowed
+  CHECK(load_scenario(kData / "minimal.yaml", o).ticks == 12);
+  o.ticks = 13;
+  const std::string what = load_error<UsageError>(kData / "minimal.yaml", o);
+  CHECK(contains(what, "--ticks: the scenario has 12 ticks and --ticks runs only the first N, got 13"));
+}
+
 TEST_CASE("scenario: --seed overrides the scenario seed") {
   LoadOptions o;
   o.has_seed = true;

@@ -163,7 +163,7 @@ struct Scenario {
 
 struct LoadOptions {
   std::vector<std::string> overrides;  // "dotted.path=value", applied in order
-  int ticks = -1;                      // >= 1: run this many ticks instead (events beyond are skipped)
+  int ticks = -1;  // 1..the scenario's ticks: run only the first N (events beyond are skipped)
   bool has_seed = false;
   std::uint64_t seed = 0;
   bool keep_resolved_yaml = true;  // false: leave Scenario::resolved_yaml empty (sweeps keep one per base)
