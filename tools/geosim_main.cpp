@@ -31,9 +31,16 @@ namespace {
 constexpr int kExitOk = 0, kExitFailure = 1, kExitBadInput = 2;
 constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
-/// Set by SIGINT/SIGTERM: a run stops before its next tick and writes nothing.
+/// Set by SIGINT/SIGTERM: a run stops before its next tick (a sweep after the
+/// runs under way, keeping them in its journal), removes its temporary file
+/// and writes nothing.
 std::atomic<bool> interrupted{false};
 extern "C" void on_interrupt(int) { interrupted.store(true); }
+
+void install_interrupt_handlers() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
 
 const char* kUsage =
     "usage: geosim <command> [options]\n"
@@ -270,6 +277,7 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   options.resume = o.resume;
   options.progress = !o.quiet && isatty(STDERR_FILENO);
   options.cluster = &cluster;
+  options.cancel = &interrupted;
   const SweepSummary summary = run_sweep(sweep, options);
   if (!o.quiet && summary.reporting) {
     std::cout << "wrote " << o.output << ": " << summary.runs << " runs (" << sweep.points() << " points x "
@@ -388,14 +396,19 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (command == "run") {
-      std::signal(SIGINT, on_interrupt);
-      std::signal(SIGTERM, on_interrupt);
+      install_interrupt_handlers();
       return command_run(rest, joined(argc, argv));
     }
     if (command == "validate") return command_validate(rest);
     if (command == "schema") return command_schema(rest);
-    if (command == "sweep") return command_sweep(rest);
-    if (command == "batch") return command_batch(rest);
+    if (command == "sweep") {
+      install_interrupt_handlers();
+      return command_sweep(rest);
+    }
+    if (command == "batch") {
+      install_interrupt_handlers();
+      return command_batch(rest);
+    }
     std::cerr << "geosim: unknown command '" << command
               << "' (expected run, validate, sweep, batch or schema)\n\n"
               << kUsage;

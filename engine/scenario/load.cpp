@@ -7,8 +7,9 @@
 
 namespace geosim {
 
-config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text) {
-  return config::read_with_extends(path, source_text);
+config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text,
+                                std::vector<std::filesystem::path>* files) {
+  return config::read_with_extends(path, source_text, files);
 }
 
 Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source, std::string source_text,
@@ -41,8 +42,11 @@ Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& opt
   if (options.ticks != -1 && options.ticks < 1)
     throw UsageError({"--ticks", 0, 0}, "", "expected an integer >= 1, got " + std::to_string(options.ticks));
   std::string text;
-  config::Node tree = read_scenario_tree(path, &text);
-  return scenario_from_tree(std::move(tree), path, std::move(text), options);
+  std::vector<std::filesystem::path> files;
+  config::Node tree = read_scenario_tree(path, &text, &files);
+  Scenario s = scenario_from_tree(std::move(tree), path, std::move(text), options);
+  s.input_files = std::move(files);
+  return s;
 }
 
 }  // namespace geosim

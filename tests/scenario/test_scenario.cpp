@@ -384,6 +384,13 @@ TEST_CASE("scenario: a child changing one key differs from its base only at that
   CHECK_FALSE(contains(child.resolved_yaml, "extends"));
 }
 
+TEST_CASE("scenario: input_files lists the file and its extends chain, canonical") {
+  const Scenario child = load_scenario(kData / "extends" / "child.yaml");
+  REQUIRE(child.input_files.size() == 2);
+  CHECK(child.input_files[0] == fs::canonical(kData / "extends" / "child.yaml"));
+  CHECK(child.input_files[1] == fs::canonical(kData / "minimal.yaml"));
+}
+
 TEST_CASE("scenario: a counterfactual disables an event by id") {
   const Scenario s = load_scenario(kData / "extends" / "no_sanctions.yaml");
   REQUIRE(s.events.size() == 2);
