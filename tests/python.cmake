@@ -57,3 +57,17 @@ add_test(NAME python.interrupted_run
   COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_interrupt.py $<TARGET_FILE:geosim>
           ${PROJECT_SOURCE_DIR}/bench/scenarios/population_1m.yaml ${CMAKE_CURRENT_BINARY_DIR}/interrupt_work)
 set_tests_properties(python.interrupted_run PROPERTIES LABELS python TIMEOUT 120)
+add_test(NAME python.interrupted_run_sigterm
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_interrupt.py $<TARGET_FILE:geosim>
+          ${PROJECT_SOURCE_DIR}/bench/scenarios/population_1m.yaml ${CMAKE_CURRENT_BINARY_DIR}/interrupt_term_work
+          SIGTERM)
+set_tests_properties(python.interrupted_run_sigterm PROPERTIES LABELS python TIMEOUT 120)
+
+# Safe outputs and bounded command-line input (tests/python/check_hardening.py):
+# one test per case, each failing on the code before the checks.
+foreach(case own_input not_regular stale_temp sweep_signal ticks threads extends_deep names calendar)
+  add_test(NAME python.hardening.${case}
+    COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_hardening.py ${case} $<TARGET_FILE:geosim>
+            ${CMAKE_CURRENT_SOURCE_DIR}/data/minimal.yaml ${CMAKE_CURRENT_BINARY_DIR}/hardening_work)
+  set_tests_properties(python.hardening.${case} PROPERTIES LABELS python TIMEOUT 300)
+endforeach()

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "geosim/build_info.hpp"
@@ -30,9 +31,16 @@ namespace {
 constexpr int kExitOk = 0, kExitFailure = 1, kExitBadInput = 2;
 constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
-/// Set by SIGINT/SIGTERM: a run stops before its next tick and writes nothing.
+/// Set by SIGINT/SIGTERM: a run stops before its next tick (a sweep after the
+/// runs under way, keeping them in its journal), removes its temporary file
+/// and writes nothing.
 std::atomic<bool> interrupted{false};
 extern "C" void on_interrupt(int) { interrupted.store(true); }
+
+void install_interrupt_handlers() {
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
 
 const char* kUsage =
     "usage: geosim <command> [options]\n"
@@ -52,6 +60,26 @@ const char* kUsage =
     "  --version               print the version and build\n"
     "\n"
     "exit status: 0 success, 1 runtime failure, 2 bad input or usage\n";
+
+/// --threads and -j: at most this many times the hardware threads. More only
+/// adds memory and scheduling overhead (each OpenMP thread has its own stack
+/// and the team is created at once), and a typo such as --threads 100000 must
+/// not take the machine down.
+constexpr int kMaxThreadsPerHardwareThread = 4;
+
+int max_threads() {
+  return kMaxThreadsPerHardwareThread * static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
+void check_thread_option(const char* option, int value) {
+  const int cap = max_threads();
+  if (value > cap)
+    throw UsageError({"command line"}, option,
+                     "expected at most " + std::to_string(cap) + " (" +
+                         std::to_string(kMaxThreadsPerHardwareThread) + " x the " +
+                         std::to_string(cap / kMaxThreadsPerHardwareThread) + " hardware threads), got " +
+                         std::to_string(value));
+}
 
 std::string version_text() {
   return std::string("geosim ") + build_info::version + " (commit " + build_info::git_commit + ", " +
@@ -167,8 +195,8 @@ int command_run(const std::vector<std::string>& args, const std::string& command
       "ticks", po::value(&ticks)->value_name("N"),
       "run N ticks instead of the scenario's; events beyond are skipped and recorded as such")(
       "threads", po::value(&threads)->value_name("N"),
-      "threads for the citizen update (default: all cores); results do not depend on it")(
-      "quiet,q", po::bool_switch(&quiet), "print nothing on success");
+      "threads for the citizen update (default: all cores; at most 4 x the hardware threads); results do "
+      "not depend on it")("quiet,q", po::bool_switch(&quiet), "print nothing on success");
   const auto vm = parse(args, opts, "scenario");
   if (vm.count("help")) {
     std::cout << "usage: geosim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--ticks N] [--set PATH=VALUE ...] "
@@ -184,6 +212,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
   if (vm.count("ticks") && ticks < 1)
     throw UsageError({"command line"}, "--ticks", "expected an integer >= 1");
   if (threads < 0) throw UsageError({"command line"}, "--threads", "expected an integer >= 0");
+  check_thread_option("--threads", threads);
 
   common.load.overrides = common.sets;
   common.load.ticks = ticks;
@@ -229,9 +258,10 @@ void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
   opts.add_options()("output,o", po::value(&o.output)->value_name("OUT.h5"),
                      "results file; its journal OUT.h5.journal lives beside it until the sweep is done")(
       "jobs,j", po::value(&o.jobs)->value_name("N"),
-      "worker threads per process (default: all cores; 1 per MPI rank under mpirun); results do not depend "
-      "on it")("resume", po::bool_switch(&o.resume),
-               "continue an interrupted sweep from its journal, running only the missing runs")(
+      "worker threads per process (default: all cores; 1 per MPI rank under mpirun; at most 4 x the "
+      "hardware threads); results do not depend on it")(
+      "resume", po::bool_switch(&o.resume),
+      "continue an interrupted sweep from its journal, running only the missing runs")(
       "fail-fast", po::bool_switch(&o.fail_fast),
       "stop at the first run that fails (exit 2 if its scenario is refused, else 1) instead of recording it "
       "in run_status and run_error and going on")("quiet,q", po::bool_switch(&o.quiet),
@@ -240,6 +270,7 @@ void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
 
 int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   if (o.jobs == 0 || o.jobs < -1) throw UsageError({"command line"}, "-j", "expected an integer >= 1");
+  check_thread_option("-j", o.jobs);
   Cluster cluster;  // MPI ranks under mpirun when built with GEOSIM_MPI, else this process
   const Sweep sweep(std::move(spec));
   check_run_fits(sweep.base(0));
@@ -250,6 +281,7 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   options.fail_fast = o.fail_fast;
   options.progress = !o.quiet && isatty(STDERR_FILENO);
   options.cluster = &cluster;
+  options.cancel = &interrupted;
   const SweepSummary summary = run_sweep(sweep, options);
   if (!o.quiet && summary.reporting) {
     std::cout << "wrote " << o.output << ": " << summary.runs << " runs (" << sweep.points() << " points x "
@@ -380,14 +412,19 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (command == "run") {
-      std::signal(SIGINT, on_interrupt);
-      std::signal(SIGTERM, on_interrupt);
+      install_interrupt_handlers();
       return command_run(rest, joined(argc, argv));
     }
     if (command == "validate") return command_validate(rest);
     if (command == "schema") return command_schema(rest);
-    if (command == "sweep") return command_sweep(rest);
-    if (command == "batch") return command_batch(rest);
+    if (command == "sweep") {
+      install_interrupt_handlers();
+      return command_sweep(rest);
+    }
+    if (command == "batch") {
+      install_interrupt_handlers();
+      return command_batch(rest);
+    }
     std::cerr << "geosim: unknown command '" << command
               << "' (expected run, validate, sweep, batch or schema)\n\n"
               << kUsage;

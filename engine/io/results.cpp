@@ -12,7 +12,10 @@
 
 #include <fcntl.h>
 #include <hdf5.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cerrno>
 #include <cstring>
@@ -22,6 +25,7 @@
 
 #include "geosim/core/errors.hpp"
 #include "geosim/model/population.hpp"
+#include "geosim/run/run.hpp"
 #include "io/detail/run_file.hpp"
 
 namespace geosim {
@@ -36,6 +40,7 @@ using namespace io_detail;  // engine/io/detail/run_file.hpp: the parts of the f
 struct ResultsWriter::Impl {
   fs::path path, tmp;
   const Scenario& sc;
+  const std::atomic<bool>* cancel;
   std::vector<int> snapshot_ticks;  // 0, N, 2N, ... (empty: no snapshots)
   std::size_t snapshots_written = 0;
   bool renamed = false;
@@ -46,10 +51,11 @@ struct ResultsWriter::Impl {
   bool indices_written = false;
   AgentDatasets snapshots;  // attitude [snapshot][citizen][power]
 
-  Impl(const fs::path& p, const Scenario& scenario)
+  Impl(const fs::path& p, const Scenario& scenario, const std::atomic<bool>* cancel_flag)
       : path(p),
         tmp(p.string() + ".tmp." + std::to_string(::getpid())),
         sc(scenario),
+        cancel(cancel_flag),
         snapshot_ticks(scenario.output.snapshot_ticks(scenario.ticks)) {}
 
   [[noreturn]] void failed(const std::exception& e) {
@@ -69,6 +75,7 @@ struct ResultsWriter::Impl {
   void begin(int rows, bool with_citizens) {
     std::error_code ec;
     fs::remove(tmp, ec);  // a leftover of an earlier run with our pid
+    remove_stale_temporaries(path);
     h5file = create_netcdf_file(tmp);
     writer = std::make_unique<Writer>(h5file);
     std::vector<int> row_list(static_cast<std::size_t>(rows));
@@ -136,8 +143,9 @@ struct ResultsWriter::Impl {
   void finish(const RunRecord& rec, const Population* agents, const RunInfo& info);
 };
 
-ResultsWriter::ResultsWriter(const std::filesystem::path& path, const Scenario& scenario)
-    : impl_(std::make_unique<Impl>(path, scenario)) {}
+ResultsWriter::ResultsWriter(const std::filesystem::path& path, const Scenario& scenario,
+                             const std::atomic<bool>* cancel)
+    : impl_(std::make_unique<Impl>(path, scenario, cancel)) {}
 
 ResultsWriter::~ResultsWriter() {
   if (impl_ && !impl_->renamed) {
@@ -178,10 +186,16 @@ void ResultsWriter::finish(const RunRecord& record, const Population* final_agen
     require(!m.renamed, "results written twice");
     m.finish(record, final_agents, info);
     sync_path(m.tmp, false);
+    if (m.cancel && m.cancel->load()) {  // a signal while the file was written
+      m.discard();
+      throw RunCancelled();
+    }
     fs::rename(m.tmp, m.path);
     m.renamed = true;
     const fs::path parent = m.path.has_parent_path() ? m.path.parent_path() : fs::path(".");
     sync_path(parent, true);
+  } catch (const RunCancelled&) {
+    throw;
   } catch (const std::exception& e) {
     if (m.renamed) throw RuntimeFailure("cannot write results to " + m.path.string() + ": " + e.what());
     m.failed(e);
@@ -236,7 +250,11 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
       skipped += e.tick < sc.ticks ? 0 : 1;
     }
     w.string_variable("event_id", event, ids, "event identifier");
-    w.variable("event_time", {&event}, etime, time_units, "date of the event", {false, {}, false});
+    const hid_t event_time =
+        w.variable("event_time", {&event}, etime, time_units, "date of the event", {false, {}, false});
+    // Days counted in the engine's calendar, like `time` (else xarray decodes
+    // it in CF's default, the Julian-Gregorian `standard`).
+    text_attribute(event_time, "calendar", "proleptic_gregorian", "event_time");
     w.variable("event_tick", {&event}, etick, "1", "tick at whose start the event applies",
                {false, {}, false});
     w.string_variable("event_note", event, notes, "event description");
@@ -288,13 +306,24 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
   h5file.close("close " + tmp.string());
 }
 
-void check_output_writable(const std::filesystem::path& path) {
+void check_output_writable(const std::filesystem::path& path,
+                           const std::vector<std::filesystem::path>& inputs) {
   auto error = [&](const std::string& detail) {
     throw OutputError(SourceLocation{path.string(), 0, 0}, "-o", detail);
   };
   if (path.empty()) error("no output file given");
   std::error_code ec;
   if (fs::is_directory(path, ec)) error("is a directory; give a file name such as run.h5");
+  // The results are renamed over `path`: that would replace a device node,
+  // FIFO or socket with a regular file (as root, /dev/null), and the run's
+  // own inputs with its results.
+  const fs::file_status status = fs::status(path, ec);
+  if (fs::exists(status) && !fs::is_regular_file(status))
+    error("exists and is not a regular file; refusing to replace it with the results");
+  if (fs::exists(status))
+    for (const auto& input : inputs)
+      if (fs::equivalent(path, input, ec))
+        error("is an input of this run (" + input.string() + "); refusing to overwrite it with the results");
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
   if (!fs::exists(parent, ec)) error("directory " + parent.string() + " does not exist");
   if (!fs::is_directory(parent, ec)) error(parent.string() + " is not a directory");
@@ -307,6 +336,29 @@ void check_output_writable(const std::filesystem::path& path) {
   if (fd < 0) error("cannot create a file in " + parent.string() + ": " + std::strerror(errno));
   ::close(fd);
   ::unlink(probe.c_str());
+}
+
+int remove_stale_temporaries(const std::filesystem::path& path) {
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const std::string prefix = path.filename().string() + ".tmp.";
+  int removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& candidate = it->path();
+    const std::string name = candidate.filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos || digits[0] == '0')
+      continue;
+    const long pid = std::stol(digits);
+    if (pid == ::getpid()) continue;
+    errno = 0;
+    if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    struct stat st {};
+    if (::lstat(candidate.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid()) continue;
+    if (::unlink(candidate.c_str()) == 0) ++removed;
+  }
+  return removed;
 }
 
 void write_results(const std::filesystem::path& path, const Scenario& scenario, const RunRecord& record,

@@ -28,7 +28,7 @@ const Dim& RunDims::of(Axis axis) const {
 }
 
 void time_attributes(hid_t ds, const std::string& name, bool axis) {
-  text_attribute(ds, "calendar", "standard", name);
+  text_attribute(ds, "calendar", "proleptic_gregorian", name);
   text_attribute(ds, "standard_name", "time", name);
   if (axis) text_attribute(ds, "axis", "T", name);
 }

@@ -11,7 +11,7 @@
 namespace geosim {
 
 RunResult run(const Scenario& scenario, const RunOptions& options) {
-  if (!options.output.empty()) check_output_writable(options.output);
+  if (!options.output.empty()) check_output_writable(options.output, scenario.input_files);
   if (options.check_resources) check_run_fits(scenario);
   const auto cancelled = [&] { return options.cancel && options.cancel->load(std::memory_order_relaxed); };
 
@@ -23,7 +23,8 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   // Writes snapshots as the run goes, if the scenario asks for them; removes
   // its temporary file if the run throws before finish().
   std::unique_ptr<ResultsWriter> writer;
-  if (!options.output.empty()) writer = std::make_unique<ResultsWriter>(options.output, scenario);
+  if (!options.output.empty())
+    writer = std::make_unique<ResultsWriter>(options.output, scenario, options.cancel);
 
   std::vector<StepObserver*> observers{&recorder};
   if (writer) observers.push_back(writer.get());
@@ -35,6 +36,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     for (auto* observer : observers) observer->on_step(world);
   }
   for (auto* observer : observers) observer->on_finish(world);
+  if (cancelled()) throw RunCancelled();
 
   if (writer) {
     RunInfo info;

@@ -7,8 +7,9 @@
 
 namespace geosim {
 
-config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text) {
-  return config::read_with_extends(path, source_text);
+config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text,
+                                std::vector<std::filesystem::path>* files) {
+  return config::read_with_extends(path, source_text, files);
 }
 
 Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source, std::string source_text,
@@ -24,8 +25,14 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
   if (options.keep_resolved_yaml) s.resolved_yaml = config::to_yaml(tree);
   validate_scenario(tree, s);
 
-  // Events at ticks >= s.ticks stay in the list: the run never reaches them and
-  // the results record them as skipped (event_applied = 0).
+  // --ticks shortens a run, never extends it. Events at ticks >= s.ticks stay
+  // in the list: the run never reaches them and the results record them as
+  // skipped (event_applied = 0).
+  if (options.ticks > s.ticks)
+    throw UsageError({"--ticks", 0, 0}, "",
+                     "the scenario has " + std::to_string(s.ticks) +
+                         " ticks and --ticks runs only the first N, got " + std::to_string(options.ticks) +
+                         " (to run longer, set time.end)");
   if (options.ticks >= 1) s.ticks = options.ticks;
   if (options.has_seed) s.seed = options.seed;
   return s;
@@ -35,8 +42,11 @@ Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& opt
   if (options.ticks != -1 && options.ticks < 1)
     throw UsageError({"--ticks", 0, 0}, "", "expected an integer >= 1, got " + std::to_string(options.ticks));
   std::string text;
-  config::Node tree = read_scenario_tree(path, &text);
-  return scenario_from_tree(std::move(tree), path, std::move(text), options);
+  std::vector<std::filesystem::path> files;
+  config::Node tree = read_scenario_tree(path, &text, &files);
+  Scenario s = scenario_from_tree(std::move(tree), path, std::move(text), options);
+  s.input_files = std::move(files);
+  return s;
 }
 
 }  // namespace geosim

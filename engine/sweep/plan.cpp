@@ -107,13 +107,16 @@ std::string fmt(double v) {
 
 Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
   const LoadOptions base_options{{}, spec_.ticks, false, 0};
+  if (!spec_.file.empty()) input_files_.push_back(spec_.file);
   for (std::size_t i = 0; i < spec_.scenarios.size(); ++i) {
     const fs::path& path = spec_.scenarios[i];
     const SourceLocation& where =
         i < spec_.scenario_where.size() ? spec_.scenario_where[i] : SourceLocation{};
     Base b;
     try {
-      b.tree = read_scenario_tree(path, &b.text);
+      std::vector<fs::path> files;
+      b.tree = read_scenario_tree(path, &b.text, &files);
+      input_files_.insert(input_files_.end(), files.begin(), files.end());
     } catch (const FileError& e) {
       if (e.where().file != path.string()) throw;  // a file it extends: reported there
       throw FileError(where,

@@ -148,7 +148,7 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
       const Dim& time = w.coordinate<double>("time", days, "days since " + sc.start.str(),
                                              "date of the row (row 0: initial state; row k: after k ticks)");
       Dataset ds(H5Dopen2(file, "time", H5P_DEFAULT), "open time");
-      text_attribute(ds, "calendar", "standard", "time");
+      text_attribute(ds, "calendar", "proleptic_gregorian", "time");
       text_attribute(ds, "standard_name", "time", "time");
       text_attribute(ds, "axis", "T", "time");
       dims["time"] = &time;

@@ -63,7 +63,7 @@ std::int64_t failed_in_file(const fs::path& output) {
 }
 
 /// Removes temporaries of earlier, killed writers (we hold the journal's lock).
-void remove_stale_temporaries(const fs::path& output) {
+void remove_earlier_temporaries(const fs::path& output) {
   const fs::path dir = output.has_parent_path() ? output.parent_path() : fs::path(".");
   const std::string prefix = output.filename().string() + ".tmp.";
   std::error_code ec;
@@ -74,16 +74,23 @@ void remove_stale_temporaries(const fs::path& output) {
 }
 
 /// The results file from the journal: temporary, fsync, rename, fsync directory.
+/// Cancelled (`cancel` set) before the rename: the temporary is removed and nothing at `output` changes.
 void finish_file(const Sweep& sweep, const Layout& layout, const Journal& journal, const fs::path& output,
-                 double seconds) {
+                 double seconds, const std::atomic<bool>* cancel) {
   const fs::path tmp = fs::path(output.string() + ".tmp." + std::to_string(::getpid()));
+  const auto cancelled = [cancel] { return cancel && cancel->load(); };
   std::error_code ec;
   fs::remove(tmp, ec);
   try {
+    if (cancelled()) throw RunCancelled();
     write_sweep_file(tmp, sweep, layout, journal, seconds);
     hdf5::sync_path(tmp, false);
+    if (cancelled()) throw RunCancelled();
     fs::rename(tmp, output);
     hdf5::sync_path(output.has_parent_path() ? output.parent_path() : fs::path("."), true);
+  } catch (const RunCancelled&) {
+    fs::remove(tmp, ec);
+    throw;
   } catch (const std::exception& e) {
     fs::remove(tmp, ec);
     throw RuntimeFailure("cannot write results to " + output.string() + ": " + e.what() +
@@ -119,7 +126,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
   std::optional<Journal> journal;
   bool complete = false;
   try {
-    check_output_writable(options.output);
+    check_output_writable(options.output, sweep.input_files());
     const fs::path jpath = journal_path(options.output);
     std::error_code ec;
     if (fs::exists(options.output, ec)) {
@@ -131,7 +138,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
     }
     if (!complete) {
       journal.emplace(jpath, sweep.identity(), sweep.runs(), !options.resume);
-      remove_stale_temporaries(options.output);
+      remove_earlier_temporaries(options.output);
     }
     mpi::announce(options.cluster, sweep, 0);
   } catch (const InputError&) {
@@ -176,6 +183,10 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
       }
       if (auto error = results.error()) std::rethrow_exception(error);
       received += remote.poll([&](const RunOutcome& result) { journal->append(result); });
+      if (options.cancel && options.cancel->load()) {
+        journal->sync();  // the finished runs are kept for --resume
+        throw RunCancelled();
+      }
       journal->sync_if_due();
       progress.update(journal->count(), journal->failed());
     }
@@ -188,7 +199,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
   summary.ran = missing;
   summary.failed = journal->failed();
   summary.seconds = now_seconds() - started;
-  finish_file(sweep, layout, *journal, options.output, summary.seconds);
+  finish_file(sweep, layout, *journal, options.output, summary.seconds, options.cancel);
   journal->remove();
   summary.seconds = now_seconds() - started;
   return summary;

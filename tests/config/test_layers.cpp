@@ -7,6 +7,7 @@
 
 using namespace geosim;
 using namespace geosim::config;
+using geosim::testing::temp_dir;
 using geosim::testing::write_temp;
 
 TEST_CASE("layers: a file merges over its extends chain, mappings key by key, lists replaced") {
@@ -62,4 +63,39 @@ TEST_CASE("layers: overrides apply in order; one without '=' is a usage error at
     CHECK(std::string(e.what()).find("expected PATH=VALUE") != std::string::npos);
   }
   CHECK_THROWS_AS(apply_overrides(tree, {"=1"}), UsageError);
+}
+
+TEST_CASE("layers: an extends chain is at most kMaxExtendsDepth files deep, read without recursion") {
+  // chain_0 extends chain_1 ... extends chain_{n-1}, which extends nothing.
+  auto chain = [](const std::string& tag, int n) {
+    for (int i = 0; i < n; ++i) {
+      std::string text =
+          "v" + std::to_string(i) + ": " + std::to_string(i) + "\nlast: " + std::to_string(i) + "\n";
+      if (i + 1 < n) text = "extends: " + tag + "_" + std::to_string(i + 1) + ".yaml\n" + text;
+      write_temp("layers", tag + "_" + std::to_string(i) + ".yaml", text);
+    }
+    return temp_dir("layers") / (tag + "_0.yaml");
+  };
+  SUBCASE("exactly the cap: read, merged top over bases, every file listed") {
+    std::vector<std::filesystem::path> files;
+    const Node tree = read_with_extends(chain("deep", kMaxExtendsDepth), nullptr, &files);
+    CHECK(files.size() == static_cast<std::size_t>(kMaxExtendsDepth));
+    CHECK(files.front() == std::filesystem::canonical(temp_dir("layers") / "deep_0.yaml"));
+    CHECK(tree.find("last")->scalar == "0");  // the top file wins
+    CHECK(tree.find("v" + std::to_string(kMaxExtendsDepth - 1)) != nullptr);
+  }
+  SUBCASE("one more: refused at the extends key of the last file allowed") {
+    try {
+      read_with_extends(chain("deeper", kMaxExtendsDepth + 1));
+      FAIL("a chain deeper than the cap must be refused");
+    } catch (const RangeError& e) {
+      CHECK(e.key() == "extends");
+      CHECK(e.where().file.find("deeper_" + std::to_string(kMaxExtendsDepth - 1) + ".yaml") !=
+            std::string::npos);
+      CHECK(std::string(e.what()).find("at most 64 files deep") != std::string::npos);
+    }
+  }
+  SUBCASE("thousands deep (a stack overflow before): refused after reading the first 64") {
+    CHECK_THROWS_AS(read_with_extends(chain("huge", 3000)), RangeError);
+  }
 }

@@ -213,3 +213,63 @@ TEST_CASE("config: nearest suggests only close words") {
   CHECK(config::nearest("xyz", {"name", "budget"}).empty());
   CHECK(config::nearest("", {}).empty());
 }
+
+TEST_CASE("config: find_bad_text accepts UTF-8 text and finds the first invalid byte or control character") {
+  using geosim::config::find_bad_text;
+  constexpr auto none = std::string_view::npos;
+  std::string what;
+  CHECK(find_bad_text("Kazakhstan", false) == none);
+  CHECK(find_bad_text("Қазақстан Ελλάδα 中国 \xF0\x9F\x8C\x8D", false) ==
+        none);  // 2-, 3- and 4-byte sequences
+  CHECK(find_bad_text("ab\xFF", false, &what) == 2);
+  CHECK(what == "byte 0xFF is not UTF-8");
+  CHECK(find_bad_text("\xC0\xAF", false) == 0);          // overlong '/'
+  CHECK(find_bad_text("\xED\xA0\x80", false) == 0);      // a surrogate
+  CHECK(find_bad_text("\xF4\x90\x80\x80", false) == 0);  // above U+10FFFF
+  CHECK(find_bad_text("x\xE2\x82", false) == 1);         // truncated
+  CHECK(find_bad_text("a\x01", false, &what) == 1);
+  CHECK(what == "control character U+0001");
+  CHECK(find_bad_text("a\x7F", false) == 1);
+  CHECK(find_bad_text("a\xC2\x85", false, &what) == 1);  // NEL, a C1 control
+  CHECK(what == "control character U+0085");
+  CHECK(find_bad_text("a\tb\nc", false) == 1);
+  CHECK(find_bad_text("a\tb\nc", true) == none);  // free text
+  CHECK(find_bad_text("a\rb", true) == 1);
+}
+
+TEST_CASE(
+    "config: a key or value that is not UTF-8 text without control characters is a TypeError at its key") {
+  auto refused = [](const std::string& yaml, const std::string& key, int line, const std::string& said) {
+    try {
+      config::parse_text(yaml, "t.yaml");
+      FAIL("expected an error for " << key);
+    } catch (const InputError& e) {
+      CHECK(e.key() == key);
+      CHECK(e.where().line == line);
+      CHECK_MESSAGE(std::string(e.what()).find("expected UTF-8 text without control characters (" + said) !=
+                        std::string::npos,
+                    e.what());
+    }
+  };
+  refused("powers:\n  CHN:\n    name: \"Chi\xFFna\"\n", "powers.CHN.name", 3, "byte 0xFF");
+  refused("powers:\n  CHN:\n    name: Chi\xFFna\n", "powers.CHN.name", 3, "byte 0xFF");
+  refused("name: \"a\\x01b\"\n", "name", 1, "control character U+0001");
+  refused("name: \"a\\tb\"\n", "name", 1, "control character U+0009");
+  refused("events:\n  - id: \"x\\ny\"\n", "events[0].id", 2, "control character U+000A");
+  refused("groups:\n  \"g\\x02\": {}\n", "groups", 2, "in a key: control character U+0002");
+  refused("a: 1 # caf\xE9\n", "", 1, "byte 0xE9");  // a comment: the file:line:col of the byte
+  // Free text may hold tabs and newlines.
+  const Node ok =
+      config::parse_text("description: \"a\\tb\"\nevents:\n  - note: |\n      two\n      lines\n", "t.yaml");
+  CHECK(ok.find("description")->scalar == "a\tb");
+  CHECK_THROWS_AS(config::parse_text("description: \"a\\x01\"\n", "t.yaml"), TypeError);
+  // --set values and paths are checked too.
+  Node tree = config::parse_text("name: x\n", "t.yaml");
+  try {
+    config::set_path(tree, "name", "bad\xFF", {"--set", 0, 0});
+    FAIL("expected a UsageError");
+  } catch (const UsageError& e) {
+    CHECK(e.key() == "name");
+    CHECK(std::string(e.what()).find("expected UTF-8 text without control characters") != std::string::npos);
+  }
+}

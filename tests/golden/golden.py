@@ -7,7 +7,8 @@ usage: golden.py dump RUN.h5 [-o EXPECTED.txt]
 
 dump     writes one line per value: `VARIABLE DATE LABEL... VALUE` for every
          time series of the file (every variable whose first dimension is
-         `time`), then the event log and the run's attributes. Floats are
+         `time`), then the event log, the run's attributes and the time
+         coordinate's calendar. Floats are
          printed with %.17g (they read back bit for bit), NaN as `nan`.
 compare  dumps RUN.h5 the same way and compares it with EXPECTED.txt line by
          line: floats within a relative tolerance (default 1e-12, NaN equal
@@ -79,6 +80,8 @@ def dump(path):
             value = f.attrs[name]
             value = value.item() if isinstance(value, np.generic) and not isinstance(value, np.bytes_) else value
             lines.append((f"attribute {name}", number(value), isinstance(value, float)))
+        # How the time coordinate decodes into dates (docs/results-format.md, "Time").
+        lines.append(("attribute time:calendar", text(f["time"].attrs["calendar"]), False))
     return lines
 
 

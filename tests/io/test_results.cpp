@@ -4,11 +4,16 @@
 // test_time_series.cpp, the citizens in test_agents.cpp.
 #include <doctest/doctest.h>
 #include <hdf5.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <atomic>
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,6 +25,7 @@
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
 #include "geosim/run/resources.hpp"
+#include "geosim/run/run.hpp"
 #include "support/results_fixture.hpp"
 
 namespace fs = std::filesystem;
@@ -153,4 +159,92 @@ TEST_CASE("output: a failed rewrite keeps the earlier file") {
   CHECK_FALSE(temp_left_in(dir.path));
   // Overwriting with a good record works.
   CHECK_NOTHROW(write_results(file, s, tiny_record(s), nullptr, RunInfo{}));
+}
+
+TEST_CASE("output: a destination that is not a regular file, or is an input of the run, is refused") {
+  TempDir dir("special");
+  auto refused = [](const fs::path& out, const std::vector<fs::path>& inputs, const std::string& says) {
+    try {
+      check_output_writable(out, inputs);
+      FAIL("expected OutputError for " << out);
+    } catch (const OutputError& e) {
+      CHECK(e.key() == "-o");
+      CHECK(e.where().file == out.string());
+      CHECK_MESSAGE(std::string(e.what()).find(says) != std::string::npos, e.what());
+    }
+  };
+  SUBCASE("a device node (renaming over it would replace /dev/null as root)") {
+    refused("/dev/null", {}, "exists and is not a regular file");
+  }
+  SUBCASE("a FIFO") {
+    const fs::path fifo = dir.path / "fifo.h5";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    refused(fifo, {}, "exists and is not a regular file");
+    CHECK(fs::is_fifo(fifo));
+  }
+  SUBCASE("the scenario or a base it extends, whatever the spelling or link") {
+    const fs::path scenario = dir.path / "s.yaml";
+    const fs::path base = dir.path / "base.yaml";
+    std::ofstream(scenario) << "extends: base.yaml\n";
+    std::ofstream(base) << "name: x\n";
+    fs::create_directories(dir.path / "sub");
+    fs::create_symlink(base, dir.path / "link.yaml");
+    const std::vector<fs::path> inputs{fs::canonical(scenario), fs::canonical(base)};
+    refused(scenario, inputs, "is an input of this run");
+    refused(dir.path / "sub" / ".." / "s.yaml", inputs, "is an input of this run");
+    refused(dir.path / "link.yaml", inputs, "is an input of this run");
+    const fs::path hard = dir.path / "hard.yaml";
+    fs::create_hard_link(base, hard);
+    refused(hard, inputs, "is an input of this run");
+    CHECK_NOTHROW(check_output_writable(dir.path / "other.h5", inputs));
+    std::ofstream(dir.path / "existing.h5") << "old results";
+    CHECK_NOTHROW(check_output_writable(dir.path / "existing.h5", inputs));
+  }
+}
+
+TEST_CASE("output: stale temporaries of dead writers are removed, nothing else") {
+  TempDir dir("stale");
+  const fs::path out = dir.path / "run.h5";
+  // A PID that names no process: a child that has exited and been reaped.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  auto touch = [&](const std::string& name) {
+    std::ofstream(dir.path / name) << "partial";
+    return dir.path / name;
+  };
+  const fs::path dead = touch("run.h5.tmp." + std::to_string(child));
+  const fs::path live = touch("run.h5.tmp." + std::to_string(::getppid()));
+  const fs::path mine = touch("run.h5.tmp." + std::to_string(::getpid()));
+  const fs::path not_a_pid = touch("run.h5.tmp.12ab");
+  const fs::path other_file = touch("other.h5.tmp." + std::to_string(child));
+  fs::create_symlink(not_a_pid, dir.path / ("run.h5.tmp." + std::to_string(child + 1000000)));
+  CHECK(remove_stale_temporaries(out) == 1);
+  CHECK_FALSE(fs::exists(dead));
+  CHECK(fs::exists(live));
+  CHECK(fs::exists(mine));
+  CHECK(fs::exists(not_a_pid));
+  CHECK(fs::exists(other_file));
+  CHECK(fs::is_symlink(dir.path / ("run.h5.tmp." + std::to_string(child + 1000000))));
+
+  // Writing run.h5 cleans up beside it.
+  const fs::path dead2 = touch("run.h5.tmp." + std::to_string(child));
+  const Scenario s = tiny_scenario();
+  write_results(out, s, tiny_record(s), nullptr, RunInfo{});
+  CHECK(fs::exists(out));
+  CHECK_FALSE(fs::exists(dead2));
+  CHECK(fs::exists(live));
+}
+
+TEST_CASE("output: a cancellation seen before the rename removes the temporary and writes nothing") {
+  TempDir dir("cancelled");
+  const fs::path out = dir.path / "run.h5";
+  const Scenario s = tiny_scenario();
+  std::atomic<bool> cancel{true};
+  ResultsWriter writer(out, s, &cancel);
+  CHECK_THROWS_AS(writer.finish(tiny_record(s), nullptr, RunInfo{}), RunCancelled);
+  CHECK_FALSE(fs::exists(out));
+  CHECK_FALSE(temp_left_in(dir.path));
 }

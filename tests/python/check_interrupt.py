@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Ctrl-C during `geosim run`: the run stops before its next tick, exits 130,
-says so, and leaves no results file and no temporary file.
+"""Ctrl-C (or SIGTERM) during `geosim run`: the run stops before its next
+tick, exits 130, says so, and leaves no results file and no temporary file.
 
-usage: check_interrupt.py GEOSIM SCENARIO.yaml WORK_DIR
+usage: check_interrupt.py GEOSIM SCENARIO.yaml WORK_DIR [SIGINT|SIGTERM]
 """
 import os
 import signal
@@ -11,6 +11,7 @@ import sys
 import time
 
 geosim, scenario, work = sys.argv[1:4]
+sig = getattr(signal, sys.argv[4]) if len(sys.argv) > 4 else signal.SIGINT
 os.makedirs(work, exist_ok=True)
 for name in os.listdir(work):
     os.remove(os.path.join(work, name))
@@ -22,12 +23,12 @@ proc = subprocess.Popen([geosim, "run", scenario, "-o", out, "--set", "time.end=
 time.sleep(1.5)
 if proc.poll() is not None:
     sys.exit(f"the run ended before the signal: rc {proc.returncode}, stderr {proc.stderr.read()}")
-proc.send_signal(signal.SIGINT)
+proc.send_signal(sig)
 try:
     stdout, stderr = proc.communicate(timeout=30)
 except subprocess.TimeoutExpired:
     proc.kill()
-    sys.exit("the run did not stop within 30 s of SIGINT")
+    sys.exit(f"the run did not stop within 30 s of {sig.name}")
 problems = []
 if proc.returncode != 130:
     problems.append(f"exit code {proc.returncode}, expected 130")

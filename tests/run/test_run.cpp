@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "geosim/io/results.hpp"
 #include "support/temp_files.hpp"
@@ -110,6 +112,14 @@ TEST_CASE("run: a cancelled run throws RunCancelled and leaves no file, not even
                     RunCancelled);
     CHECK(ticks_seen == 4);  // stopped before tick 5
   }
+  SUBCASE("cancelled at the last tick, when no tick is left to check before") {
+    Scenario with_snapshots = s;
+    with_snapshots.output.agents_every = 2;  // the temporary exists from the start
+    std::atomic<bool> cancel{false};
+    CancelAt at(s.ticks, &cancel);
+    CHECK_THROWS_AS(run(with_snapshots, {.output = out, .observers = {&at}, .cancel = &cancel}),
+                    RunCancelled);
+  }
   CHECK(fs::is_empty(dir.path));
 }
 
@@ -118,4 +128,16 @@ TEST_CASE("run: an unwritable output is refused before running") {
   ScopedTempDir dir("run_unwritable");
   CHECK_THROWS_AS(run(s, {.output = dir.path / "missing" / "out.h5"}), OutputError);
   CHECK(fs::is_empty(dir.path));
+}
+
+TEST_CASE("run: an output that is one of the scenario's input files is refused before running") {
+  Scenario s = noisy_scenario();
+  ScopedTempDir dir("run_own_input");
+  const fs::path input = dir.path / "scenario.yaml";
+  { std::ofstream(input) << "name: tiny\n"; }
+  s.input_files = {fs::canonical(input)};
+  CHECK_THROWS_AS(run(s, {.output = dir.path / "." / "scenario.yaml"}), OutputError);
+  std::string text;
+  std::getline(std::ifstream(input), text);
+  CHECK(text == "name: tiny");
 }

@@ -384,6 +384,13 @@ TEST_CASE("scenario: a child changing one key differs from its base only at that
   CHECK_FALSE(contains(child.resolved_yaml, "extends"));
 }
 
+TEST_CASE("scenario: input_files lists the file and its extends chain, canonical") {
+  const Scenario child = load_scenario(kData / "extends" / "child.yaml");
+  REQUIRE(child.input_files.size() == 2);
+  CHECK(child.input_files[0] == fs::canonical(kData / "extends" / "child.yaml"));
+  CHECK(child.input_files[1] == fs::canonical(kData / "minimal.yaml"));
+}
+
 TEST_CASE("scenario: a counterfactual disables an event by id") {
   const Scenario s = load_scenario(kData / "extends" / "no_sanctions.yaml");
   REQUIRE(s.events.size() == 2);
@@ -455,6 +462,15 @@ TEST_CASE("scenario: --ticks truncates the run and keeps scenario_ticks") {
   LoadOptions zero;
   zero.ticks = 0;
   load_error<UsageError>(kData / "minimal.yaml", zero);
+}
+
+TEST_CASE("scenario: --ticks beyond the scenario's ticks is refused, not an extension") {
+  LoadOptions o;
+  o.ticks = 12;  // exactly the scenario's: allowed
+  CHECK(load_scenario(kData / "minimal.yaml", o).ticks == 12);
+  o.ticks = 13;
+  const std::string what = load_error<UsageError>(kData / "minimal.yaml", o);
+  CHECK(contains(what, "--ticks: the scenario has 12 ticks and --ticks runs only the first N, got 13"));
 }
 
 TEST_CASE("scenario: --seed overrides the scenario seed") {

@@ -10,11 +10,17 @@
 
 namespace geosim::config {
 
+/// The longest `extends` chain: the file itself and its bases.
+inline constexpr int kMaxExtendsDepth = 64;
+
 /// Reads `path` and merges it over its `extends:` chain (each base relative to
 /// the file naming it; `extends` is dropped from the result). `source_text`,
-/// if given, receives the bytes of `path` itself. Throws FileError (a missing
-/// base, at its `extends` key), ReferenceError (a cycle), TypeError, SyntaxError.
-Node read_with_extends(const std::filesystem::path& path, std::string* source_text = nullptr);
+/// if given, receives the bytes of `path` itself; `files`, if given, the
+/// canonical paths of `path` and of every base, in chain order. Throws
+/// FileError (a missing base, at its `extends` key), ReferenceError (a cycle),
+/// RangeError (a chain deeper than kMaxExtendsDepth), TypeError, SyntaxError.
+Node read_with_extends(const std::filesystem::path& path, std::string* source_text = nullptr,
+                       std::vector<std::filesystem::path>* files = nullptr);
 
 /// Applies "dotted.path=value" overrides in order (set_path); UsageError,
 /// located at `--set`, for one without `=` or with an empty path.

@@ -39,14 +39,30 @@ struct Node::Entry {
 };
 
 /// Reads one YAML document. Throws FileError (missing, unreadable, empty),
-/// SyntaxError (malformed YAML, too many nodes after alias expansion) and
-/// DuplicateKeyError. Never lets a yaml-cpp exception escape.
+/// SyntaxError (malformed YAML, too many nodes after alias expansion),
+/// DuplicateKeyError and TypeError (text that is not UTF-8 or holds control
+/// characters: check_text). Never lets a yaml-cpp exception escape.
 Node parse_file(const std::filesystem::path& path);
 Node parse_text(std::string_view text, const std::string& filename);
 
 /// Limits that make alias bombs and absurd nesting fail fast with SyntaxError.
 inline constexpr std::size_t kMaxNodes = 1'000'000;  // nodes after alias expansion
 inline constexpr int kMaxDepth = 64;                 // nested mappings/lists
+
+/// Where `s` stops being UTF-8 text without control characters: the byte
+/// offset of the first invalid UTF-8 sequence (overlong, surrogate, above
+/// U+10FFFF, truncated) or control character (U+0000..U+001F, U+007F,
+/// U+0080..U+009F), with `what` describing it; npos if there is none. Tab and
+/// newline are accepted when `free_text` is true (`description`, `note`).
+std::size_t find_bad_text(std::string_view s, bool free_text, std::string* what = nullptr);
+
+/// Free text: a value of a `description` or `note` key may hold tabs and newlines.
+bool is_free_text_key(std::string_view key);
+
+/// TypeError at the first key or scalar of `tree` that is not UTF-8 text
+/// without control characters (find_bad_text), naming its dotted key path.
+/// parse_text calls it on every document; set_path on every `--set` value.
+void check_text(const Node& tree, const std::string& path = "");
 
 /// A file's bytes, exactly. Throws FileError (missing, a directory, unreadable).
 std::string read_file(const std::filesystem::path& path);

@@ -1,6 +1,7 @@
 #pragma once
 // HDF5 results, netCDF-4 compatible (docs/results-format.md): readable as is
 // by h5py, xarray.open_dataset and ncdump.
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -21,8 +22,12 @@ struct RunInfo {
 };
 
 /// Throws OutputError (exit 2) if `path` cannot be written (missing or
-/// unwritable directory, path is a directory). Call before running.
-void check_output_writable(const std::filesystem::path& path);
+/// unwritable directory), exists and is not a regular file (a directory, a
+/// device node, a FIFO: the rename would replace it), or is the same file
+/// (by device and inode, whatever the spelling) as one of `inputs`. Call
+/// before running.
+void check_output_writable(const std::filesystem::path& path,
+                           const std::vector<std::filesystem::path>& inputs = {});
 
 /// Writes one run's results file (docs/results-format.md). The file is
 /// written to a temporary name beside `path` and renamed by finish(); on any
@@ -37,7 +42,10 @@ void check_output_writable(const std::filesystem::path& path);
 /// kept in memory; finish() writes everything else.
 class ResultsWriter : public StepObserver {
  public:
-  ResultsWriter(const std::filesystem::path& path, const Scenario& scenario);
+  /// `cancel`, if given, is checked once more before the rename: once true,
+  /// finish() removes the temporary file and throws RunCancelled.
+  ResultsWriter(const std::filesystem::path& path, const Scenario& scenario,
+                const std::atomic<bool>* cancel = nullptr);
   ~ResultsWriter() override;
   ResultsWriter(const ResultsWriter&) = delete;
   ResultsWriter& operator=(const ResultsWriter&) = delete;
@@ -53,6 +61,16 @@ class ResultsWriter : public StepObserver {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+/// Removes the temporary files `PATH.tmp.PID` that writers killed before they
+/// could clean up left beside `path`. Conservative: only a regular file (not
+/// a symbolic link) owned by this user, named exactly PATH.tmp. followed by
+/// digits, whose PID is not this process and names no live process
+/// (kill(PID, 0) fails with ESRCH). Returns how many it removed; errors are
+/// ignored (a file it cannot remove stays). A writer of another PID namespace
+/// writing beside `path` would look dead: results directories are not shared
+/// across containers.
+int remove_stale_temporaries(const std::filesystem::path& path);
 
 /// Writes one run's results without snapshots (ResultsWriter::finish alone). Writes to a temporary name
 /// beside `path` and renames on success; on failure removes the temporary and throws RuntimeFailure, leaving

@@ -24,8 +24,10 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   /// More observers of the run (a progress line, a custom tracer), called after the recorder.
   std::vector<StepObserver*> observers;
-  /// Checked before every tick: once true, the run stops, writes nothing and
-  /// throws RunCancelled. May be set from a signal handler or another thread.
+  /// Checked before every tick and once more before the results file is
+  /// renamed into place: once true, the run stops, removes its temporary file,
+  /// writes nothing and throws RunCancelled. May be set from a signal handler
+  /// or another thread.
   const std::atomic<bool>* cancel = nullptr;
   /// Recorded in the results file's provenance (the CLI's command line).
   std::string command_line;

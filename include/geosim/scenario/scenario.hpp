@@ -131,7 +131,10 @@ struct Scenario {
   std::string description;
   std::filesystem::path source_path;  // the file given on the command line
   std::string source_text;            // that file's text, exactly as read
-  std::string resolved_yaml;          // the tree after extends and --set, as YAML
+  /// The files read (canonical paths): source_path and every file of its
+  /// `extends` chain. A run refuses to write its results over any of them.
+  std::vector<std::filesystem::path> input_files;
+  std::string resolved_yaml;  // the tree after extends and --set, as YAML
 
   Date start;
   Date end;                // last simulated month
@@ -163,7 +166,7 @@ struct Scenario {
 
 struct LoadOptions {
   std::vector<std::string> overrides;  // "dotted.path=value", applied in order
-  int ticks = -1;                      // >= 1: run this many ticks instead (events beyond are skipped)
+  int ticks = -1;  // 1..the scenario's ticks: run only the first N (events beyond are skipped)
   bool has_seed = false;
   std::uint64_t seed = 0;
   bool keep_resolved_yaml = true;  // false: leave Scenario::resolved_yaml empty (sweeps keep one per base)
@@ -177,7 +180,8 @@ Scenario load_scenario(const std::filesystem::path& path, const LoadOptions& opt
 /// from one file (sweeps): read the file and resolve its `extends:` chain
 /// once, then apply each run's overrides and validate. load_scenario(path, o)
 /// is scenario_from_tree(read_scenario_tree(path, &text), path, text, o).
-config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text = nullptr);
+config::Node read_scenario_tree(const std::filesystem::path& path, std::string* source_text = nullptr,
+                                std::vector<std::filesystem::path>* files = nullptr);
 Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& source, std::string source_text,
                             const LoadOptions& options = {});
 

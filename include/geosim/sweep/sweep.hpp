@@ -12,6 +12,7 @@
 // applied as --set overrides, so `geosim run BASE --set ... --seed S` repeats
 // it alone. Results depend on nothing else: not on -j, the MPI process count,
 // the order runs finish in, or interruptions (--resume).
+#include <atomic>
 #include <cstdint>
 #include <exception>
 #include <filesystem>
@@ -105,6 +106,9 @@ class Sweep {
   /// has another identity and is refused.
   const std::string& identity() const { return identity_; }
   std::string identity_hash() const;  // 16 hex digits
+  /// The files read: the sweep file (if any) and each base scenario with its
+  /// `extends` chain. The sweep refuses to write its results over any of them.
+  const std::vector<std::filesystem::path>& input_files() const { return input_files_; }
 
  private:
   struct Base {
@@ -114,6 +118,7 @@ class Sweep {
   };
   SweepSpec spec_;
   std::vector<Base> bases_;
+  std::vector<std::filesystem::path> input_files_;
   std::int64_t points_ = 0;
   std::shared_ptr<const DesignPoints> design_points_;  // null for a batch of several scenarios
   std::string identity_;
@@ -163,6 +168,11 @@ struct SweepOptions {
   bool progress = false;   // progress line on stderr (rank 0)
   bool fail_fast = false;  // stop at the first failing run (its error is thrown) instead of recording it
   const Cluster* cluster = nullptr;  // null: this process alone
+  /// Checked while runs finish and before the results file is renamed: once
+  /// true, the sweep stops after the runs under way, keeps every finished
+  /// run in the (synced) journal for --resume, removes its temporary file and
+  /// throws RunCancelled (geosim/run/run.hpp). Set it from a signal handler.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct SweepSummary {
