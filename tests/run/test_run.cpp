@@ -5,7 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <string>
 
+#include "geosim/core/errors.hpp"
 #include "geosim/io/results.hpp"
 #include "support/temp_files.hpp"
 #include "support/tiny_scenario.hpp"
@@ -117,5 +119,21 @@ TEST_CASE("run: an unwritable output is refused before running") {
   const Scenario s = noisy_scenario();
   ScopedTempDir dir("run_unwritable");
   CHECK_THROWS_AS(run(s, {.output = dir.path / "missing" / "out.h5"}), OutputError);
+  CHECK(fs::is_empty(dir.path));
+}
+
+TEST_CASE("run: a run that goes non-finite throws NonFiniteError and leaves no file") {
+  Scenario s = noisy_scenario();
+  s.powers[1].budget = {1e308, 0.9, 0.4};
+  s.powers[1].growth = 0.5;
+  ScopedTempDir dir("run_non_finite");
+  try {
+    run(s, {.output = dir.path / "out.h5"});
+    FAIL("the run finished");
+  } catch (const NonFiniteError& e) {
+    CHECK(std::string(e.what()) ==
+          "budget[P1, economic] became inf at tick 1 (2020-02): the run was stopped and no results were "
+          "written");
+  }
   CHECK(fs::is_empty(dir.path));
 }
