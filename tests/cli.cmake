@@ -4,7 +4,8 @@
 #  - included from tests/CMakeLists.txt, it registers CTest tests named cli.*;
 #  - run as `cmake -DCMD=a|b|c -DEXPECT_RC=N [-DEXPECT_STDERR=x|y] -P cli.cmake`,
 #    it runs CMD and checks that the exit code is exactly EXPECT_RC and that
-#    stderr contains every `|`-separated string of EXPECT_STDERR. (WILL_FAIL is
+#    stderr contains every `|`-separated string of EXPECT_STDERR (and, with
+#    -DEXPECT_NO_FILE=path, that the run left no file there). (WILL_FAIL is
 #    not used: it would accept any non-zero code, a crash included.)
 #
 # Every file in tests/data/bad/ starts with `# expect: ERROR LOCATION KEY`
@@ -14,6 +15,9 @@
 if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
   # ------------------------------------------------------------ checker ----
   string(REPLACE "|" ";" command "${CMD}")
+  if(DEFINED EXPECT_NO_FILE)
+    file(REMOVE ${EXPECT_NO_FILE})
+  endif()
   execute_process(COMMAND ${command}
                   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   set(problems "")
@@ -28,6 +32,9 @@ if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
         string(APPEND problems "stderr lacks '${text}'\n")
       endif()
     endforeach()
+  endif()
+  if(DEFINED EXPECT_NO_FILE AND EXISTS ${EXPECT_NO_FILE})
+    string(APPEND problems "${EXPECT_NO_FILE} was written\n")
   endif()
   if(problems)
     message(FATAL_ERROR "${CMD}\n${problems}--- stdout:\n${out}--- stderr:\n${err}")
@@ -97,3 +104,49 @@ geosim_cli_test(output_missing_directory 2 "geosim: |-o: directory|does not exis
                 run ${_cli_data}/minimal.yaml -o ${CMAKE_CURRENT_BINARY_DIR}/no_such_dir/run.h5)
 geosim_cli_test(output_is_directory 2 "geosim: |-o: is a directory" run ${_cli_data}/minimal.yaml -o ${_cli_data})
 geosim_cli_test(output_special_filesystem 2 "geosim: |-o: cannot create a file" run ${_cli_data}/minimal.yaml -o /proc/run.h5)
+
+# Finite or refused (model.md section 11): a run that diverges stops with exit 1
+# naming the variable, its indices and the tick, and writes no results; a
+# parameter set known to be unstable is refused at load with exit 2.
+set(_cli_scenario ${CMAKE_CURRENT_LIST_DIR}/../scenarios/central_asia_2013.yaml)
+# geosim_cli_diverges(NAME "STDERR1|STDERR2" SET...): `run` of the shipped scenario with `--set SET...`.
+function(geosim_cli_diverges name stderr_texts)
+  set(out ${CMAKE_CURRENT_BINARY_DIR}/cli_${name}.h5)
+  set(args run ${_cli_scenario} -o ${out})
+  foreach(assignment IN LISTS ARGN)
+    list(APPEND args --set ${assignment})
+  endforeach()
+  list(JOIN args "|" args)
+  add_test(NAME cli.${name}
+           COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:geosim>|${args}" -DEXPECT_RC=1
+                   "-DEXPECT_STDERR=${stderr_texts}" -DEXPECT_NO_FILE=${out} -P ${_cli_check_file})
+  set_tests_properties(cli.${name} PROPERTIES LABELS cli TIMEOUT 120)
+endfunction()
+set(_cli_check_file ${CMAKE_CURRENT_LIST_FILE})
+set(_cli_stopped ": the run was stopped and no results were written")
+geosim_cli_diverges(non_finite_budget
+                    "geosim: run failed: budget[CHN, economic] became inf at tick 0 (2013-09)${_cli_stopped}"
+                    powers.CHN.budget.economic=1e308 powers.CHN.growth=0.5)
+# (USA: CHN's growth is set by an event in 2024.)
+geosim_cli_diverges(non_finite_long_horizon
+                    "geosim: run failed: stock[USA, KAZ, economic] became inf at tick 7446 (2634-03)${_cli_stopped}"
+                    powers.USA.growth=0.1 time.end=2999-12)
+geosim_cli_diverges(non_finite_opinion_sensitivity
+                    "geosim: run failed: alignment[RUS, KAZ] became NaN at tick 0 (2013-09)${_cli_stopped}"
+                    targets.KAZ.opinion_sensitivity=1e300)
+geosim_cli_test(unstable_citizen_update 2
+                "geosim: |central_asia_2013.yaml:|: groups.students: susceptibility 1, peer_weight 3, |make the citizen update unstable: (1 - anchoring) * (susceptibility * (exposure + peer_weight) - 1) is |, expected at most 1"
+                validate ${_cli_scenario} --set groups.students.susceptibility=1
+                --set groups.students.peer_weight=3)
+geosim_cli_test(enormous_peer_weight 2 "geosim: |groups.students: |make the citizen update unstable"
+                run ${_cli_scenario} --set groups.students.peer_weight=1e40
+                -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
+geosim_cli_test(richardson_without_equilibrium 2
+                "geosim: |central_asia_2013.yaml:|: powers.RUS.richardson: the arms race of RUS and CHN on security has no equilibrium: the product of their reactions 0.15 exceeds the product of their fatigues 0"
+                validate ${_cli_scenario} --set powers.CHN.policy.security=richardson
+                --set powers.CHN.richardson.reaction=1)
+# Enormous campaign rates: bounded, constant-time draws (the run finishes).
+geosim_cli_test(enormous_campaign_rate 0 "" run ${_cli_scenario} --ticks 24 --set campaigns.threshold=0
+                --set targets.KAZ.campaign_rate=1e300 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_campaign_rate.h5)
+geosim_cli_test(large_campaign_rate 0 "" run ${_cli_scenario} --ticks 24 --set campaigns.threshold=0
+                --set targets.KAZ.campaign_rate=1e10 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_campaign_rate_1e10.h5)

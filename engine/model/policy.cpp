@@ -57,6 +57,8 @@ const config::Schema& AllocationPolicy::keys() const {
 
 std::shared_ptr<const PolicySettings> AllocationPolicy::parse(const PolicyInput&) const { return nullptr; }
 
+void AllocationPolicy::check(const Scenario&, int, int, const SourceLocation&, const std::string&) const {}
+
 double AllocationPolicy::next_budget(const AllocationContext& ctx) const {
   return ctx.budget * (1.0 + ctx.state.growth[ctx.power]);
 }

@@ -113,6 +113,7 @@ void World::run(const std::vector<StepObserver*>& observers) {
 
 void World::step() {
   for (const detail::Stage& stage : kTick) stage.run(*tick_);
+  detail::check_finite(*tick_);  // finite or refused: a diverged run stops here
   ++state_.tick;
 }
 

@@ -17,6 +17,7 @@
 
 #include "geosim/config/node.hpp"
 #include "geosim/config/reader.hpp"
+#include "geosim/model/policy.hpp"
 #include "geosim/scenario/readers.hpp"
 #include "geosim/scenario/schema.hpp"
 #include "scenario/detail/registered.hpp"
@@ -87,6 +88,7 @@ class Validator {
     output(root);
     names(root);
     for (std::size_t i = 0; i < power_nodes_.size(); ++i) power(i);
+    for (std::size_t i = 0; i < power_nodes_.size(); ++i) check_policies(i);
     for (std::size_t i = 0; i < target_nodes_.size(); ++i) target(i);
     for (std::size_t i = 0; i < group_nodes_.size(); ++i) group(i);
     if (const Node* n = opt(root, "institutions")) institutions(*n);
@@ -283,6 +285,17 @@ class Validator {
     s_.powers.push_back(std::move(p));
   }
 
+  /// Each policy's checks against the whole scenario (richardson: a pair of
+  /// rivals without an equilibrium is refused).
+  void check_policies(std::size_t i) {
+    const std::string path = join("powers", power_nodes_[i].first);
+    const SourceLocation& where = body(power_nodes_[i]).where;
+    for (int c = 0; c < C(); ++c) {
+      const AllocationPolicy* policy = s_.powers[i].policy[c].policy;
+      if (policy) policy->check(s_, static_cast<int>(i), c, where, path);
+    }
+  }
+
   void target(std::size_t i) {
     const auto& [code, node] = target_nodes_[i];
     const Node& n = body(target_nodes_[i]);
@@ -380,7 +393,29 @@ class Validator {
                        g.attitude_mean[p] = num(v, "groups.<group>.attitude.<power>.mean", pp);
                        g.attitude_sd[p] = num(v, "groups.<group>.attitude.<power>.sd", pp);
                      });
+    stable_update(g, n, path);
     s_.groups.push_back(std::move(g));
+  }
+
+  /// Refuses a group whose citizen update can overshoot (model.md section 7,
+  /// "Stability"): the slope (1-mu)(1 - alpha (sum_c e I + gamma)) is at most
+  /// 1 - mu <= 1 and falls linearly in the exposure-weighted influence, which
+  /// ranges over [0, sum_c e] as each I lies in [0,1]; so |slope| > 1 is
+  /// possible exactly when (1-mu)(alpha (sum_c e + gamma) - 1) > 1.
+  void stable_update(const GroupSpec& g, const Node& n, const std::string& path) const {
+    for (int p = 0; p < P(); ++p) {
+      double exposure = 0.0;
+      for (int c = 0; c < C(); ++c) exposure += g.exposure[p][c];
+      const double gain = (1.0 - g.anchoring) * (g.susceptibility * (exposure + g.peer_weight) - 1.0);
+      if (gain > 1.0)
+        throw RangeError(n.where, path,
+                         "susceptibility " + fmt(g.susceptibility) + ", peer_weight " + fmt(g.peer_weight) +
+                             ", anchoring " + fmt(g.anchoring) + " and exposure to " + names_.powers[p] +
+                             " summing to " + fmt(exposure) +
+                             " make the citizen update unstable: (1 - anchoring) * (susceptibility * "
+                             "(exposure + peer_weight) - 1) is " +
+                             fmt(gain) + ", expected at most 1");
+    }
   }
 
   void institutions(const Node&) {

@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
+#include "geosim/core/errors.hpp"
 #include "geosim/core/rng.hpp"
 
 using namespace geosim;
@@ -73,3 +75,83 @@ TEST_CASE("Poisson draws by inversion have the right mean and variance") {
 }
 
 TEST_CASE("Poisson of a zero rate is zero") { CHECK(rng::poisson(0.0, 0.999) == 0); }
+
+namespace {
+// The Poisson inversion as it was before large rates got their own method:
+// draws up to rng::kPoissonInversionMax must stay these, bit for bit.
+int old_poisson(double lambda, double uniform) {
+  if (!(lambda > 0.0)) return 0;
+  if (lambda > 200.0) {
+    const double log_lambda = std::log(lambda);
+    double cumulative = 0.0;
+    const int limit = static_cast<int>(lambda + 40.0 * std::sqrt(lambda) + 40.0);
+    for (int k = 0; k < limit; ++k) {
+      cumulative += std::exp(-lambda + k * log_lambda - std::lgamma(k + 1.0));
+      if (uniform < cumulative) return k;
+    }
+    return limit;
+  }
+  double probability = std::exp(-lambda);
+  double cumulative = probability;
+  int k = 0;
+  while (uniform >= cumulative && k < 10000) {
+    ++k;
+    probability *= lambda / k;
+    cumulative += probability;
+    if (probability == 0.0 && cumulative < uniform) break;
+  }
+  return k;
+}
+}  // namespace
+
+TEST_CASE("Poisson draws up to the inversion threshold are the inversion's, bit for bit") {
+  for (double lambda : {1e-6, 0.05, 0.7, 3.0, 7.25, 60.0, 199.9, 200.1, 350.0, rng::kPoissonInversionMax}) {
+    for (int i = 0; i < 2000; ++i) {
+      const auto w = rng::philox(11, static_cast<std::uint32_t>(i), 3, rng::campaigns, 0);
+      const double u = rng::uniform_double(w[0], w[1]);
+      REQUIRE(rng::poisson(lambda, u) == old_poisson(lambda, u));
+    }
+    CHECK(rng::poisson(lambda, 0.0) == old_poisson(lambda, 0.0));
+    CHECK(rng::poisson(lambda, 1.0 - 0x1p-53) == old_poisson(lambda, 1.0 - 0x1p-53));
+  }
+}
+
+TEST_CASE("Poisson draws of large rates have the right mean and variance") {
+  for (double lambda : {1500.0, 1e5, 1e9}) {
+    const int n = 200000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; ++i) {
+      const auto w = rng::philox(7, static_cast<std::uint32_t>(i), 0, rng::campaigns, 0);
+      const double k = rng::poisson(lambda, rng::uniform_double(w[0], w[1]));
+      sum += k;
+      sum2 += k * k;
+    }
+    const double mean = sum / n, variance = sum2 / n - mean * mean;
+    CHECK(std::abs(mean - lambda) < 5.0 * std::sqrt(lambda / n) + 0.01);
+    CHECK(variance == doctest::Approx(lambda).epsilon(0.05));
+  }
+}
+
+TEST_CASE("Poisson counts are clamped to the counters' maximum, never negative") {
+  for (double u : {0.0, 1e-12, 0.5, 1.0 - 0x1p-53}) {
+    CHECK(rng::poisson(1e300, u) == rng::kPoissonMaxCount);
+    CHECK(rng::poisson(std::numeric_limits<double>::max(), u) == rng::kPoissonMaxCount);
+    CHECK(rng::poisson(1e10, u) >= 0);
+  }
+  CHECK(rng::poisson(1e10, 0.5) == rng::kPoissonMaxCount);  // 1e10 > 2^31 - 1
+  CHECK(rng::poisson(2e9, 0.5) == 2000000000);
+  CHECK(rng::poisson(1e9, 0.0) >= 999700000);  // the lowest uniform is about 8.3 sd below the mean
+}
+
+TEST_CASE("Poisson of a non-finite rate is an error") {
+  CHECK_THROWS_AS(rng::poisson(std::numeric_limits<double>::infinity(), 0.5), RuntimeFailure);
+  CHECK_THROWS_AS(rng::poisson(std::numeric_limits<double>::quiet_NaN(), 0.5), RuntimeFailure);
+}
+
+TEST_CASE("the double normal quantile matches known values") {
+  CHECK(rng::normal_quantile(0.5) == doctest::Approx(0.0));
+  CHECK(rng::normal_quantile(0.975) == doctest::Approx(1.959963984540054).epsilon(1e-8));
+  CHECK(rng::normal_quantile(0.01) == doctest::Approx(-2.326347874040841).epsilon(1e-8));
+  CHECK(rng::normal_quantile(1e-10) == doctest::Approx(-6.361340902404056).epsilon(1e-8));
+  CHECK(rng::normal_quantile(1.0 - 1e-10) == doctest::Approx(6.361340902404056).epsilon(1e-6));
+}

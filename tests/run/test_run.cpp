@@ -8,6 +8,7 @@
 #include <fstream>
 #include <string>
 
+#include "geosim/core/errors.hpp"
 #include "geosim/io/results.hpp"
 #include "support/temp_files.hpp"
 #include "support/tiny_scenario.hpp"
@@ -140,4 +141,20 @@ TEST_CASE("run: an output that is one of the scenario's input files is refused b
   std::string text;
   std::getline(std::ifstream(input), text);
   CHECK(text == "name: tiny");
+}
+
+TEST_CASE("run: a run that goes non-finite throws NonFiniteError and leaves no file") {
+  Scenario s = noisy_scenario();
+  s.powers[1].budget = {1e308, 0.9, 0.4};
+  s.powers[1].growth = 0.5;
+  ScopedTempDir dir("run_non_finite");
+  try {
+    run(s, {.output = dir.path / "out.h5"});
+    FAIL("the run finished");
+  } catch (const NonFiniteError& e) {
+    CHECK(std::string(e.what()) ==
+          "budget[P1, economic] became inf at tick 1 (2020-02): the run was stopped and no results were "
+          "written");
+  }
+  CHECK(fs::is_empty(dir.path));
 }

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 #include <typeinfo>
+#include <vector>
 
 #include "geosim/config/node.hpp"
 #include "geosim/model/action.hpp"
@@ -489,4 +490,52 @@ TEST_CASE("scenario: alignment shares short of 1 without self say that self is m
   CHECK(contains(what,
                  "targets.KAZ.alignment: alignment shares sum to 0.8, expected 1; 'self' (the target's "
                  "own, non-aligned share) is not given: add self: 0.2 if that is the rest"));
+}
+
+TEST_CASE("scenario: a group whose citizen update can overshoot is refused, naming the keys and the bound") {
+  LoadOptions o;
+  o.overrides = {"groups.public.susceptibility=1", "groups.public.peer_weight=3"};
+  const std::string what = load_error<RangeError>(kData / "minimal.yaml", o);
+  CHECK(contains(what, "minimal.yaml:"));
+  CHECK(contains(what,
+                 ": groups.public: susceptibility 1, peer_weight 3, anchoring 0 and exposure to RUS "
+                 "summing to 2 make the citizen update unstable: (1 - anchoring) * (susceptibility * "
+                 "(exposure + peer_weight) - 1) is 4, expected at most 1"));
+}
+
+TEST_CASE("scenario: a citizen update at the stability bound is accepted, one just above it refused") {
+  LoadOptions o;
+  // RUS's exposures sum to 2: (1 - 0) * (1 * (2 + 0) - 1) = 1, the bound itself.
+  o.overrides = {"groups.public.susceptibility=1"};
+  CHECK(load_scenario(kData / "minimal.yaml", o).groups[0].susceptibility == 1.0);
+  o.overrides = {"groups.public.susceptibility=1", "groups.public.peer_weight=0.01"};
+  CHECK(contains(load_error<RangeError>(kData / "minimal.yaml", o), "expected at most 1"));
+  // Anchoring damps the update: (1 - 0.5) * (1 * (2 + 3) - 1) = 2 > 1, (1 - 0.8) * 4 = 0.8 <= 1.
+  o.overrides = {"groups.public.susceptibility=1", "groups.public.peer_weight=3",
+                 "groups.public.anchoring=0.5"};
+  CHECK(contains(load_error<RangeError>(kData / "minimal.yaml", o), "is 2, expected at most 1"));
+  o.overrides = {"groups.public.susceptibility=1", "groups.public.peer_weight=3",
+                 "groups.public.anchoring=0.8"};
+  CHECK(load_scenario(kData / "minimal.yaml", o).groups[0].anchoring == 0.8);
+}
+
+TEST_CASE("scenario: a Richardson pair without an equilibrium is refused, one with an equilibrium accepted") {
+  LoadOptions o;
+  const std::vector<std::string> pair = {
+      "powers.RUS.policy=richardson", "powers.CHN.policy.security=richardson",
+      "powers.RUS.richardson.reaction=0.5", "powers.CHN.richardson.reaction=0.5"};
+  o.overrides = pair;
+  o.overrides.insert(o.overrides.end(),
+                     {"powers.RUS.richardson.fatigue=0.5", "powers.CHN.richardson.fatigue=0.25"});
+  const std::string what = load_error<RangeError>(kData / "minimal.yaml", o);
+  CHECK(contains(what,
+                 ": powers.RUS.richardson: the arms race of RUS and CHN on security has no equilibrium: "
+                 "the product of their reactions 0.25 exceeds the product of their fatigues 0.125"));
+  o.overrides = pair;
+  o.overrides.insert(o.overrides.end(),
+                     {"powers.RUS.richardson.fatigue=0.6", "powers.CHN.richardson.fatigue=0.6"});
+  CHECK(load_scenario(kData / "minimal.yaml", o).powers.size() == 2);
+  // One-sided reaction (CHN does not react to RUS) is not a pair: accepted.
+  o.overrides = {"powers.RUS.policy=richardson", "powers.RUS.richardson.reaction=5"};
+  CHECK(load_scenario(kData / "minimal.yaml", o).powers.size() == 2);
 }

@@ -63,4 +63,8 @@ void update_alignment(Tick& tick);   // stages/alignment.cpp
 void draw_campaigns(Tick& tick);     // stages/campaigns.cpp
 void grow_budgets(Tick& tick);       // stages/budgets.cpp
 
+/// After the stages: throws NonFiniteError naming the tick, its date, the
+/// variable and its indices if an aggregate of the state is inf or NaN (finite.cpp).
+void check_finite(const Tick& tick);
+
 }  // namespace geosim::detail

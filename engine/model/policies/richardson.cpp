@@ -70,6 +70,29 @@ class RichardsonPolicy final : public AllocationPolicy {
     return r;
   }
 
+  // A pair of mutual rivals with a_p a_q > m_p m_q has no equilibrium (model.md
+  // section 3): their budgets grow exponentially from any start, so the run
+  // ends in inf or in meaningless numbers. Refused at load, reported once per
+  // pair (by the first of the two in file order).
+  void check(const Scenario& sc, int p, int c, const SourceLocation& where,
+             const std::string& path) const override {
+    const auto* mine = static_cast<const RichardsonSettings*>(sc.powers[p].policy[c].settings.get());
+    if (!mine) return;
+    for (int q : mine->rivals) {
+      if (q < p || sc.powers[q].policy[c].policy != this) continue;
+      const auto* theirs = static_cast<const RichardsonSettings*>(sc.powers[q].policy[c].settings.get());
+      if (!theirs || std::find(theirs->rivals.begin(), theirs->rivals.end(), p) == theirs->rivals.end())
+        continue;
+      const double reactions = mine->reaction * theirs->reaction, fatigues = mine->fatigue * theirs->fatigue;
+      if (reactions > fatigues)
+        throw RangeError(where, config::join(path, "richardson"),
+                         "the arms race of " + sc.powers[p].code + " and " + sc.powers[q].code + " on " +
+                             sc.channels[c].name + " has no equilibrium: the product of their reactions " +
+                             config::fmt(reactions) + " exceeds the product of their fatigues " +
+                             config::fmt(fatigues) + " (richardson.reaction and richardson.fatigue)");
+    }
+  }
+
   void allocate(const AllocationContext& ctx, std::span<double> out) const override {
     const auto& value = ctx.scenario.powers[ctx.power].strategic_value;
     std::copy(value.begin(), value.end(), out.begin());

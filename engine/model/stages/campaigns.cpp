@@ -1,6 +1,7 @@
 // Stage 6 of a tick: draw new campaigns from the new negative shares; a
 // campaign drawn at tick k acts during ticks k+1..k+D (model.md section 11).
 #include <algorithm>
+#include <cstdint>
 
 #include "geosim/core/rng.hpp"
 #include "model/detail/tick.hpp"
@@ -25,7 +26,10 @@ void draw_campaigns(Tick& k) {
       }
       s.campaigns_new(p, t) = drawn;
       k.campaign_history(p * T + t, slot) = drawn;
-      s.campaigns_active(p, t) = k.campaign_history.row(p * T + t).sum();
+      // Summed in 64 bits: each draw may be as large as rng::kPoissonMaxCount;
+      // the count saturates at the counters' maximum.
+      const std::int64_t active = k.campaign_history.row(p * T + t).cast<std::int64_t>().sum();
+      s.campaigns_active(p, t) = static_cast<int>(std::min<std::int64_t>(active, rng::kPoissonMaxCount));
     }
 }
 

@@ -52,4 +52,11 @@ class RuntimeFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A state variable became infinite or NaN during a run (model.md section 11,
+/// "Finite or refused"): the message names the tick, its date, the variable
+/// and its indices by name. No results file is left.
+class NonFiniteError : public RuntimeFailure {
+  using RuntimeFailure::RuntimeFailure;
+};
+
 }  // namespace geosim

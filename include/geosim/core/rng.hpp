@@ -31,7 +31,21 @@ inline double uniform_double(std::uint32_t hi, std::uint32_t lo) {
 /// of u = (w + 0.5) / 2^32 (kernels.hpp, docs/model.md).
 std::array<float, 4> normals4(const Words& w);
 
-/// Poisson(lambda) by inversion of the CDF from one uniform in [0,1).
+/// Rates up to this are drawn exactly by inversion of the CDF (the draws of
+/// every shipped scenario); above it, by the normal approximation with
+/// continuity correction, in constant time (model.md section 11, "Poisson").
+inline constexpr double kPoissonInversionMax = 1000.0;
+/// The largest count a draw returns: the largest value of the int counters.
+inline constexpr int kPoissonMaxCount = 2147483647;
+
+/// Poisson(lambda) from one uniform in [0,1): inversion of the CDF up to
+/// kPoissonInversionMax, the normal approximation above, clamped to
+/// [0, kPoissonMaxCount]. 0 for lambda <= 0; RuntimeFailure for a NaN or
+/// infinite lambda. Bounded time for every rate.
 int poisson(double lambda, double uniform);
+
+/// The standard normal quantile Phi^-1(u) in double precision for u in (0,1)
+/// (Acklam's rational approximation, relative error below 1.2e-9).
+double normal_quantile(double u);
 
 }  // namespace geosim::rng

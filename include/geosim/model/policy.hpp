@@ -58,6 +58,12 @@ class AllocationPolicy {
   /// Reads and checks its keys for one power (every power is checked, whether
   /// or not it uses the policy). Null by default: no settings.
   virtual std::shared_ptr<const PolicySettings> parse(const PolicyInput& input) const;
+  /// Checks power `power`'s use of the policy on `channel` against the whole
+  /// scenario, once every power is read (richardson refuses a pair of rivals
+  /// without an equilibrium); throws an InputError at `where` / `path` (the
+  /// power's mapping). Nothing by default.
+  virtual void check(const Scenario& scenario, int power, int channel, const SourceLocation& where,
+                     const std::string& path) const;
   /// Writes A[c,p,t] >= 0 for every target into `out` (size |T|), summing to the budget.
   virtual void allocate(const AllocationContext& ctx, std::span<double> out) const = 0;
   /// The budget for the next tick; by default grows by g[p].
