@@ -194,6 +194,16 @@ r = run(sweep_cmd(ref, "--resume"), 1, "resume of a finished sweep with failures
 if "already complete" not in r.stdout or sentence not in r.stderr:
     failures.append(f"resume of a finished sweep with failures: {r.stdout!r} {r.stderr!r}")
 
+# 7. A run that goes non-finite is a failed run (status 2) naming what overflowed.
+nf_sweep = os.path.join(os.path.dirname(sweep), "non_finite.yaml")
+nf = fresh("non_finite.h5")
+r = run([geosim, "sweep", nf_sweep, "-o", nf, "--quiet"], 1, "a sweep with a non-finite run")
+with h5py.File(nf, "r") as f:
+    status = list(f["run_status"][:])
+    errors = [e.decode() if isinstance(e, bytes) else e for e in f["run_error"][:]]
+if status != [0, 2] or "budget[CHN, soft] became inf at tick 4 (2014-01)" not in errors[1] or errors[0]:
+    failures.append(f"non-finite run: status {status}, errors {errors}")
+
 for f in failures:
     print("FAIL:", f)
 print("failure checks:", "FAILED" if failures else "ok")
