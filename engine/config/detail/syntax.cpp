@@ -32,8 +32,10 @@ bool is_list_item(std::string_view line) {
 
 }  // namespace
 
-std::string plain_syntax_message(const std::string& m, std::string_view text, int line, int /*column*/) {
+std::string plain_syntax_message(const std::string& parser_message, std::string_view text, int line,
+                                 int /*column*/) {
   namespace E = YAML::ErrorMsg;
+  const std::string& m = parser_message;
   if (m == E::TAB_IN_INDENTATION)
     return "a tab character in the indentation; YAML indents with spaces only (replace the tab with spaces)";
   if (m == E::END_OF_MAP) {
