@@ -191,7 +191,7 @@ class Validator {
       s_.campaigns.channels = name_list(*n, "campaigns.channels", "channel", names_.channels);
       return;
     }
-    const Node fallback = config::parse_text(k.default_text, "the default of campaigns.channels");
+    static const Node fallback = config::parse_text(k.default_text, "the default of campaigns.channels");
     for (const Node& item : fallback.items) {
       const auto it = std::find(names_.channels.begin(), names_.channels.end(), item.scalar);
       if (it != names_.channels.end()) {
