@@ -65,6 +65,17 @@ geosim_cli_test(validate_set_bad 2 "geosim: --set: powers.CHN.budget.soft: expec
                 validate ${_cli_data}/minimal.yaml --set powers.CHN.budget.soft=-1)
 geosim_cli_test(validate_set_syntax 2 "geosim: --set: |PATH=VALUE"
                 validate ${_cli_data}/minimal.yaml --set powers.CHN.budget.soft)
+# A mistyped entry name in a --set path is refused, never created with defaults;
+# given whole, an entry is added.
+geosim_cli_test(validate_set_typo_power 2
+                "geosim: --set: powers.CNH.budget.soft: there is no 'CNH' in powers (did you mean 'CHN'?)"
+                validate ${_cli_data}/minimal.yaml --set powers.CNH.budget.soft=0.3)
+geosim_cli_test(validate_set_whole_power 0 "" validate ${_cli_data}/minimal.yaml
+                "--set=powers.CNH={budget: {soft: 0.3}}")
+geosim_cli_test(validate_set_typo_event 2
+                "geosim: --set: events.sanctions_on_rusia.date: there is no 'sanctions_on_rusia' in events (did you mean 'sanctions_on_russia'?)"
+                validate ${CMAKE_CURRENT_LIST_DIR}/../scenarios/central_asia_2013.yaml
+                --set events.sanctions_on_rusia.date=2022-04)
 geosim_cli_test(validate_missing_file 2 "geosim: |no_such_scenario.yaml: no such file"
                 validate ${_cli_data}/no_such_scenario.yaml)
 geosim_cli_test(validate_directory 2 "geosim: |is a directory" validate ${_cli_data})

@@ -90,13 +90,102 @@ Node read_with_extends(const fs::path& path, std::string* source_text, std::vect
   return tree;
 }
 
-void apply_overrides(Node& tree, const std::vector<std::string>& overrides) {
+namespace {
+
+/// Why a path may not run through an entry that does not exist: a typo in an
+/// entry's name must not create one with every other value defaulted.
+std::string missing_entry_message(const Node& collection, const std::string& collection_path,
+                                  const std::string& name) {
+  std::vector<std::string> names;
+  names.reserve(collection.entries.size());
+  for (const auto& e : collection.entries) names.push_back(e.key);
+  const std::string near = nearest(name, names);
+  return "there is no '" + name + "' in " + collection_path +
+         (!near.empty()        ? " (did you mean '" + near + "'?)"
+          : names.empty()      ? std::string(" (it is empty)")
+          : names.size() <= 12 ? " (it has " + list_names(names) + ")"
+                               : " (it has " + std::to_string(names.size()) + " entries)") +
+         "; an override adds an entry only when it gives the whole entry, e.g. " + collection_path + "." +
+         name + "={...}";
+}
+
+}  // namespace
+
+void set_path(Node& root, std::string_view dotted_path, std::string_view value_text,
+              const SourceLocation& origin, std::span<const std::string> collections) {
+  const std::string whole(dotted_path);
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = dotted_path.find('.', start);
+    parts.emplace_back(dotted_path.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (parts.back().empty())
+      throw UsageError(origin, whole, "empty component in the key path (expected a.b.c)");
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+
+  std::string what;
+  if (find_bad_text(value_text, false, &what) != std::string_view::npos ||
+      find_bad_text(dotted_path, false, &what) != std::string_view::npos)
+    throw UsageError(origin, find_bad_text(dotted_path, false) == std::string_view::npos ? whole : "",
+                     "expected UTF-8 text without control characters (" + what + ")");
+  Node value;
+  try {
+    value = parse_text(value_text, origin.file);
+  } catch (const FileError&) {  // empty text: null
+    value = Node{};
+  } catch (const InputError& e) {
+    throw UsageError(origin, whole,
+                     "cannot parse the value '" + std::string(value_text) + "' as YAML: " + e.detail());
+  }
+  // Locations of a --set value: the origin, whatever the parser recorded.
+  auto relocate = [&origin](auto& self, Node& n) -> void {
+    n.where = origin;
+    if (!n.key_where.file.empty()) n.key_where = origin;
+    for (auto& item : n.items) self(self, item);
+    for (auto& [k, v] : n.entries) self(self, v);
+  };
+  relocate(relocate, value);
+
+  Node* node = &root;
+  std::string walked;
+  for (const auto& part : parts) {
+    if (node->is_null()) {
+      node->kind = Node::Kind::map;
+      if (node->where.file.empty()) node->where = origin;
+    }
+    if (!node->is_map())
+      throw UsageError(origin, whole,
+                       "cannot set a key inside '" + (walked.empty() ? std::string("(top)") : walked) +
+                           "', which is " + node->kind_name() + ", not a mapping");
+    Node* next = node->find(part);
+    if (!next && &part != &parts.back() &&
+        std::find(collections.begin(), collections.end(), walked) != collections.end())
+      throw UsageError(origin, whole, missing_entry_message(*node, walked, part));
+    if (!next) {
+      Node fresh;
+      fresh.where = origin;
+      fresh.key_where = origin;
+      node->entries.push_back({std::string(part), std::move(fresh)});
+      next = &node->entries.back().value;
+    }
+    walked += (walked.empty() ? "" : ".") + part;
+    node = next;
+  }
+  value.key_where = origin;
+  *node = std::move(value);
+}
+
+void apply_overrides(Node& tree, const std::vector<std::string>& overrides,
+                     std::span<const std::string> collections) {
   const SourceLocation origin{"--set", 0, 0};
   for (const auto& o : overrides) {
     const std::size_t eq = o.find('=');
     if (eq == std::string::npos || eq == 0)
       throw UsageError(origin, "", "expected PATH=VALUE (e.g. powers.CHN.budget.soft=2), got '" + o + "'");
-    set_path(tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1), origin);
+    set_path(tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1), origin,
+             collections);
   }
 }
 

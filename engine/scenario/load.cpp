@@ -3,6 +3,7 @@
 
 #include "geosim/config/layers.hpp"
 #include "geosim/scenario/scenario.hpp"
+#include "geosim/scenario/schema.hpp"
 #include "scenario/detail/validator.hpp"
 
 namespace geosim {
@@ -20,7 +21,7 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
   s.source_path = source;
   s.source_text = std::move(source_text);
 
-  config::apply_overrides(tree, options.overrides);
+  config::apply_overrides(tree, options.overrides, scenario_collections());
   // Emitting YAML is a few percent of a small run: sweeps skip it per run.
   if (options.keep_resolved_yaml) s.resolved_yaml = config::to_yaml(tree);
   validate_scenario(tree, s);

@@ -2,6 +2,8 @@
 // written here and nowhere else.
 #include "geosim/scenario/schema.hpp"
 
+#include <algorithm>
+
 #include "geosim/model/action.hpp"
 #include "geosim/model/policy.hpp"
 
@@ -277,6 +279,21 @@ Schema build() {
 const config::Schema& scenario_core_schema() {
   static const config::Schema schema = build();
   return schema;
+}
+
+const std::vector<std::string>& scenario_collections() {
+  static const std::vector<std::string> collections = [] {
+    std::vector<std::string> out;
+    for (const config::KeySpec& k : scenario_core_schema().keys()) {
+      const std::string_view p = k.path;
+      const std::size_t dot = p.find('.');
+      if (dot == std::string_view::npos || p.substr(dot + 1, 1) != "<") continue;
+      const std::string top(p.substr(0, dot));
+      if (std::find(out.begin(), out.end(), top) == out.end()) out.push_back(top);
+    }
+    return out;
+  }();
+  return collections;
 }
 
 config::Schema scenario_schema() {

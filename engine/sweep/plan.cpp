@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "geosim/build_info.hpp"
+#include "geosim/config/layers.hpp"
 #include "geosim/io/results.hpp"
+#include "geosim/scenario/schema.hpp"
 #include "geosim/sweep/sweep.hpp"
 #include "sweep/detail/internal.hpp"
 
@@ -130,7 +132,8 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
       const SourceLocation origin =
           k < spec_.set_where.size() ? spec_.set_where[k] : SourceLocation{"--set", 0, 0};
       const std::size_t eq = o.find('=');
-      config::set_path(b.tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1), origin);
+      config::set_path(b.tree, std::string_view(o).substr(0, eq), std::string_view(o).substr(eq + 1), origin,
+                       scenario_collections());
     }
     b.scenario = scenario_from_tree(b.tree, path, b.text, base_options);
     bases_.push_back(std::move(b));

@@ -4,11 +4,19 @@
 #include <doctest/doctest.h>
 
 #include "support/temp_files.hpp"
+#include "support/thrown.hpp"
 
 using namespace geosim;
 using namespace geosim::config;
 using geosim::testing::temp_dir;
+using geosim::testing::thrown;
 using geosim::testing::write_temp;
+
+namespace {
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+}  // namespace
 
 TEST_CASE("layers: a file merges over its extends chain, mappings key by key, lists replaced") {
   write_temp("layers", "grand.yaml", "a: 1\nm: {x: 1, y: 2}\nl: [1, 2]\n");
@@ -98,4 +106,61 @@ TEST_CASE("layers: an extends chain is at most kMaxExtendsDepth files deep, read
   SUBCASE("thousands deep (a stack overflow before): refused after reading the first 64") {
     CHECK_THROWS_AS(read_with_extends(chain("huge", 3000)), RangeError);
   }
+}
+
+TEST_CASE("layers: set_path replaces a scalar and creates missing mappings") {
+  Node root = parse_text("powers:\n  CHN:\n    budget: {soft: 1}\n", "f.yaml");
+  const SourceLocation origin{"--set", 0, 0};
+  set_path(root, "powers.CHN.budget.soft", "2.5", origin);
+  set_path(root, "powers.RUS.growth", "0.01", origin);
+  const Node* soft = root.find("powers")->find("CHN")->find("budget")->find("soft");
+  CHECK(soft->scalar == "2.5");
+  CHECK(soft->where.str() == "--set");
+  CHECK(root.find("powers")->find("RUS")->find("growth")->scalar == "0.01");
+}
+
+TEST_CASE("layers: set_path through a scalar is a UsageError") {
+  Node root = parse_text("name: x\n", "f.yaml");
+  const std::string what = thrown<UsageError>([&] {
+    set_path(root, "name.first", "1", SourceLocation{"--set", 0, 0});
+  });
+  CHECK(contains(what, "--set: name.first: "));
+  thrown<UsageError>([&] { set_path(root, "a..b", "1", SourceLocation{"--set", 0, 0}); });
+}
+
+TEST_CASE("layers: set_path checks the value and the path as UTF-8 text") {
+  Node tree = parse_text("name: x\n", "t.yaml");
+  try {
+    set_path(tree, "name", "bad\xFF", {"--set", 0, 0});
+    FAIL("expected a UsageError");
+  } catch (const UsageError& e) {
+    CHECK(e.key() == "name");
+    CHECK(std::string(e.what()).find("expected UTF-8 text without control characters") != std::string::npos);
+  }
+}
+
+TEST_CASE("layers: set_path creates an entry of a collection only when given whole") {
+  const std::vector<std::string> collections{"powers", "events"};
+  const SourceLocation origin{"--set", 0, 0};
+  Node root = parse_text("powers:\n  CHN:\n    budget: {soft: 1}\n  RUS: {}\nevents: {}\n", "f.yaml");
+  // A key that the entry lacks is created: the entry exists.
+  set_path(root, "powers.RUS.budget.soft", "2", origin, collections);
+  CHECK(root.find("powers")->find("RUS")->find("budget")->find("soft")->scalar == "2");
+  // A mistyped entry name deeper down is refused, with the nearest name.
+  std::string what =
+      thrown<UsageError>([&] { set_path(root, "powers.CNH.budget.soft", "0.3", origin, collections); });
+  CHECK(what.find("--set: powers.CNH.budget.soft: there is no 'CNH' in powers (did you mean 'CHN'?)") == 0);
+  CHECK(what.find("powers.CNH={...}") != std::string::npos);
+  CHECK(root.find("powers")->find("CNH") == nullptr);
+  // The same in an empty collection, and in one the tree lacks.
+  what = thrown<UsageError>([&] { set_path(root, "events.sanctions.date", "2022-03", origin, collections); });
+  CHECK(what.find("there is no 'sanctions' in events (it is empty)") != std::string::npos);
+  Node bare = parse_text("name: x\n", "f.yaml");
+  thrown<UsageError>([&] { set_path(bare, "powers.USA.growth", "0.1", origin, collections); });
+  // Given whole, the entry is added.
+  set_path(root, "powers.CNH", "{budget: {soft: 0.3}}", origin, collections);
+  CHECK(root.find("powers")->find("CNH")->find("budget")->find("soft")->scalar == "0.3");
+  // Without collections, set_path creates what it needs (a tree operation).
+  set_path(bare, "powers.USA.growth", "0.1", origin);
+  CHECK(bare.find("powers")->find("USA")->find("growth")->scalar == "0.1");
 }

@@ -11,26 +11,14 @@
 
 #include "geosim/config/node.hpp"
 #include "support/temp_files.hpp"
+#include "support/thrown.hpp"
 
 namespace fs = std::filesystem;
 using namespace geosim;
 using geosim::config::Node;
+using geosim::testing::thrown;
 
 namespace {
-
-/// Runs `fn`, requires it to throw exactly `E`, and returns what().
-template <class E, class Fn>
-std::string thrown(Fn fn) {
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    INFO("what(): " << e.what());
-    CHECK_MESSAGE(typeid(e) == typeid(E), "threw " << typeid(e).name() << " instead of " << typeid(E).name());
-    return e.what();
-  }
-  FAIL("no exception thrown");
-  return {};
-}
 
 fs::path temp_dir() { return geosim::testing::temp_dir("config_test"); }
 
@@ -178,26 +166,6 @@ TEST_CASE("config: merge overlays mappings key by key and replaces everything el
   CHECK(base.find("a")->find("z")->where.file == "over.yaml");
 }
 
-TEST_CASE("config: set_path replaces a scalar and creates missing mappings") {
-  Node root = config::parse_text("powers:\n  CHN:\n    budget: {soft: 1}\n", "f.yaml");
-  const SourceLocation origin{"--set", 0, 0};
-  config::set_path(root, "powers.CHN.budget.soft", "2.5", origin);
-  config::set_path(root, "powers.RUS.growth", "0.01", origin);
-  const Node* soft = root.find("powers")->find("CHN")->find("budget")->find("soft");
-  CHECK(soft->scalar == "2.5");
-  CHECK(soft->where.str() == "--set");
-  CHECK(root.find("powers")->find("RUS")->find("growth")->scalar == "0.01");
-}
-
-TEST_CASE("config: set_path through a scalar is a UsageError") {
-  Node root = config::parse_text("name: x\n", "f.yaml");
-  const std::string what = thrown<UsageError>([&] {
-    config::set_path(root, "name.first", "1", SourceLocation{"--set", 0, 0});
-  });
-  CHECK(contains(what, "--set: name.first: "));
-  thrown<UsageError>([&] { config::set_path(root, "a..b", "1", SourceLocation{"--set", 0, 0}); });
-}
-
 TEST_CASE("config: to_yaml round-trips a tree") {
   const Node root = config::parse_text(
       "name: \"quoted: yes\"\nn: 1.50\nflag: true\nlist: [a, b]\nempty: {}\nnone: ~\nq: \"~\"\n", "f.yaml");
@@ -263,13 +231,4 @@ TEST_CASE(
       config::parse_text("description: \"a\\tb\"\nevents:\n  - note: |\n      two\n      lines\n", "t.yaml");
   CHECK(ok.find("description")->scalar == "a\tb");
   CHECK_THROWS_AS(config::parse_text("description: \"a\\x01\"\n", "t.yaml"), TypeError);
-  // --set values and paths are checked too.
-  Node tree = config::parse_text("name: x\n", "t.yaml");
-  try {
-    config::set_path(tree, "name", "bad\xFF", {"--set", 0, 0});
-    FAIL("expected a UsageError");
-  } catch (const UsageError& e) {
-    CHECK(e.key() == "name");
-    CHECK(std::string(e.what()).find("expected UTF-8 text without control characters") != std::string::npos);
-  }
 }

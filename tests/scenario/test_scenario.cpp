@@ -12,6 +12,7 @@
 #include <typeinfo>
 #include <vector>
 
+#include "geosim/config/layers.hpp"
 #include "geosim/config/node.hpp"
 #include "geosim/model/action.hpp"
 #include "geosim/model/policy.hpp"

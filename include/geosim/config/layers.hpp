@@ -3,6 +3,7 @@
 // the chain of bases it `extends`, then `--set` overrides. Tree operations
 // only; what the keys mean is the loaders' business.
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,19 @@ inline constexpr int kMaxExtendsDepth = 64;
 Node read_with_extends(const std::filesystem::path& path, std::string* source_text = nullptr,
                        std::vector<std::filesystem::path>* files = nullptr);
 
+/// Sets the value at a dotted path (`powers.CHN.budget.soft`); `value_text` is
+/// parsed as YAML. Missing mappings on the way are created, except entries of
+/// `collections` (dotted paths of mappings whose keys name things, such as
+/// `powers` or `events`): a path creates such an entry only when it ends at
+/// it, giving the whole entry (`powers.CNH={...}`), never through a mistyped
+/// name deeper down. UsageError if the path runs through a non-mapping or a
+/// missing entry (with the nearest name).
+void set_path(Node& root, std::string_view dotted_path, std::string_view value_text,
+              const SourceLocation& origin, std::span<const std::string> collections = {});
+
 /// Applies "dotted.path=value" overrides in order (set_path); UsageError,
 /// located at `--set`, for one without `=` or with an empty path.
-void apply_overrides(Node& tree, const std::vector<std::string>& overrides);
+void apply_overrides(Node& tree, const std::vector<std::string>& overrides,
+                     std::span<const std::string> collections = {});
 
 }  // namespace geosim::config

@@ -71,12 +71,6 @@ std::string read_file(const std::filesystem::path& path);
 /// what `base` had. A null overlay value on a mapping entry keeps the key with a null value.
 void merge(Node& base, const Node& overlay);
 
-/// Sets the scalar at a dotted path (`powers.CHN.budget.soft`), creating
-/// missing mappings on the way. `value_text` is parsed as a YAML scalar.
-/// Throws UsageError if the path runs through a non-mapping.
-void set_path(Node& root, std::string_view dotted_path, std::string_view value_text,
-              const SourceLocation& origin);
-
 /// Canonical YAML text of a tree (block style, keys in order).
 std::string to_yaml(const Node& node);
 

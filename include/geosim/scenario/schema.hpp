@@ -11,6 +11,11 @@ namespace geosim {
 /// actions), built once: what the loader reads its defaults and ranges from.
 const config::Schema& scenario_core_schema();
 
+/// The mappings whose keys name the scenario's things (`powers`, `targets`,
+/// `events`, ...): those with a placeholder right under a top-level key.
+/// Overrides never create an entry in one except by giving it whole.
+const std::vector<std::string>& scenario_collections();
+
 /// Every key of a scenario file, in the order of docs/scenario-format.md: the
 /// core keys and those of every policy and event action registered now.
 config::Schema scenario_schema();
