@@ -162,10 +162,13 @@ int command_schema(const std::vector<std::string>& args) {
 
 int command_validate(const std::vector<std::string>& args) {
   CommonOptions common;
+  bool list_defaults = false;
   auto opts = scenario_options(common);
+  opts.add_options()("defaults", po::bool_switch(&list_defaults),
+                     "also list every value taken from a default (path: value), as the results record it");
   const auto vm = parse(args, opts, "scenario");
   if (vm.count("help")) {
-    std::cout << "usage: geosim validate SCENARIO.yaml [--set PATH=VALUE ...]\n\n"
+    std::cout << "usage: geosim validate SCENARIO.yaml [--set PATH=VALUE ...] [--defaults]\n\n"
                  "Checks the scenario (syntax, schema, ranges, references, dates) exactly as\n"
                  "`run` would, and runs nothing. Exit 0 if valid, 2 if not.\n\n"
               << opts;
@@ -179,6 +182,9 @@ int command_validate(const std::vector<std::string>& args) {
             << " powers, " << scenario.num_targets() << " targets, " << scenario.num_groups() << " groups, "
             << scenario.num_citizens() << " citizens, " << scenario.ticks << " ticks from "
             << scenario.start.str() << ", " << scenario.events.size() << " events\n";
+  const auto lines = std::count(scenario.defaults_applied.begin(), scenario.defaults_applied.end(), '\n');
+  if (list_defaults) std::cout << lines << " values from defaults:\n" << scenario.defaults_applied;
+  else if (lines > 0) std::cout << lines << " values from defaults (list them with --defaults)\n";
   return kExitOk;
 }
 

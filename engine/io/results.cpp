@@ -290,6 +290,7 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
     text_attribute(root, "scenario_file", sc.source_path.string(), "/");
     utf8_attribute(root, "scenario_text", sc.source_text, "/");
     utf8_attribute(root, "resolved_parameters", sc.resolved_yaml, "/");
+    utf8_attribute(root, "defaults_applied", sc.defaults_applied, "/");
     number_attribute<std::uint64_t>(root, "seed", info.seed, "/");
     number_attribute<std::int32_t>(root, "ticks", sc.ticks, "/");
     number_attribute<std::int32_t>(root, "scenario_ticks", sc.scenario_ticks, "/");

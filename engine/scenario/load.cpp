@@ -2,6 +2,7 @@
 #include <string>
 
 #include "geosim/config/layers.hpp"
+#include "geosim/scenario/defaults.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "geosim/scenario/schema.hpp"
 #include "scenario/detail/validator.hpp"
@@ -22,9 +23,13 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
   s.source_text = std::move(source_text);
 
   config::apply_overrides(tree, options.overrides, scenario_collections());
-  // Emitting YAML is a few percent of a small run: sweeps skip it per run.
-  if (options.keep_resolved_yaml) s.resolved_yaml = config::to_yaml(tree);
   validate_scenario(tree, s);
+  // Emitting YAML is a few percent of a small run: sweeps skip it per run.
+  if (options.keep_resolved_yaml) {
+    const std::vector<AppliedDefault> defaults = applied_defaults(tree);
+    s.defaults_applied = defaults_text(defaults);
+    s.resolved_yaml = config::to_yaml(with_defaults(std::move(tree), defaults));
+  }
 
   // --ticks shortens a run, never extends it. Events at ticks >= s.ticks stay
   // in the list: the run never reaches them and the results record them as

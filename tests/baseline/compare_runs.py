@@ -229,7 +229,8 @@ def expect_counterfactual(fa, fb, r, first_change):
     # The event log may change length (an event disabled); everything else keeps its shape.
     da, db = compare_structure(fa, fb, r, skip=["event"] + EVENT_LOG)
     compare_global_attrs(fa, fb, r, ignore={"title", "scenario_name", "scenario_description", "scenario_file",
-                                            "scenario_text", "resolved_parameters", "events_skipped"})
+                                            "scenario_text", "resolved_parameters", "defaults_applied",
+                                            "events_skipped"})
     for name in COORDINATES:
         if not same_values(da[name][()], db[name][()]):
             r.fail(f"{name}: differs")

@@ -134,7 +134,10 @@ struct Scenario {
   /// The files read (canonical paths): source_path and every file of its
   /// `extends` chain. A run refuses to write its results over any of them.
   std::vector<std::filesystem::path> input_files;
-  std::string resolved_yaml;  // the tree after extends and --set, as YAML
+  /// The tree after extends and --set with every default written in, as YAML
+  /// (scenario/defaults.hpp), and the defaults alone, one "path: value" per line.
+  std::string resolved_yaml;
+  std::string defaults_applied;
 
   Date start;
   Date end;                // last simulated month
@@ -169,7 +172,8 @@ struct LoadOptions {
   int ticks = -1;  // 1..the scenario's ticks: run only the first N (events beyond are skipped)
   bool has_seed = false;
   std::uint64_t seed = 0;
-  bool keep_resolved_yaml = true;  // false: leave Scenario::resolved_yaml empty (sweeps keep one per base)
+  /// false: leave Scenario::resolved_yaml and defaults_applied empty (sweeps keep one per base)
+  bool keep_resolved_yaml = true;
 };
 
 /// Reads, merges (`extends:`), overrides (`--set`) and validates a scenario.
