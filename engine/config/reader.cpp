@@ -18,6 +18,12 @@ std::string join(const std::string& path, std::string_view key) {
 
 std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
+std::string round_trip(double v) {
+  char buf[32];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, end);
+}
+
 std::string fmt(double v) {
   std::ostringstream out;
   out.precision(12);

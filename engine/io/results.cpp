@@ -297,6 +297,7 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
     number_attribute<std::int32_t>(root, "truncated", sc.ticks < sc.scenario_ticks ? 1 : 0, "/");
     number_attribute<std::int32_t>(root, "events_skipped", skipped, "/");
     number_attribute<std::int32_t>(root, "step_months", sc.step_months, "/");
+    number_attribute<std::int32_t>(root, "rates_per_months", sc.rates_per_months, "/");
     number_attribute<double>(root, "negative_threshold", sc.negative_threshold, "/");
     text_attribute(root, "start_date", start, "/");
     text_attribute(root, "command_line", info.command_line, "/");

@@ -3,7 +3,6 @@
 #include "geosim/scenario/defaults.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <string_view>
 
 #include "geosim/config/layers.hpp"
@@ -23,13 +22,6 @@ std::vector<std::string> keys_of(const Node* n) {
   if (n && n->is_map())
     for (const auto& e : n->entries) out.push_back(e.key);
   return out;
-}
-
-/// Shortest text that reads back as `v` (the defaults a rule computes).
-std::string exact(double v) {
-  char buf[32];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, end);
 }
 
 std::vector<std::string_view> split(std::string_view path) {
@@ -124,15 +116,15 @@ class Expander {
   }
 
   void leaf(const std::string& path, const std::string& entry) {
-    AppliedDefault d{path, key_->default_text, ""};
+    AppliedDefault d{path, key_->default_text, "", key_->per_time};
     const std::string& rule = key_->default_rule;
     const bool map_given = parent_given(path);
     if (key_->path == "targets.<target>.groups.<group>") {
       d.value = "1";
     } else if (key_->path == "targets.<target>.channel_weights.<channel>") {
-      d.value = map_given ? "0" : exact(1.0 / static_cast<double>(channels_.size()));
+      d.value = map_given ? "0" : config::round_trip(1.0 / static_cast<double>(channels_.size()));
     } else if (key_->path == "targets.<target>.alignment.<power>") {
-      d.value = map_given ? "0" : exact(1.0 / static_cast<double>(powers_.size() + 1));
+      d.value = map_given ? "0" : config::round_trip(1.0 / static_cast<double>(powers_.size() + 1));
     } else if (rule == "the code") {
       d.value = entry;
     } else if (d.value.empty()) {

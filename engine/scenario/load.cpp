@@ -5,6 +5,7 @@
 #include "geosim/scenario/defaults.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "geosim/scenario/schema.hpp"
+#include "geosim/scenario/time_units.hpp"
 #include "scenario/detail/validator.hpp"
 
 namespace geosim {
@@ -22,8 +23,20 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
   s.source_path = source;
   s.source_text = std::move(source_text);
 
+  write_in_default_channels(tree, options.overrides);
   config::apply_overrides(tree, options.overrides, scenario_collections());
-  validate_scenario(tree, s);
+  // Per-period values become per-tick ones before validation when the step
+  // is not the period; so do the per-period defaults, written in for it.
+  const TimeUnits units = time_units(tree);
+  if (units.converts()) {
+    std::vector<AppliedDefault> timed = applied_defaults(tree);
+    std::erase_if(timed, [](const AppliedDefault& d) { return d.per_time == config::TimeScaling::none; });
+    config::Node per_tick_tree = with_defaults(tree, timed);
+    convert_to_step(per_tick_tree, units);
+    validate_scenario(per_tick_tree, s);
+  } else {
+    validate_scenario(tree, s);
+  }
   // Emitting YAML is a few percent of a small run: sweeps skip it per run.
   if (options.keep_resolved_yaml) {
     const std::vector<AppliedDefault> defaults = applied_defaults(tree);

@@ -82,7 +82,7 @@ class Validator {
     s_.description = text_or(root, "description", "", "");
     s_.seed = static_cast<std::uint64_t>(key("seed").default_number());
     if (const Node* n = opt(root, "seed")) s_.seed = unsigned64(*n, "seed");
-    time(req(root, "time", "", "a mapping with start, end and step"));
+    time(req(root, "time", "", "a mapping with start, end, step and rates_per"));
     channels(root);
     opinion_and_campaigns(root);
     output(root);
@@ -118,7 +118,7 @@ class Validator {
   }
 
   void time(const Node& t) {
-    expect_map(t, "time", "a mapping with start, end and step");
+    expect_map(t, "time", "a mapping with start, end, step and rates_per");
     check_keys(t, "time", scenario_core_schema(), "time");
     s_.start = date(req(t, "start", "time", "a date YYYY-MM or YYYY-MM-DD"), "time.start");
     const Node& end_node = req(t, "end", "time", "a date YYYY-MM or YYYY-MM-DD");
@@ -129,6 +129,10 @@ class Validator {
           "the last simulated month " + end_node.scalar + " is before time.start " + s_.start.str());
     static const int kMonths[] = {1, 3, 12};  // of month, quarter, year
     s_.step_months = kMonths[read_choice(t, key("time.step"), "time")];
+    req(t, "rates_per", "time",
+        "the period the scenario's budgets, rates and durations are given per: month, quarter or year; add "
+        "`rates_per: month` under time: if they are per month (they were per tick, and ticks were months)");
+    s_.rates_per_months = kMonths[read_choice(t, key("time.rates_per"), "time")];
     s_.dt = s_.step_months / 12.0;
     s_.ticks = (s_.end.month_index() - s_.start.month_index()) / s_.step_months + 1;
     s_.scenario_ticks = s_.ticks;

@@ -51,13 +51,21 @@ void top_level(Schema& s) {
          .default_text = "month",
          .choices = {"month", "quarter", "year"},
          .doc = "tick length: step_months = 1, 3, 12; dt = step_months / 12 years"});
+  s.add({.path = "time.rates_per",
+         .type = V::choice,
+         .required = true,
+         .choices = {"month", "quarter", "year"},
+         .doc =
+             "the period every budget, rate and duration of the scenario is given per; the engine converts "
+             "them to the step, so changing the step keeps the scenario's meaning"});
   s.add({.path = "channels",
          .type = V::mapping,
          .default_text = "{economic: {}, security: {}, soft: {}}",
          .doc = "the channels of influence, in order: names mapped to their settings (below)"});
   s.add({.path = "channels.<channel>.decay",
          .type = V::number,
-         .unit = "per tick",
+         .unit = "per period",
+         .per_time = config::TimeScaling::fraction,
          .default_text = "0.02",
          .range = kUnitOpenHigh,
          .doc = "`delta_c`, stock depreciation"});
@@ -78,7 +86,8 @@ void top_level(Schema& s) {
          .doc = "`theta_camp`, negative share above which campaigns start"});
   s.add({.path = "campaigns.duration",
          .type = V::integer,
-         .unit = "ticks",
+         .unit = "periods",
+         .per_time = config::TimeScaling::duration,
          .default_text = "6",
          .range = Bounds{1.0, 1e6},
          .doc = "`D`, how long each campaign lasts"});
@@ -100,7 +109,8 @@ void top_level(Schema& s) {
          .doc = "`final` also writes every citizen's final attitudes"});
   s.add({.path = "output.agents_every",
          .type = V::integer,
-         .unit = "ticks",
+         .unit = "periods",
+         .per_time = config::TimeScaling::duration,
          .default_rule = "no snapshots",
          .range = Bounds{1.0, 1e6},
          .doc = "also writes every citizen's attitudes at tick 0 and after ticks N, 2N, ..."});
@@ -110,13 +120,15 @@ void powers(Schema& s) {
   s.add({.path = "powers.<power>.name", .type = V::text, .default_rule = "the code", .doc = "display name"});
   s.add({.path = "powers.<power>.budget.<channel>",
          .type = V::number,
-         .unit = "budget units per tick",
+         .unit = "budget units per period",
+         .per_time = config::TimeScaling::flow,
          .default_text = "0",
          .range = kNonNeg,
          .doc = "`b[p,c]`"});
   s.add({.path = "powers.<power>.growth",
          .type = V::number,
-         .unit = "per tick",
+         .unit = "per period",
+         .per_time = config::TimeScaling::compound,
          .default_text = "0",
          .range = Bounds{-1.0, config::kInf, true, false},
          .doc = "`g[p]`: b *= 1 + g after each tick"});
@@ -157,7 +169,8 @@ void targets(Schema& s) {
          .doc = "`w[t,c]`, summing to 1"});
   s.add({.path = "targets.<target>.responsiveness",
          .type = V::number,
-         .unit = "per tick",
+         .unit = "per period",
+         .per_time = config::TimeScaling::fraction,
          .default_text = "0.1",
          .range = kUnit,
          .doc = "`lambda_t`"});
@@ -194,13 +207,15 @@ void targets(Schema& s) {
 void groups(Schema& s) {
   s.add({.path = "groups.<group>.susceptibility",
          .type = V::number,
-         .unit = "per tick",
+         .unit = "per period",
+         .per_time = config::TimeScaling::fraction,
          .default_text = "0.1",
          .range = kUnit,
          .doc = "`alpha_g`"});
   s.add({.path = "groups.<group>.anchoring",
          .type = V::number,
-         .unit = "per tick",
+         .unit = "per period",
+         .per_time = config::TimeScaling::fraction,
          .default_text = "0",
          .range = kUnit,
          .doc = "`mu_g`, pull back to the initial attitude"});
@@ -211,7 +226,8 @@ void groups(Schema& s) {
          .doc = "`gamma_g`"});
   s.add({.path = "groups.<group>.noise",
          .type = V::number,
-         .unit = "attitude units per tick",
+         .unit = "attitude units per period",
+         .per_time = config::TimeScaling::spread,
          .default_text = "0",
          .range = kNonNeg,
          .doc = "`sigma_g`"});
@@ -294,6 +310,15 @@ const std::vector<std::string>& scenario_collections() {
     return out;
   }();
   return collections;
+}
+
+void write_in_default_channels(config::Node& tree, const std::vector<std::string>& overrides) {
+  if (!tree.is_map() || tree.find("channels")) return;
+  if (std::none_of(overrides.begin(), overrides.end(),
+                   [](const std::string& o) { return o.starts_with("channels."); }))
+    return;
+  config::Node channels = config::parse_text(scenario_core_schema().at("channels").default_text, "default");
+  tree.entries.push_back({"channels", std::move(channels)});
 }
 
 config::Schema scenario_schema() {

@@ -127,6 +127,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
                           : (spec_.parameters.empty() && spec_.scenarios.size() > 1 ? "scenarios" : "base"),
                       "cannot read the scenario '" + path.string() + "': " + e.detail());
     }
+    write_in_default_channels(b.tree, spec_.set);
     for (std::size_t k = 0; k < spec_.set.size(); ++k) {
       const std::string& o = spec_.set[k];
       const SourceLocation origin =

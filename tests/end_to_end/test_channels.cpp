@@ -27,7 +27,7 @@ void write_file(const fs::path& path, const std::string& text) {
 // Two powers, one target: A spends on `trade` only, B on `arms` only, each
 // all of it on the one target (`fixed`). trade decays, arms does not.
 constexpr const char* kTwoChannels = R"(name: two channels
-time: {start: 2020-01, end: 2020-12}
+time: {start: 2020-01, end: 2020-12, rates_per: month}
 channels:
   trade: {decay: 0.1, exponent: 1}
   arms: {decay: 0, exponent: 2}
@@ -88,7 +88,7 @@ TEST_CASE("channels: a scenario with two channels of its own names runs and writ
 
 TEST_CASE("channels: five channels, each with its own decay, policy and event") {
   std::string yaml = R"(name: five channels
-time: {start: 2020-01, end: 2021-12}
+time: {start: 2020-01, end: 2021-12, rates_per: month}
 channels:
 )";
   const std::vector<std::string> names{"trade", "aid", "arms", "media", "diaspora"};
@@ -156,7 +156,7 @@ TEST_CASE("channels: a scenario that declares channels uses only those; names ar
     }
     return "(no error)";
   };
-  const std::string head = "name: x\ntime: {start: 2020-01, end: 2020-12}\n";
+  const std::string head = "name: x\ntime: {start: 2020-01, end: 2020-12, rates_per: month}\n";
   const std::string rest = "targets: {T: {}}\ngroups: {g: {}}\n";
   CHECK(error_of(head + "channels: {trade: {}}\npowers: {P: {valence: {trdae: 1}}}\n" + rest)
             .find("powers.P.valence.trdae: unknown channel 'trdae' (did you mean 'trade'?); the scenario's "

@@ -97,7 +97,7 @@ std::string toy_scenario(const std::string& policy = "{economic: spotlight, soft
                          const std::string& spotlight = "{target: KGZ, share: 0.8}",
                          const std::string& action = "tax: {power: RUS, rate: 0.25}") {
   return "name: toys\n"
-         "time: {start: 2020-01, end: 2020-06}\n"
+         "time: {start: 2020-01, end: 2020-06, rates_per: month}\n"
          "powers:\n"
          "  RUS:\n"
          "    budget: {economic: 10, security: 3, soft: 4}\n"

@@ -179,9 +179,9 @@ def extends_deep():
 
 def names():
     bad = [
-        ("power name", MINIMAL_TEXT.replace("name: Russia", "name: Rus\xffsia"), "powers.RUS.name", ":12:11:"),
+        ("power name", MINIMAL_TEXT.replace("name: Russia", "name: Rus\xffsia"), "powers.RUS.name", ":13:11:"),
         ("target name", MINIMAL_TEXT.replace("name: Kazakhstan", 'name: "Kaz\\x07akhstan"'),
-         "targets.KAZ.name", ":24:11:"),
+         "targets.KAZ.name", ":25:11:"),
         ("scenario name", MINIMAL_TEXT.replace("name: minimal", 'name: "mini\\x1bmal"'), "name", ":3:7:"),
         ("description control",
          MINIMAL_TEXT.replace("description: Two powers competing over two small targets.",

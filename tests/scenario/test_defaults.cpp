@@ -24,7 +24,7 @@ const AppliedDefault* find(const std::vector<AppliedDefault>& all, const std::st
 }
 
 const char* const kTwoPowers = R"(name: t
-time: {start: 2020-01, end: 2020-12}
+time: {start: 2020-01, end: 2020-12, rates_per: month}
 powers:
   A: {budget: {economic: 1}, policy: {security: richardson}, richardson: {reaction: 0.1, fatigue: 0.5}}
   B: {name: Bee, growth: 0.01}

@@ -71,7 +71,7 @@ std::string read(const fs::path& p) {
 
 /// A complete small scenario around a variable part (for temp files).
 std::string scenario_with(const std::string& extra) {
-  return "name: t\ntime: {start: 2013-09, end: 2014-08}\n"
+  return "name: t\ntime: {start: 2013-09, end: 2014-08, rates_per: month}\n"
          "powers: {RUS: {}, CHN: {}}\ntargets: {KAZ: {}, KGZ: {}}\ngroups: {public: {}}\n" +
          extra;
 }
@@ -125,9 +125,10 @@ TEST_CASE("scenario: minimal.yaml loads with the documented defaults") {
 }
 
 TEST_CASE("scenario: quarterly steps count ticks to the last month inclusive") {
-  const Scenario s = load_scenario(write_temp("quarter.yaml",
-                                              "name: q\ntime: {start: 2013-09, end: 2014-08, step: quarter}\n"
-                                              "powers: {RUS: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
+  const Scenario s = load_scenario(
+      write_temp("quarter.yaml",
+                 "name: q\ntime: {start: 2013-09, end: 2014-08, step: quarter, rates_per: quarter}\n"
+                 "powers: {RUS: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
   CHECK(s.step_months == 3);
   CHECK(s.dt == 0.25);
   CHECK(s.ticks == 4);  // (11 / 3) + 1
@@ -265,7 +266,7 @@ TEST_CASE("scenario: reserved and malformed names are refused") {
   check_where(load_error<RangeError>(bad("reserved_name.yaml")), "reserved_name.yaml:6", "powers.self");
   const std::string what =
       load_error<RangeError>(write_temp("badname.yaml",
-                                        "name: t\ntime: {start: 2013-09, end: 2014-08}\n"
+                                        "name: t\ntime: {start: 2013-09, end: 2014-08, rates_per: month}\n"
                                         "powers: {RUS: {}, C-N: {}}\ntargets: {KAZ: {}}\ngroups: {g: {}}\n"));
   check_where(what, "badname.yaml:3", "powers.C-N");
   CHECK(contains(what, "[A-Za-z][A-Za-z0-9_]*"));
@@ -423,7 +424,7 @@ TEST_CASE("scenario: --set overrides a scalar and shows in resolved_yaml") {
   LoadOptions o;
   o.overrides = {"powers.CHN.budget.soft=2.5", "seed=7", "time.step=quarter"};
   const Scenario s = load_scenario(kData / "minimal.yaml", o);
-  CHECK(s.powers[1].budget[soft] == 2.5);
+  CHECK(s.powers[1].budget[soft] == 7.5);  // 2.5 per month (rates_per), 7.5 per quarter tick
   CHECK(s.seed == 7);
   CHECK(s.step_months == 3);
   CHECK(contains(s.resolved_yaml, "soft: 2.5"));
@@ -485,7 +486,7 @@ TEST_CASE("scenario: --seed overrides the scenario seed") {
 TEST_CASE("scenario: alignment shares short of 1 without self say that self is missing") {
   const std::string what = load_error<RangeError>(geosim::testing::write_temp(
       "alignment_self", "no_self.yaml",
-      "name: t\ntime: {start: 2013-09, end: 2014-08}\npowers: {RUS: {}, CHN: {}}\n"
+      "name: t\ntime: {start: 2013-09, end: 2014-08, rates_per: month}\npowers: {RUS: {}, CHN: {}}\n"
       "targets:\n  KAZ: {alignment: {RUS: 0.5, CHN: 0.3}}\ngroups: {g: {}}\n"));
   CHECK(contains(what, "no_self.yaml:5:"));
   CHECK(contains(what,

@@ -17,7 +17,7 @@ double number_default(const char* path) { return scenario_core_schema().at(path)
 
 // Only what is required: everything else takes its default.
 const char* kBare = R"(name: bare
-time: {start: 2020-01, end: 2020-12}
+time: {start: 2020-01, end: 2020-12, rates_per: month}
 powers: {P: ~, Q: ~}
 targets: {T: ~}
 groups: {G: ~}
@@ -128,7 +128,7 @@ TEST_CASE("scenario schema: specs built in code start at the schema's defaults")
 
 TEST_CASE("scenario schema: the loader accepts exactly the schema's keys at each level") {
   const config::Schema schema = scenario_schema();
-  CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step"});
+  CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step", "rates_per"});
   CHECK(schema.children("campaigns") ==
         std::vector<std::string>{"threshold", "duration", "penalty", "channels"});
   // A key the schema does not declare is refused by the loader, with a suggestion.

@@ -136,7 +136,7 @@ if os.path.exists(bout):
 long_yaml = os.path.join(work, "long.yaml")
 with open(long_yaml, "w") as f:
     f.write(f"extends: {os.path.abspath(batch_a)}\nname: long\n"
-            "time: {start: 2013-09, end: 2015-08, step: month}\n")
+            "time: {start: 2013-09, end: 2015-08, step: month, rates_per: month}\n")
 mixed = fresh("mixed.h5")
 run([geosim, "batch", batch_a, long_yaml, "-o", mixed, "-r", "2", "--quiet"])
 if os.path.exists(mixed):

@@ -22,7 +22,8 @@ std::unique_ptr<const ActionType> set_budget() {
       .add(channel_argument())
       .add({.path = "value",
             .type = ValueType::number,
-            .unit = "budget units per tick",
+            .unit = "budget units per period",
+            .per_time = config::TimeScaling::flow,
             .required = true,
             .range = config::kNonNeg,
             .doc = "the new b[p,c]"});

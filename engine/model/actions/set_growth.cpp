@@ -19,7 +19,8 @@ std::unique_ptr<const ActionType> set_growth() {
   keys.add(power_argument(false))
       .add({.path = "value",
             .type = ValueType::number,
-            .unit = "per tick",
+            .unit = "per period",
+            .per_time = config::TimeScaling::compound,
             .required = true,
             .range = config::kAboveMinusOne,
             .doc = "the new g[p]"});

@@ -38,7 +38,8 @@ class RichardsonPolicy final : public AllocationPolicy {
                                                  .doc = "m_p, fatigue"})
                                            .add({.path = "richardson.grievance",
                                                  .type = ValueType::number,
-                                                 .unit = "budget units per tick per year",
+                                                 .unit = "budget units per period per year",
+                                                 .per_time = config::TimeScaling::flow,
                                                  .default_text = "0",
                                                  .doc = "h_p, grievance"})
                                            .add({.path = "richardson.rivals",

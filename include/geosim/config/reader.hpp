@@ -27,6 +27,8 @@ std::string join(const std::string& path, std::string_view key);
 std::string indexed(const std::string& path, std::size_t i);
 /// A number as written in messages (12 significant digits).
 std::string fmt(double v);
+/// The shortest text that reads back as exactly `v`.
+std::string round_trip(double v);
 /// "a, b, c", or "(none)".
 std::string list_names(const std::vector<std::string>& names);
 /// "a list", "a mapping", "null", or the scalar as written.

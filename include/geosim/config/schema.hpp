@@ -18,11 +18,21 @@ namespace geosim::config {
 enum class ValueType { number, integer, boolean, text, date, choice, name, names, mapping, list };
 std::string_view value_type_name(ValueType type);
 
+/// How a quantity given per period of time becomes a quantity per tick when
+/// the tick is r periods long (r = step / period; r = 1 changes nothing):
+/// `flow` (an amount per period, budgets) x r; `compound` (growth per period)
+/// (1 + v)^r - 1; `fraction` (a share lost or closed per period: decay,
+/// relaxation gains) 1 - (1 - v)^r; `spread` (the SD of one period's random
+/// step) v sqrt(r); `duration` (a whole number of periods) v / r, which must
+/// be a whole number of ticks.
+enum class TimeScaling { none, flow, compound, fraction, spread, duration };
+
 /// One key of a file format.
 struct KeySpec {
   std::string path;
   ValueType type = ValueType::number;
-  std::string unit;          // "" if dimensionless or not a quantity
+  std::string unit;                          // "" if dimensionless or not a quantity
+  TimeScaling per_time = TimeScaling::none;  // for a quantity per period of time (time.rates_per)
   std::string default_text;  // the default as YAML text; "" when required or when there is none
   std::string default_rule;  // a default that is not a constant ("the code", "every other power")
   bool required = false;

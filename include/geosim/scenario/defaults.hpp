@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "geosim/config/node.hpp"
+#include "geosim/config/schema.hpp"
 
 namespace geosim {
 
@@ -15,6 +16,7 @@ struct AppliedDefault {
   std::string path;   // where it would be written in the file: powers.CHN.growth
   std::string value;  // as YAML text; "" when the default is a rule without one value
   std::string rule;   // the schema's rule ("the code", "every other power"), "" for a constant
+  config::TimeScaling per_time = config::TimeScaling::none;  // the key's, for conversion to the step
 };
 
 /// Every default a scenario tree takes (after extends and overrides; the tree

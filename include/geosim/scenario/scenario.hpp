@@ -140,8 +140,11 @@ struct Scenario {
   std::string defaults_applied;
 
   Date start;
-  Date end;                // last simulated month
-  int step_months = 1;     // tick length
+  Date end;             // last simulated month
+  int step_months = 1;  // tick length
+  /// The period the file gives budgets, rates and durations per (time.rates_per);
+  /// the loader has converted them to the tick (scenario/time_units.hpp).
+  int rates_per_months = 1;
   double dt = 1.0 / 12;    // tick length in years
   int ticks = 0;           // K
   int scenario_ticks = 0;  // K before any --ticks override

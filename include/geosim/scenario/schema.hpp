@@ -16,6 +16,11 @@ const config::Schema& scenario_core_schema();
 /// Overrides never create an entry in one except by giving it whole.
 const std::vector<std::string>& scenario_collections();
 
+/// Writes the default channels into a tree that has no `channels` when one of
+/// `overrides` sets a channel's key, so that `channels.soft.decay=0.1` sets
+/// one of the default channels instead of being refused as a new entry.
+void write_in_default_channels(config::Node& tree, const std::vector<std::string>& overrides);
+
 /// Every key of a scenario file, in the order of docs/scenario-format.md: the
 /// core keys and those of every policy and event action registered now.
 config::Schema scenario_schema();
