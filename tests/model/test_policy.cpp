@@ -137,3 +137,27 @@ TEST_CASE("active campaigns cut the stock inflow of the penalised channels only,
   }
   CHECK(ticks_with_campaigns > 30);
 }
+
+TEST_CASE("richardson: the default rivals (every other power) sum as the explicit list in index order") {
+  // Budgets of very different sizes: any change in the order of the sum shows in the last bits.
+  auto run = [](bool explicit_rivals) {
+    Scenario s = tiny_scenario(5, 1, 1, 24);
+    for (int p = 0; p < 5; ++p) s.powers[p].budget = {1.0, 1e-9 + p * 3.3e5, 1.0};
+    for (int p = 0; p < 5; ++p) {
+      std::string rivals;
+      for (int q = 0; q < 5 && explicit_rivals; ++q)
+        if (q != p) rivals += (rivals.empty() ? "" : ", ") + s.powers[q].code;
+      use_policy(s, p, "richardson",
+                 "richardson: {reaction: 0.01, fatigue: 0.5, grievance: 0.1" +
+                     (explicit_rivals ? ", rivals: [" + rivals + "]" : std::string()) + "}",
+                 {security});
+    }
+    World world(s, 1);
+    world.run();
+    std::vector<double> out;
+    for (int p = 0; p < 5; ++p) out.push_back(world.state().budget(p, security));
+    return out;
+  };
+  const std::vector<double> implicit = run(false), listed = run(true);
+  for (int p = 0; p < 5; ++p) CHECK(implicit[p] == listed[p]);  // bit for bit
+}
