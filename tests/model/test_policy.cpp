@@ -1,7 +1,11 @@
 // Allocation policies of model.md section 3.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <numeric>
+#include <string>
+#include <vector>
 
 #include "geosim/model/policy.hpp"
 #include "geosim/model/world.hpp"
@@ -187,14 +191,17 @@ TEST_CASE("contest: its per-target terms, computed once, give the bits of tulloc
     s.channels[economic].exponent = 0.7 + variant;
     for (int t = 0; t < 3; ++t)
       for (int p = 0; p < 5; ++p)
-        s.targets[t].initial_stock[p][economic] = p == 3 ? 0.0 : 0.37 * (p + 1) * (t + 1 + variant) + 1e-3 * t;
+        s.targets[t].initial_stock[p][economic] =
+            p == 3 ? 0.0 : 0.37 * (p + 1) * (t + 1 + variant) + 1e-3 * t;
     for (int p = 0; p < 5; ++p) s.powers[p].strategic_value = {1.0, 2.5 - p * 0.3, 0.7};
     const World world(s, 1);
     for (const double budget : {0.0, 0.9, 1e4}) {  // 1e4: the extra stock becomes the largest
       for (int p = 0; p < 5; ++p) {
-        const PolicyUse use = make_policy_use(s, p, "contest", config::parse_text("temperature: 0.05", "test"));
+        const PolicyUse use =
+            make_policy_use(s, p, "contest", config::parse_text("temperature: 0.05", "test"));
         std::vector<double> out(3);
-        use.policy->allocate(AllocationContext{s, world.state(), p, economic, budget, use.settings.get()}, out);
+        use.policy->allocate(AllocationContext{s, world.state(), p, economic, budget, use.settings.get()},
+                             out);
         const std::vector<double> expected = reference(s, world.state(), p, budget);
         for (int t = 0; t < 3; ++t) CHECK(out[t] == expected[t]);  // bit for bit
       }
