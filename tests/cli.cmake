@@ -79,6 +79,15 @@ geosim_cli_test(validate_set_typo_event 2
 geosim_cli_test(validate_missing_file 2 "geosim: |no_such_scenario.yaml: no such file"
                 validate ${_cli_data}/no_such_scenario.yaml)
 geosim_cli_test(validate_directory 2 "geosim: |is a directory" validate ${_cli_data})
+# Only regular files are read: a device never ends, a FIFO never opens without a writer.
+geosim_cli_test(validate_device 2 "geosim: /dev/zero: is not a regular file" validate /dev/zero)
+set(_cli_fifo ${CMAKE_CURRENT_BINARY_DIR}/cli_scenario.fifo)
+if(NOT EXISTS ${_cli_fifo})
+  execute_process(COMMAND mkfifo ${_cli_fifo})
+endif()
+geosim_cli_test(validate_fifo 2 "geosim: ${_cli_fifo}: is not a regular file" validate ${_cli_fifo})
+geosim_cli_test(sweep_fifo 2 "geosim: ${_cli_fifo}: is not a regular file" sweep ${_cli_fifo}
+                -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
 geosim_cli_test(run_bad_input 2 "geosim: |negative_budget.yaml:9:|: powers.CHN.budget.soft: "
                 run ${_cli_data}/bad/negative_budget.yaml -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
 

@@ -12,11 +12,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <sstream>
-#include <system_error>
+#include <string_view>
 #include <unordered_map>
 
 #include "config/detail/syntax.hpp"
@@ -48,21 +47,6 @@ const char* Node::kind_name() const {
 }
 
 // --------------------------------------------------------------- reading ----
-
-std::string read_file(const std::filesystem::path& path) {
-  const SourceLocation where{path.string(), 0, 0};
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) throw FileError(where, "", "no such file");
-  if (std::filesystem::is_directory(status))
-    throw FileError(where, "", "is a directory, expected a YAML file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(where, "", "cannot open the file for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw FileError(where, "", "error while reading the file");
-  return std::move(text).str();
-}
 
 namespace {
 
@@ -101,9 +85,14 @@ class Builder final : public YAML::EventHandler {
     // "!" = quoted or block scalar; an explicit !!str also means "a string".
     n.quoted = tag == "!" || tag == "tag:yaml.org,2002:str";
     n.where = at(file_, mark);
+    last_scalar_ = mark;
     count_one(mark);
     complete(std::move(n), anchor, 1, 0);
   }
+
+  /// Where the last scalar began: a quoted string never closed is the last
+  /// scalar (yaml-cpp ends it silently at the end of the text).
+  const YAML::Mark& last_scalar() const { return last_scalar_; }
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     const auto it = anchors_.find(anchor);
@@ -229,24 +218,47 @@ class Builder final : public YAML::EventHandler {
   std::map<YAML::anchor_t, Anchored> anchors_;
   std::vector<Node> documents_;
   std::size_t count_ = 0;
+  YAML::Mark last_scalar_ = YAML::Mark::null_mark();
 };
 
-// A first, cheap pass: counts the nodes the document expands to, without
-// copying anything, so that an alias bomb is refused in microseconds before
-// the Builder would start expanding it.
+// Whether a quoted scalar starting at byte `pos` of `text` (at its quote) is
+// never closed, by the rules of YAML quotes: \" escapes in double quotes, ''
+// in single quotes.
+bool unclosed_quote(std::string_view text, std::size_t pos) {
+  if (pos >= text.size() || (text[pos] != '"' && text[pos] != '\'')) return false;
+  const char quote = text[pos];
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (quote == '"' && text[i] == '\\') ++i;
+    else if (text[i] == quote && quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+    else if (text[i] == quote) return false;
+  }
+  return true;
+}
+
+// A first, cheap pass: counts the nodes the document expands to, and the
+// bytes of text its aliases add, without copying anything, so that an alias
+// bomb (many small nodes, or one long string aliased many times) is refused
+// in microseconds before the Builder would start expanding it.
 class Counter final : public YAML::EventHandler {
  public:
   explicit Counter(std::string file) : file_(std::move(file)) {}
   void OnDocumentStart(const YAML::Mark&) override { sizes_.clear(); }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor, 0); }
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                const std::string&) override {
-    leaf(mark, anchor);
+                const std::string& value) override {
+    leaf(mark, anchor, value.size());
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     const auto it = sizes_.find(anchor);
-    add(mark, it == sizes_.end() ? 1 : it->second);  // recursive aliases: the Builder reports them
+    if (it == sizes_.end()) return add(mark, 1);  // recursive aliases: the Builder reports them
+    add(mark, it->second.nodes);
+    bytes_ += it->second.bytes;
+    alias_bytes_ += it->second.bytes;
+    if (alias_bytes_ > kMaxAliasBytes)
+      throw SyntaxError(at(file_, mark), "",
+                        "document too large: its aliases expand to more than " +
+                            std::to_string(kMaxAliasBytes) + " bytes of text (an alias bomb?)");
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
@@ -267,26 +279,37 @@ class Counter final : public YAML::EventHandler {
                         "document too large: it expands to more than " + std::to_string(kMaxNodes) +
                             " nodes (an alias bomb?)");
   }
-  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor, std::size_t bytes) {
     add(mark, 1);
-    if (anchor != 0) sizes_[anchor] = 1;
+    bytes_ += bytes;
+    if (anchor != 0) sizes_[anchor] = {1, bytes};
   }
   void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
     if (static_cast<int>(stack_.size()) >= kMaxDepth)
       throw SyntaxError(at(file_, mark), "", "nesting deeper than " + std::to_string(kMaxDepth) + " levels");
-    stack_.emplace_back(anchor, count_);
+    stack_.push_back({anchor, count_, bytes_});
     add(mark, 1);
   }
   void close() {
-    const auto [anchor, start] = stack_.back();
+    const Open o = stack_.back();
     stack_.pop_back();
-    if (anchor != 0) sizes_[anchor] = count_ - start;
+    if (o.anchor != 0) sizes_[o.anchor] = {count_ - o.nodes, bytes_ - o.bytes};
   }
 
+  struct Size {
+    std::size_t nodes = 1;
+    std::size_t bytes = 0;  // of scalar text, aliases expanded
+  };
+  struct Open {
+    YAML::anchor_t anchor;
+    std::size_t nodes, bytes;  // counts when the container opened
+  };
   std::string file_;
-  std::vector<std::pair<YAML::anchor_t, std::size_t>> stack_;
-  std::map<YAML::anchor_t, std::size_t> sizes_;
+  std::vector<Open> stack_;
+  std::map<YAML::anchor_t, Size> sizes_;
   std::size_t count_ = 0;
+  std::size_t bytes_ = 0;
+  std::size_t alias_bytes_ = 0;  // text added by aliases, cumulative
 };
 
 template <class Handler>
@@ -306,6 +329,11 @@ Node parse_text(std::string_view text, const std::string& filename) {
     Counter counter(filename);  // refuses alias bombs before anything is copied
     run_parser(copy, counter);
     run_parser(copy, builder);
+    const YAML::Mark& last = builder.last_scalar();
+    if (!last.is_null() && last.pos >= 0 && unclosed_quote(copy, static_cast<std::size_t>(last.pos)))
+      throw SyntaxError(at(filename, last), "",
+                        std::string("a quoted string starts here and is never closed (add the closing ") +
+                            copy[static_cast<std::size_t>(last.pos)] + ")");
   } catch (const YAML::Exception& e) {
     const SourceLocation where = at(filename, e.mark);
     throw SyntaxError(where, "", detail::plain_syntax_message(e.msg, copy, where.line, where.column));
@@ -334,11 +362,19 @@ void merge(Node& base, const Node& overlay) {
     if (base.key_where.file.empty()) base.key_where = key_where;
     return;
   }
+  // Keys found through a hash index, not Node::find: merging two mappings of
+  // n keys is then O(n), not O(n^2) (an extends chain of large mappings).
+  // Reserved first so that pushing new entries moves no key the index views.
+  base.entries.reserve(base.entries.size() + overlay.entries.size());
+  std::unordered_map<std::string_view, std::size_t> index(base.entries.size());
+  for (std::size_t i = 0; i < base.entries.size(); ++i) index.emplace(base.entries[i].key, i);
   for (const auto& [key, value] : overlay.entries) {
-    if (Node* existing = base.find(key)) {
-      merge(*existing, value);
-      existing->key_where = value.key_where;
+    if (const auto it = index.find(key); it != index.end()) {
+      Node& existing = base.entries[it->second].value;
+      merge(existing, value);
+      existing.key_where = value.key_where;
     } else {
+      index.emplace(key, base.entries.size());  // views the overlay's key, which outlives the loop
       base.entries.push_back({key, value});
     }
   }
@@ -379,42 +415,6 @@ std::string to_yaml(const Node& node) {
   std::string text = out.c_str();
   if (text.empty() || text.back() != '\n') text += '\n';
   return text;
-}
-
-// --------------------------------------------------------------- nearest ----
-
-namespace {
-
-std::size_t levenshtein(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
-}  // namespace
-
-std::string nearest(std::string_view word, const std::vector<std::string>& candidates) {
-  const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
-  std::string best;
-  std::size_t best_distance = limit + 1;
-  for (const auto& c : candidates) {
-    const std::size_t d = levenshtein(word, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
-  return best;
 }
 
 }  // namespace geosim::config

@@ -309,6 +309,10 @@ class Validator {
     t.code = code;
     t.name = text_or(n, "name", path, code);
     t.citizens = read_integer(n, key("targets.<target>.citizens"), path);
+    if (__builtin_add_overflow(citizens_, t.citizens, &citizens_))  // every later count is 64-bit
+      throw RangeError(
+          n.find("citizens") ? n.find("citizens")->where : n.where, join(path, "citizens"),
+          "the citizens of all targets add up to more than 9223372036854775807 (a 64-bit count)");
 
     t.group_share.assign(G(), 0.0);
     if (const Node* g = opt(n, "groups")) {
@@ -480,6 +484,7 @@ class Validator {
   }
 
   Scenario& s_;
+  std::int64_t citizens_ = 0;  // of the targets read so far
   Names names_;
   std::vector<Entry> power_nodes_, target_nodes_, group_nodes_, institution_nodes_;
 };

@@ -1,13 +1,17 @@
 // The raw configuration tree: locations, duplicate keys, malformed YAML,
 // alias bombs, merge, --set and YAML output.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <typeinfo>
+#include <vector>
 
 #include "geosim/config/node.hpp"
 #include "support/temp_files.hpp"
@@ -231,4 +235,115 @@ TEST_CASE(
       config::parse_text("description: \"a\\tb\"\nevents:\n  - note: |\n      two\n      lines\n", "t.yaml");
   CHECK(ok.find("description")->scalar == "a\tb");
   CHECK_THROWS_AS(config::parse_text("description: \"a\\x01\"\n", "t.yaml"), TypeError);
+}
+
+// -------------------------------------------------- bounded loaders (issue 9) ----
+
+TEST_CASE("config: only a regular file is read, never a device, FIFO or directory") {
+  const std::string zero = thrown<FileError>([] { config::read_file("/dev/zero"); });
+  CHECK(zero == "/dev/zero: is not a regular file (it is a character device; expected a YAML file)");
+  const fs::path fifo = temp_dir() / "scenario.fifo";
+  fs::remove(fifo);
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);  // no writer: a blocking open would never return
+  CHECK(
+      contains(thrown<FileError>([&] { config::parse_file(fifo); }), "scenario.fifo: is not a regular file"));
+  fs::remove(fifo);
+  CHECK(contains(thrown<FileError>([] { config::read_file(temp_dir()); }),
+                 "is a directory, not a regular file"));
+}
+
+TEST_CASE("config: a file larger than kMaxInputFileBytes is refused before it is read") {
+  const fs::path big = write_temp("big.yaml", "name: x\n");
+  fs::resize_file(big, config::kMaxInputFileBytes + 1);  // sparse: no disk space used
+  CHECK(contains(thrown<FileError>([&] { config::read_file(big); }),
+                 "big.yaml: is larger than the limit of 67108864 bytes"));
+  fs::resize_file(big, config::kMaxInputFileBytes);
+  CHECK(config::read_file(big).size() == config::kMaxInputFileBytes);
+  fs::remove(big);
+}
+
+TEST_CASE("config: the alias limit counts the bytes aliases expand to, not only nodes") {
+  // 1 MB anchored once, aliased 20,000 times: 20 GB of copies, 20,001 nodes.
+  std::string text = "name: &n \"" + std::string(1'000'000, 'a') + "\"\nlist:\n";
+  for (int i = 0; i < 20'000; ++i) text += "  - *n\n";
+  const std::string what = thrown<SyntaxError>([&] { config::parse_text(text, "bytes.yaml"); });
+  // The 17th alias (line 19) passes 16 MiB.
+  CHECK(contains(what, "bytes.yaml:19:"));
+  CHECK(contains(what, "aliases expand to more than 16777216 bytes"));
+  // Within the limit, aliases of long strings expand as before.
+  const Node ok = config::parse_text("a: &s \"" + std::string(1000, 'b') + "\"\nb: [*s, *s]\n", "ok.yaml");
+  CHECK(ok.find("b")->items[1].scalar.size() == 1000);
+}
+
+TEST_CASE("config: merging large mappings is linear (hash lookups)") {
+  // 200,000 keys over 200,000 keys, half of them shared: 10^10 comparisons
+  // with a linear search per key, well under a second with the index.
+  const int n = 200'000;
+  Node base, overlay;
+  base.kind = overlay.kind = Node::Kind::map;
+  for (int i = 0; i < n; ++i) {
+    Node v;
+    v.kind = Node::Kind::scalar;
+    v.scalar = "base";
+    base.entries.push_back({"k" + std::to_string(i), v});
+    v.scalar = "over";
+    overlay.entries.push_back({"k" + std::to_string(i + n / 2), v});
+  }
+  config::merge(base, overlay);
+  REQUIRE(base.entries.size() == static_cast<std::size_t>(n + n / 2));
+  CHECK(base.entries[0].value.scalar == "base");
+  CHECK(base.entries[n / 2].value.scalar == "over");
+  CHECK(base.entries[n].key == "k" + std::to_string(n));  // new keys follow, in the overlay's order
+  CHECK(base.entries.back().value.scalar == "over");
+}
+
+namespace {
+std::size_t plain_levenshtein(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+}  // namespace
+
+TEST_CASE("config: nearest is bounded and suggests what a full edit distance would") {
+  // The banded search agrees with the plain one (first candidate at the least distance).
+  const std::vector<std::string> words = {
+      "budget",          "budjet",         "growth", "grwoth", "policy", "polcy", "valence",
+      "strategic_value", "stratgic_valeu", "a",      "ab",     "",       "xyz",   "citizens"};
+  for (const auto& w : words) {
+    std::string expected;
+    std::size_t best = std::max<std::size_t>(2, w.size() / 3) + 1;
+    for (const auto& c : words) {
+      const std::size_t d = plain_levenshtein(w, c);
+      if (d < best) {
+        best = d;
+        expected = c;
+      }
+    }
+    CHECK_MESSAGE(config::nearest(w, words) == expected, w);
+  }
+  // A 1 MB name among 1 MB names: no suggestion, and no 10^12-step distance.
+  const std::string huge(1'000'000, 'q');
+  CHECK(config::nearest(huge, std::vector<std::string>(10, huge + "r")).empty());
+  CHECK(config::nearest(std::string(64, 'a') + "", {std::string(63, 'a')}) == std::string(63, 'a'));
+}
+
+TEST_CASE("config: a quoted string never closed is a SyntaxError at its quote") {
+  const std::string what = thrown<SyntaxError>(
+      [] { config::parse_text("name: x\ndescription: \"abc\ntime: {start: 2013-09}\n", "q.yaml"); });
+  CHECK(what == "q.yaml:2:14: a quoted string starts here and is never closed (add the closing \")");
+  CHECK(contains(thrown<SyntaxError>([] { config::parse_text("a: 'it''s\n", "s.yaml"); }), "s.yaml:1:4:"));
+  // Closed quotes, escapes and block scalars are fine.
+  CHECK(config::parse_text("a: \"x\\\"y\"\n", "f.yaml").find("a")->scalar == "x\"y");
+  CHECK(config::parse_text("a: 'it''s'\n", "f.yaml").find("a")->scalar == "it's");
+  CHECK(config::parse_text("description: |\n  \"open\n", "f.yaml").find("description")->scalar == "\"open\n");
 }

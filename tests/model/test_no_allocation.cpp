@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#include <string>
+#include <vector>
 
 #include "geosim/model/world.hpp"
 #include "support/tiny_scenario.hpp"
@@ -28,7 +30,8 @@ using enum geosim::testing::TinyChannel;
 
 namespace {
 std::atomic<long> allocations{0};
-}
+std::atomic<long> allocated_bytes{0};
+}  // namespace
 
 #if GEOSIM_COUNT_ALLOCATIONS
 // Replacing the global allocation functions counts every heap allocation in
@@ -40,6 +43,7 @@ std::atomic<long> allocations{0};
 #endif
 void* operator new(std::size_t size) {
   allocations.fetch_add(1, std::memory_order_relaxed);
+  allocated_bytes.fetch_add(static_cast<long>(size), std::memory_order_relaxed);
   if (void* p = std::malloc(size ? size : 1)) return p;
   throw std::bad_alloc();
 }
@@ -87,4 +91,23 @@ TEST_CASE("a tick allocates no heap memory once the world is built" *
   for (int k = 1; k < 40; ++k) world.step();
   CHECK(allocations.load() - before == 0);
   CHECK(world.state().campaigns_active.sum() > 0);  // the campaign path really ran
+}
+
+// Issue 9: the default rival list of `richardson` (every other power) was
+// stored per power, memory growing with the square of the number of powers.
+TEST_CASE("richardson's default rivals take no memory per rival" * doctest::skip(!GEOSIM_COUNT_ALLOCATIONS)) {
+  auto bytes_for_one_power = [](int powers) {
+    std::vector<std::string> names;
+    for (int p = 0; p < powers; ++p) names.push_back("P" + std::to_string(p));
+    const std::vector<std::string> targets = {"T0"}, channels = {"economic", "security", "soft"};
+    const config::Node keys = config::parse_text("richardson: {reaction: 0.1}", "test");
+    const std::string path = "powers.P0";
+    const AllocationPolicy* richardson = policies().find("richardson");
+    const long before = allocated_bytes.load();
+    const auto settings = richardson->parse(PolicyInput{keys, path, 0, names, targets, channels});
+    return allocated_bytes.load() - before;
+  };
+  bytes_for_one_power(2);  // first use: the registry and the policy's key schema are built once
+  // An explicit list of 9,999 rivals would be 40 kB more.
+  CHECK(bytes_for_one_power(10'000) - bytes_for_one_power(2) < 1000);
 }

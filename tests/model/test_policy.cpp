@@ -1,7 +1,11 @@
 // Allocation policies of model.md section 3.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <numeric>
+#include <string>
+#include <vector>
 
 #include "geosim/model/policy.hpp"
 #include "geosim/model/world.hpp"
@@ -136,4 +140,71 @@ TEST_CASE("active campaigns cut the stock inflow of the penalised channels only,
     ticks_with_campaigns += active > 0;
   }
   CHECK(ticks_with_campaigns > 30);
+}
+
+TEST_CASE("richardson: the default rivals (every other power) sum as the explicit list in index order") {
+  // Budgets of very different sizes: any change in the order of the sum shows in the last bits.
+  auto run = [](bool explicit_rivals) {
+    Scenario s = tiny_scenario(5, 1, 1, 24);
+    for (int p = 0; p < 5; ++p) s.powers[p].budget = {1.0, 1e-9 + p * 3.3e5, 1.0};
+    for (int p = 0; p < 5; ++p) {
+      std::string rivals;
+      for (int q = 0; q < 5 && explicit_rivals; ++q)
+        if (q != p) rivals += (rivals.empty() ? "" : ", ") + s.powers[q].code;
+      use_policy(s, p, "richardson",
+                 "richardson: {reaction: 0.01, fatigue: 0.5, grievance: 0.1" +
+                     (explicit_rivals ? ", rivals: [" + rivals + "]" : std::string()) + "}",
+                 {security});
+    }
+    World world(s, 1);
+    world.run();
+    std::vector<double> out;
+    for (int p = 0; p < 5; ++p) out.push_back(world.state().budget(p, security));
+    return out;
+  };
+  const std::vector<double> implicit = run(false), listed = run(true);
+  for (int p = 0; p < 5; ++p) CHECK(implicit[p] == listed[p]);  // bit for bit
+}
+
+TEST_CASE("contest: its per-target terms, computed once, give the bits of tullock_share_of") {
+  // The split as contest computed it before the terms were shared between powers.
+  auto reference = [](const Scenario& s, const WorldState& state, int p, double budget) {
+    const int T = s.num_targets();
+    std::vector<double> out(T);
+    const double extra = budget / T, exponent = s.channels[economic].exponent;
+    double highest = -INFINITY;
+    for (int t = 0; t < T; ++t) {
+      const double* column = state.stock[economic].col(t).data();
+      const double autonomy = state.autonomy(economic, t);
+      const double before = tullock_share_of(column, s.num_powers(), p, autonomy, exponent, 0.0);
+      const double after = tullock_share_of(column, s.num_powers(), p, autonomy, exponent, extra);
+      out[t] = s.powers[p].strategic_value[t] * (after - before) / 0.05;
+      highest = std::max(highest, out[t]);
+    }
+    for (double& score : out) score = std::exp(score - highest);
+    split_proportionally(budget, out);
+    return out;
+  };
+  // Two worlds of the same shape in turn: the terms of one must not serve the other.
+  for (int variant = 0; variant < 2; ++variant) {
+    Scenario s = tiny_scenario(5, 3);
+    s.channels[economic].exponent = 0.7 + variant;
+    for (int t = 0; t < 3; ++t)
+      for (int p = 0; p < 5; ++p)
+        s.targets[t].initial_stock[p][economic] =
+            p == 3 ? 0.0 : 0.37 * (p + 1) * (t + 1 + variant) + 1e-3 * t;
+    for (int p = 0; p < 5; ++p) s.powers[p].strategic_value = {1.0, 2.5 - p * 0.3, 0.7};
+    const World world(s, 1);
+    for (const double budget : {0.0, 0.9, 1e4}) {  // 1e4: the extra stock becomes the largest
+      for (int p = 0; p < 5; ++p) {
+        const PolicyUse use =
+            make_policy_use(s, p, "contest", config::parse_text("temperature: 0.05", "test"));
+        std::vector<double> out(3);
+        use.policy->allocate(AllocationContext{s, world.state(), p, economic, budget, use.settings.get()},
+                             out);
+        const std::vector<double> expected = reference(s, world.state(), p, budget);
+        for (int t = 0; t < 3; ++t) CHECK(out[t] == expected[t]);  // bit for bit
+      }
+    }
+  }
 }

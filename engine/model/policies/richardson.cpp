@@ -11,10 +11,17 @@ namespace geosim::policies_builtin {
 namespace {
 
 struct RichardsonSettings final : PolicySettings {
-  double reaction = 0.0;    // a_p, per year
-  double fatigue = 0.0;     // m_p, per year
-  double grievance = 0.0;   // h_p, budget units per tick per year
-  std::vector<int> rivals;  // power indices
+  double reaction = 0.0;   // a_p, per year
+  double fatigue = 0.0;    // m_p, per year
+  double grievance = 0.0;  // h_p, budget units per tick per year
+  // The default, every other power, is not stored: a list per power would
+  // take memory growing with the square of the number of powers.
+  bool all_others = true;
+  std::vector<int> rivals;  // power indices, if !all_others
+
+  bool has_rival(int q, int self) const {
+    return all_others ? q != self : std::find(rivals.begin(), rivals.end(), q) != rivals.end();
+  }
 };
 
 class RichardsonPolicy final : public AllocationPolicy {
@@ -51,8 +58,6 @@ class RichardsonPolicy final : public AllocationPolicy {
 
   std::shared_ptr<const PolicySettings> parse(const PolicyInput& in) const override {
     auto r = std::make_shared<RichardsonSettings>();
-    for (int q = 0; q < static_cast<int>(in.powers.size()); ++q)
-      if (q != in.self) r->rivals.push_back(q);
     const config::Node* rn = config::opt(in.power, "richardson");
     if (!rn) return r;
     const std::string rp = config::join(in.path, "richardson");
@@ -64,6 +69,7 @@ class RichardsonPolicy final : public AllocationPolicy {
     if (const config::Node* rivals = config::opt(*rn, "rivals")) {
       const std::string lp = config::join(rp, "rivals");
       r->rivals = config::name_list(*rivals, lp, "power", in.powers);
+      r->all_others = false;
       for (std::size_t k = 0; k < r->rivals.size(); ++k)
         if (r->rivals[k] == in.self)
           throw RangeError(rivals->items[k].where, config::indexed(lp, k), "a power cannot be its own rival");
@@ -78,12 +84,15 @@ class RichardsonPolicy final : public AllocationPolicy {
   void check(const Scenario& sc, int p, int c, const SourceLocation& where,
              const std::string& path) const override {
     const auto* mine = static_cast<const RichardsonSettings*>(sc.powers[p].policy[c].settings.get());
-    if (!mine) return;
-    for (int q : mine->rivals) {
-      if (q < p || sc.powers[q].policy[c].policy != this) continue;
+    // No reaction (the default), no runaway: a product of fatigues is never negative.
+    if (!mine || mine->reaction == 0.0) return;
+    const int powers = static_cast<int>(sc.powers.size());
+    const int count = mine->all_others ? powers : static_cast<int>(mine->rivals.size());
+    for (int k = 0; k < count; ++k) {
+      const int q = mine->all_others ? k : mine->rivals[k];  // rivals in the order of the list
+      if (q < p || q == p || sc.powers[q].policy[c].policy != this) continue;
       const auto* theirs = static_cast<const RichardsonSettings*>(sc.powers[q].policy[c].settings.get());
-      if (!theirs || std::find(theirs->rivals.begin(), theirs->rivals.end(), p) == theirs->rivals.end())
-        continue;
+      if (!theirs || !theirs->has_rival(p, q)) continue;
       const double reactions = mine->reaction * theirs->reaction, fatigues = mine->fatigue * theirs->fatigue;
       if (reactions > fatigues)
         throw RangeError(where, config::join(path, "richardson"),
@@ -102,8 +111,14 @@ class RichardsonPolicy final : public AllocationPolicy {
 
   double next_budget(const AllocationContext& ctx) const override {
     const auto& spec = static_cast<const RichardsonSettings&>(*ctx.settings);
-    double rivals = 0.0;
-    for (int q : spec.rivals) rivals += ctx.state.budget(q, ctx.channel);
+    double rivals = 0.0;  // summed in the same order whether the list is explicit or not
+    if (spec.all_others) {
+      const int powers = ctx.scenario.num_powers();
+      for (int q = 0; q < powers; ++q)
+        if (q != ctx.power) rivals += ctx.state.budget(q, ctx.channel);
+    } else {
+      for (int q : spec.rivals) rivals += ctx.state.budget(q, ctx.channel);
+    }
     const double b = ctx.budget;
     return std::max(0.0, b + ctx.scenario.dt * (spec.reaction * rivals - spec.fatigue * b + spec.grievance));
   }

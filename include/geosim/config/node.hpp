@@ -48,6 +48,9 @@ Node parse_text(std::string_view text, const std::string& filename);
 /// Limits that make alias bombs and absurd nesting fail fast with SyntaxError.
 inline constexpr std::size_t kMaxNodes = 1'000'000;  // nodes after alias expansion
 inline constexpr int kMaxDepth = 64;                 // nested mappings/lists
+/// Text (bytes of scalars) that aliases may add, all aliases together: one long
+/// string aliased many times costs memory without adding nodes.
+inline constexpr std::size_t kMaxAliasBytes = std::size_t{16} << 20;  // 16 MiB
 
 /// Where `s` stops being UTF-8 text without control characters: the byte
 /// offset of the first invalid UTF-8 sequence (overlong, surrogate, above
@@ -64,7 +67,13 @@ bool is_free_text_key(std::string_view key);
 /// parse_text calls it on every document; set_path on every `--set` value.
 void check_text(const Node& tree, const std::string& path = "");
 
-/// A file's bytes, exactly. Throws FileError (missing, a directory, unreadable).
+/// The largest input file (scenario, `extends` base, sweep file) read: a
+/// scenario is kilobytes; this bounds the memory a mistaken path can take.
+inline constexpr std::size_t kMaxInputFileBytes = std::size_t{64} << 20;  // 64 MiB
+
+/// A file's bytes, exactly. Throws FileError (missing, unreadable, not a
+/// regular file, e.g. a directory, FIFO or /dev/zero, or larger than
+/// kMaxInputFileBytes). Never blocks on a FIFO.
 std::string read_file(const std::filesystem::path& path);
 
 /// Deep merge: mappings merge key by key, anything else in `overlay` replaces
@@ -74,7 +83,11 @@ void merge(Node& base, const Node& overlay);
 /// Canonical YAML text of a tree (block style, keys in order).
 std::string to_yaml(const Node& node);
 
-/// The nearest of `candidates` to `word` by edit distance, or "" if none is close.
+/// The nearest of `candidates` to `word` by edit distance, or "" if none is
+/// close. Bounded in time: a word longer than kMaxSuggestionLength gets no
+/// suggestion, and only the first kMaxSuggestionCandidates candidates are examined.
 std::string nearest(std::string_view word, const std::vector<std::string>& candidates);
+inline constexpr std::size_t kMaxSuggestionLength = 64;
+inline constexpr std::size_t kMaxSuggestionCandidates = 10'000;
 
 }  // namespace geosim::config
