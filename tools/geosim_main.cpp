@@ -167,7 +167,7 @@ int command_validate(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     std::cout << "usage: geosim validate SCENARIO.yaml [--set PATH=VALUE ...]\n\n"
                  "Checks the scenario (syntax, schema, ranges, references, dates) exactly as\n"
-                 "`run` would, and runs nothing. Exit 0 if valid, 2 if not.\n\n"
+                 "`run` would, memory included, and runs nothing. Exit 0 if valid, 2 if not.\n\n"
               << opts;
     return kExitOk;
   }
@@ -178,7 +178,8 @@ int command_validate(const std::vector<std::string>& args) {
   std::cout << scenario.source_path.string() << ": valid: " << scenario.name << ", " << scenario.num_powers()
             << " powers, " << scenario.num_targets() << " targets, " << scenario.num_groups() << " groups, "
             << scenario.num_citizens() << " citizens, " << scenario.ticks << " ticks from "
-            << scenario.start.str() << ", " << scenario.events.size() << " events\n";
+            << scenario.start.str() << ", " << scenario.events.size() << " events; needs about "
+            << format_bytes(estimate_run_bytes(scenario)) << " of memory\n";
   return kExitOk;
 }
 

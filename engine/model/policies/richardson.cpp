@@ -15,6 +15,7 @@ struct RichardsonSettings final : PolicySettings {
   double fatigue = 0.0;     // m_p, per year
   double grievance = 0.0;   // h_p, budget units per tick per year
   std::vector<int> rivals;  // power indices
+  std::size_t bytes() const override { return sizeof(*this) + rivals.capacity() * sizeof(int); }
 };
 
 class RichardsonPolicy final : public AllocationPolicy {
