@@ -274,10 +274,10 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   check_thread_option("-j", o.jobs);
   Cluster cluster;  // MPI ranks under mpirun when built with GEOSIM_MPI, else this process
   const Sweep sweep(std::move(spec));
-  check_run_fits(sweep.base(0));
   SweepOptions options;
   options.output = o.output;
   options.jobs = o.jobs > 0 ? o.jobs : (cluster.size() > 1 ? 1 : 0);
+  check_sweep_fits(sweep, options.jobs);
   options.resume = o.resume;
   options.fail_fast = o.fail_fast;
   options.progress = !o.quiet && isatty(STDERR_FILENO);
