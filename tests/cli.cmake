@@ -95,7 +95,7 @@ endforeach()
 # One memory estimate for validate, run and sweep (docs/model.md section 11):
 # a run that cannot fit is refused up front, naming the memory it needs, its
 # largest part and the key to change. GEOSIM_MEMORY_LIMIT (64 MiB here; the
-# shipped scenario needs about 19 MiB) makes the refusals the same on any machine.
+# shipped scenario needs about 35 MiB) makes the refusals the same on any machine.
 function(geosim_cli_memory_test name rc stderr_texts)
   geosim_cli_test(${name} ${rc} "${stderr_texts}" ${ARGN})
   set_tests_properties(cli.${name} PROPERTIES ENVIRONMENT "GEOSIM_MEMORY_LIMIT=67108864")

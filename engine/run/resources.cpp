@@ -153,8 +153,7 @@ MemoryEstimate estimate_run_memory(const Scenario& sc) {
   e.components.push_back(
       {"the events", events, std::to_string(sc.events.size()) + " events", "events", "the events"});
 
-  // Code, HDF5's caches, thread stacks touched: not driven by the input.
-  e.components.push_back({"the engine itself", 16 << 20, "fixed", "", ""});
+  e.components.push_back({"the engine itself", kEngineBytes, "fixed", "", ""});
   return e;
 }
 

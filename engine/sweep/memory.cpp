@@ -66,7 +66,7 @@ MemoryEstimate estimate_sweep_memory(const Sweep& sweep, int jobs) {
        std::to_string(layout.doubles) + " values per run, " + std::to_string(block) + " runs per block",
        "time_series", "time_series or metrics"});
   for (MemoryComponent& c : plan_memory(sweep).components) e.components.push_back(std::move(c));
-  e.components.push_back({"the engine itself", 16 << 20, "fixed", "", ""});
+  e.components.push_back({"the engine itself", kEngineBytes, "fixed", "", ""});
   return e;
 }
 

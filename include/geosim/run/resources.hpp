@@ -12,6 +12,10 @@ namespace geosim {
 /// Byte counts saturate here instead of wrapping: a huge input must never
 /// look small.
 inline constexpr std::int64_t kSaturatedBytes = INT64_MAX;
+/// What a run holds whatever its input: code and shared libraries (13 MiB
+/// resident for `geosim --version`), HDF5's caches and the OpenMP threads
+/// while it runs and writes (about 10 MiB more), with a margin.
+inline constexpr std::int64_t kEngineBytes = std::int64_t{32} << 20;
 /// a * b and a + b for non-negative counts, saturating at kSaturatedBytes.
 std::int64_t saturating_mul(std::int64_t a, std::int64_t b);
 std::int64_t saturating_add(std::int64_t a, std::int64_t b);
