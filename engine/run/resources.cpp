@@ -53,9 +53,12 @@ std::int64_t MemoryEstimate::total() const {
 }
 
 const MemoryComponent& MemoryEstimate::largest() const {
-  return *std::max_element(
-      components.begin(), components.end(),
-      [](const MemoryComponent& a, const MemoryComponent& b) { return a.bytes < b.bytes; });
+  // The engine's fixed part is no cause the user can act on: the largest part
+  // the input drives, or the first component if none.
+  const MemoryComponent* out = &components.front();
+  for (const MemoryComponent& c : components)
+    if (!c.key.empty() && (out->key.empty() || c.bytes > out->bytes)) out = &c;
+  return *out;
 }
 
 const MemoryComponent* MemoryEstimate::find(const std::string& name) const {
@@ -200,10 +203,7 @@ void check_fits(const MemoryEstimate& estimate, std::int64_t available, const st
                 const std::string& file) {
   const std::int64_t needed = estimate.total();
   if (available < 0 || needed <= available) return;
-  // The largest part the user can change (not the engine's fixed allowance).
   const MemoryComponent* cause = &estimate.largest();
-  for (const MemoryComponent& c : estimate.components)
-    if (!c.key.empty() && (cause->key.empty() || c.bytes > cause->bytes)) cause = &c;
   throw ResourceError({file}, cause->key,
                       "this " + what + " needs " + format_bytes(needed) + " but " + format_bytes(available) +
                           " are available; the largest part is " + cause->name + ", " +

@@ -35,7 +35,8 @@ struct MemoryComponent {
 struct MemoryEstimate {
   std::vector<MemoryComponent> components;
   std::int64_t total() const;  // saturating
-  /// The component with the most bytes (the first if several tie).
+  /// The component with the most bytes among those the input drives (with a
+  /// key; the first if several tie).
   const MemoryComponent& largest() const;
   /// The component called `name`, or nullptr.
   const MemoryComponent* find(const std::string& name) const;
