@@ -97,8 +97,9 @@ MemoryEstimate estimate_run_memory(const Scenario& sc) {
        std::to_string(rows) + " rows of " + format_bytes(per_row), "time.end", "time.end or --ticks"});
 
   // Campaigns: a ring buffer of each (power, target)'s draws over the last
-  // `duration` ticks (engine/model/detail/tick.hpp).
-  e.components.push_back({"the campaign history", product({P, T, sc.campaigns.duration, 4}),
+  // `duration` ticks and its running sum (engine/model/detail/tick.hpp).
+  e.components.push_back({"the campaign history",
+                          product({P, T, sum({product({sc.campaigns.duration, 4}), 8})}),
                           pt + " x " + std::to_string(sc.campaigns.duration) + " ticks", "campaigns.duration",
                           "campaigns.duration"});
 

@@ -46,7 +46,7 @@ TEST_CASE("resources: each input that grows an allocation grows its part of the 
   // The campaign history: (power, target) pairs x campaigns.duration ints.
   Scenario campaigns = base;
   campaigns.campaigns.duration = 1000000;
-  CHECK(part(campaigns, "the campaign history") == 3 * 2 * 1000000LL * 4);
+  CHECK(part(campaigns, "the campaign history") == 3 * 2 * (1000000LL * 4 + 8));
   CHECK(estimate_run_bytes(campaigns) == total + 3 * 2 * 999997LL * 4);
   CHECK(estimate_run_memory(campaigns).largest().name == "the campaign history");
   // Recorded rows: ticks + 1 rows.
