@@ -88,12 +88,19 @@ MemoryEstimate estimate_run_memory(const Scenario& sc) {
   // The Recorder reserves every row of every catalogue variable up front
   // (geosim/io/variables.hpp), plus one row of the widest as doubles; the
   // results file adds the time coordinate (a tick and a date per row).
+  // While the file is written, HDF5 keeps up to 1 MiB of each variable's
+  // chunks in its chunk cache until the file is closed.
   const std::int64_t per_row = static_cast<std::int64_t>(recorded_bytes_per_row(sc));
-  std::int64_t widest = 0;
-  for (const ResultsVariable& v : results_variables())
-    widest = std::max(widest, static_cast<std::int64_t>(v.row_size(sc)));
+  std::int64_t widest = 0, cached = 0;
+  for (const ResultsVariable& v : results_variables()) {
+    const auto row = static_cast<std::int64_t>(v.row_size(sc));
+    widest = std::max(widest, row);
+    cached = saturating_add(
+        cached, std::min<std::int64_t>(product({rows, row, static_cast<std::int64_t>(value_bytes(v.type))}),
+                                       std::int64_t{1} << 20));
+  }
   e.components.push_back(
-      {"the recorded time series", sum({product({rows, per_row + 12}), product({widest, kDouble})}),
+      {"the recorded time series", sum({product({rows, per_row + 12}), product({widest, kDouble}), cached}),
        std::to_string(rows) + " rows of " + format_bytes(per_row), "time.end", "time.end or --ticks"});
 
   // Campaigns: a ring buffer of each (power, target)'s draws over the last
