@@ -204,11 +204,11 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     const SweepDesign& d = design(spec_.design);
     MemoryEstimate e;
     e.components.push_back(sweep_detail::design_points_memory(d.points_bytes(spec_)));
-    check_fits(e, available_memory_bytes(), "sweep", sweep_detail::sweep_file_name(spec_));
+    check_fits(e, available_memory_bytes(), "sweep's design", sweep_detail::sweep_file_name(spec_));
     design_points_ = d.points(spec_);
     points_ = design_points_->count();
   }
-  check_fits(sweep_detail::plan_memory(*this), available_memory_bytes(), "sweep",
+  check_fits(sweep_detail::plan_memory(*this), available_memory_bytes(), "sweep's plan",
              sweep_detail::sweep_file_name(spec_));
 
   // Identity: everything the results depend on.

@@ -55,7 +55,7 @@ TEST_CASE("sweep memory: 10^18 runs are refused before the plan is made, naming 
   } catch (const ResourceError& e) {
     const std::string what = e.what();
     CAPTURE(what);
-    CHECK(what.find("too_many_runs.yaml: replicates: this sweep needs more than 8 EiB but ") !=
+    CHECK(what.find("too_many_runs.yaml: replicates: this sweep's plan needs more than 8 EiB but ") !=
           std::string::npos);
     CHECK(what.find("the largest part is the sweep's plan, more than 8 EiB (1000000000000000000 runs, "
                     "1000000000000 points x 1000000 replicates): reduce replicates") != std::string::npos);
@@ -80,7 +80,7 @@ samples: 2147483648
     FAIL("2^31 samples of 3 parameters must be refused with 1 GiB");
   } catch (const ResourceError& e) {
     // 2^31 x (3 x 8 + 8) bytes: the points and the permutation.
-    CHECK(std::string(e.what()).find(": samples: this sweep needs 64 GiB but 1 GiB are available") !=
+    CHECK(std::string(e.what()).find(": samples: this sweep's design needs 64 GiB but 1 GiB are available") !=
           std::string::npos);
   }
 }
