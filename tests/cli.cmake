@@ -112,10 +112,38 @@ foreach(file IN LISTS _cli_bad_files)
   geosim_cli_test(bad.${stem} 2 "${expected}" validate ${file})
 endforeach()
 
-# A population that cannot fit in memory is refused up front, naming the bytes it needs.
-geosim_cli_test(too_many_citizens 2 "geosim: |targets.*.citizens: |bytes"
-                run ${_cli_data}/minimal.yaml --set targets.KAZ.citizens=2000000000
-                --set targets.KGZ.citizens=2000000000 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
+# One memory estimate for validate, run and sweep (docs/model.md section 11):
+# a run that cannot fit is refused up front, naming the memory it needs, its
+# largest part and the key to change. GEOSIM_MEMORY_LIMIT (64 MiB here; the
+# shipped scenario needs about 35 MiB) makes the refusals the same on any machine.
+function(geosim_cli_memory_test name rc stderr_texts)
+  geosim_cli_test(${name} ${rc} "${stderr_texts}" ${ARGN})
+  set_tests_properties(cli.${name} PROPERTIES ENVIRONMENT "GEOSIM_MEMORY_LIMIT=67108864")
+endfunction()
+set(_cli_memory "this run needs |but 64 MiB are available; the largest part is ")
+geosim_cli_memory_test(too_many_citizens 2
+                       "geosim: |targets.*.citizens: ${_cli_memory}the citizens' attitudes, |: reduce the citizens"
+                       run ${_cli_data}/minimal.yaml --set targets.KAZ.citizens=2000000000
+                       --set targets.KGZ.citizens=2000000000 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
+geosim_cli_memory_test(memory_campaign_history 2
+                       "geosim: |central_asia_2013.yaml: campaigns.duration: ${_cli_memory}the campaign history, |(3 powers x 5 targets x 1000000 ticks): reduce campaigns.duration"
+                       validate ${CMAKE_CURRENT_LIST_DIR}/../scenarios/central_asia_2013.yaml
+                       --set campaigns.duration=1000000)
+geosim_cli_memory_test(memory_campaign_history_run 2
+                       "geosim: |campaigns.duration: ${_cli_memory}the campaign history, "
+                       run ${CMAKE_CURRENT_LIST_DIR}/../scenarios/central_asia_2013.yaml
+                       --set campaigns.duration=1000000 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
+geosim_cli_memory_test(memory_recorded_rows 2
+                       "geosim: |central_asia_2013.yaml: time.end: ${_cli_memory}the recorded time series, |(95837 rows of |): reduce time.end or --ticks"
+                       run ${CMAKE_CURRENT_LIST_DIR}/../scenarios/central_asia_2013.yaml --set time.end=9999-12
+                       -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
+geosim_cli_memory_test(memory_recorded_rows_validate 2 "geosim: |time.end: ${_cli_memory}the recorded time series, "
+                       validate ${CMAKE_CURRENT_LIST_DIR}/../scenarios/central_asia_2013.yaml --set time.end=9999-12)
+geosim_cli_memory_test(memory_fits 0 "" validate ${CMAKE_CURRENT_LIST_DIR}/../scenarios/central_asia_2013.yaml)
+# --ticks beyond the scenario's end names --ticks and time.end.
+geosim_cli_test(ticks_beyond_end 2 "geosim: --ticks: the scenario has 208 ticks|(to run longer, set time.end)"
+                run ${CMAKE_CURRENT_LIST_DIR}/../scenarios/central_asia_2013.yaml --ticks 20000000
+                -o ${CMAKE_CURRENT_BINARY_DIR}/cli_never_written.h5)
 geosim_cli_test(citizen_index_limit 2 "geosim: |citizens" validate ${_cli_data}/minimal.yaml
                 --set targets.KAZ.citizens=3000000000 --set targets.KGZ.citizens=3000000000)
 

@@ -25,6 +25,11 @@ geosim_sweep_cli_test(bad_jobs 2 "geosim: |-j" sweep ${_sweep_data}/sweeps/tiny_
 geosim_sweep_cli_test(output_directory_missing 2 "geosim: |does not exist"
                       sweep ${_sweep_data}/sweeps/tiny_lhs.yaml -o ${_sweep_work}/no/such/dir/out.h5)
 
+# A plan of 10^18 runs is refused before it is made, naming replicates (not run out of memory).
+geosim_sweep_cli_test(too_many_runs 2
+                      "geosim: |too_many_runs.yaml: replicates: this sweep's plan needs more than 8 EiB but |the largest part is the sweep's plan"
+                      sweep ${_sweep_data}/sweeps/too_many_runs.yaml -o ${_sweep_work}/never.h5)
+
 # Every file in tests/data/sweeps/bad/ starts with `# expect: ERROR LOCATION KEY`.
 file(GLOB _sweep_bad CONFIGURE_DEPENDS ${_sweep_data}/sweeps/bad/*.yaml)
 foreach(file IN LISTS _sweep_bad)

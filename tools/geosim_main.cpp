@@ -170,7 +170,7 @@ int command_validate(const std::vector<std::string>& args) {
   if (vm.count("help")) {
     std::cout << "usage: geosim validate SCENARIO.yaml [--set PATH=VALUE ...] [--defaults]\n\n"
                  "Checks the scenario (syntax, schema, ranges, references, dates) exactly as\n"
-                 "`run` would, and runs nothing. Exit 0 if valid, 2 if not.\n\n"
+                 "`run` would, memory included, and runs nothing. Exit 0 if valid, 2 if not.\n\n"
               << opts;
     return kExitOk;
   }
@@ -181,7 +181,8 @@ int command_validate(const std::vector<std::string>& args) {
   std::cout << scenario.source_path.string() << ": valid: " << scenario.name << ", " << scenario.num_powers()
             << " powers, " << scenario.num_targets() << " targets, " << scenario.num_groups() << " groups, "
             << scenario.num_citizens() << " citizens, " << scenario.ticks << " ticks from "
-            << scenario.start.str() << ", " << scenario.events.size() << " events\n";
+            << scenario.start.str() << ", " << scenario.events.size() << " events; needs about "
+            << format_bytes(estimate_run_bytes(scenario)) << " of memory\n";
   const auto lines = std::count(scenario.defaults_applied.begin(), scenario.defaults_applied.end(), '\n');
   if (list_defaults) std::cout << lines << " values from defaults:\n" << scenario.defaults_applied;
   else if (lines > 0) std::cout << lines << " values from defaults (list them with --defaults)\n";
@@ -279,10 +280,10 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   check_thread_option("-j", o.jobs);
   Cluster cluster;  // MPI ranks under mpirun when built with GEOSIM_MPI, else this process
   const Sweep sweep(std::move(spec));
-  check_run_fits(sweep.base(0));
   SweepOptions options;
   options.output = o.output;
   options.jobs = o.jobs > 0 ? o.jobs : (cluster.size() > 1 ? 1 : 0);
+  check_sweep_fits(sweep, options.jobs);
   options.resume = o.resume;
   options.fail_fast = o.fail_fast;
   options.progress = !o.quiet && isatty(STDERR_FILENO);

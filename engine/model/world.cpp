@@ -42,6 +42,7 @@ Tick::Tick(const Scenario& sc, std::uint64_t seed_, WorldState& state_, Populati
   for (int c : sc.campaigns.channels) campaign_penalised[c] = 1;
   next_budget.resize(P, C);
   campaign_history = Eigen::ArrayXXi::Zero(P * T, sc.campaigns.duration);
+  campaign_active.assign(static_cast<std::size_t>(P) * T, 0);
 }
 
 }  // namespace detail

@@ -164,27 +164,56 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
                                problem + " those of " + spec_.scenarios.front().string());
   }
 
-  // Parameters: the path exists in the base, and every extreme value is valid there.
+  // Parameters: the path exists in the base, and every extreme value is valid
+  // there. The largest run (for the memory check): the largest base, or each
+  // parameter at the extreme that needs the most memory, all together if
+  // that is a valid scenario.
+  for (const auto& b : bases_)
+    if (estimate_run_bytes(b.scenario) > largest_run_.total()) largest_run_ = estimate_run_memory(b.scenario);
+  std::vector<std::string> largest_values;
   for (const auto& p : spec_.parameters) {
     check_path_exists(bases_.front().tree, p, first.name);
+    std::int64_t best = estimate_run_bytes(first);
+    std::string best_value;
     for (const auto& value : extremes(p)) {
       try {
-        (void)scenario_from_tree(bases_.front().tree, spec_.scenarios.front(), std::string(),
-                                 LoadOptions{{p.path + "=" + value}, spec_.ticks, false, 0});
+        const MemoryEstimate e = estimate_run_memory(
+            scenario_from_tree(bases_.front().tree, spec_.scenarios.front(), std::string(),
+                               LoadOptions{{p.path + "=" + value}, spec_.ticks, false, 0}));
+        if (e.total() > best) best = e.total(), best_value = value;
+        if (e.total() > largest_run_.total()) largest_run_ = e;
       } catch (const InputError& e) {
         throw RangeError(p.values_where, "parameters." + p.path,
                          "value " + value + " is outside the parameter's domain: " + e.detail());
       }
     }
+    if (!best_value.empty()) largest_values.push_back(p.path + "=" + best_value);
+  }
+  if (largest_values.size() > 1) {
+    try {
+      const MemoryEstimate e =
+          estimate_run_memory(scenario_from_tree(bases_.front().tree, spec_.scenarios.front(), std::string(),
+                                                 LoadOptions{largest_values, spec_.ticks, false, 0}));
+      if (e.total() > largest_run_.total()) largest_run_ = e;
+    } catch (const InputError&) {
+      // Those extremes are not valid together: the largest single one stands.
+    }
   }
 
-  // Design points (a batch of several scenarios: one point per scenario).
+  // Design points (a batch of several scenarios: one point per scenario),
+  // refused before they are made if they cannot fit.
   if (spec_.scenarios.size() > 1) {
     points_ = static_cast<std::int64_t>(spec_.scenarios.size());
   } else {
-    design_points_ = design(spec_.design).points(spec_);
+    const SweepDesign& d = design(spec_.design);
+    MemoryEstimate e;
+    e.components.push_back(sweep_detail::design_points_memory(d.points_bytes(spec_)));
+    check_fits(e, available_memory_bytes(), "sweep's design", sweep_detail::sweep_file_name(spec_));
+    design_points_ = d.points(spec_);
     points_ = design_points_->count();
   }
+  check_fits(sweep_detail::plan_memory(*this), available_memory_bytes(), "sweep's plan",
+             sweep_detail::sweep_file_name(spec_));
 
   // Identity: everything the results depend on.
   std::ostringstream id;

@@ -20,7 +20,7 @@ namespace {
 
 using namespace hdf5;
 
-constexpr std::int64_t kBlock = 1024;  // runs per write of the per-run variables
+constexpr std::int64_t kBlock = kResultsBlock;
 
 void write_rows(hid_t ds, hsize_t start, hsize_t count, const std::vector<hsize_t>& tail, hid_t mem_type,
                 const void* buf) {

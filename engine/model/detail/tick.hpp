@@ -44,6 +44,8 @@ struct Tick {
   std::vector<char> campaign_penalised;    // stocks: by channel, whether campaigns reduce its efficiency
   Eigen::ArrayXXd next_budget;             // budgets: power x channel
   Eigen::ArrayXXi campaign_history;        // campaigns: (P*T) x duration ring buffer of new campaigns
+  // campaigns: [p*T + t], the running sum of its row of campaign_history
+  std::vector<std::int64_t> campaign_active;
 };
 
 using StageFn = void (*)(Tick&);

@@ -7,6 +7,11 @@ namespace {
 
 struct FixedSettings final : PolicySettings {
   std::vector<PerChannel> weights;  // f[p,t,c], by target
+  std::size_t bytes() const override {
+    std::size_t out = sizeof(*this) + weights.capacity() * sizeof(PerChannel);
+    for (const PerChannel& w : weights) out += w.capacity() * sizeof(double);
+    return out;
+  }
 };
 
 class FixedPolicy final : public AllocationPolicy {

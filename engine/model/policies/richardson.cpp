@@ -13,7 +13,7 @@ namespace {
 struct RichardsonSettings final : PolicySettings {
   double reaction = 0.0;   // a_p, per year
   double fatigue = 0.0;    // m_p, per year
-  double grievance = 0.0;  // h_p, budget units per tick per year
+  double grievance = 0.0;  // h_p, budget units per period per year, converted to per tick
   // The default, every other power, is not stored: a list per power would
   // take memory growing with the square of the number of powers.
   bool all_others = true;
@@ -22,6 +22,7 @@ struct RichardsonSettings final : PolicySettings {
   bool has_rival(int q, int self) const {
     return all_others ? q != self : std::find(rivals.begin(), rivals.end(), q) != rivals.end();
   }
+  std::size_t bytes() const override { return sizeof(*this) + rivals.capacity() * sizeof(int); }
 };
 
 class RichardsonPolicy final : public AllocationPolicy {

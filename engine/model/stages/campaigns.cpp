@@ -25,10 +25,13 @@ void draw_campaigns(Tick& k) {
         drawn = rng::poisson(rate, rng::uniform_double(w[0], w[1]));
       }
       s.campaigns_new(p, t) = drawn;
+      // The draws of the last `duration` ticks, summed as they enter and leave
+      // the ring buffer (O(1) a tick whatever the duration; integers, so the
+      // same sum as adding the window up). In 64 bits: each draw may be as
+      // large as rng::kPoissonMaxCount; the count saturates at the counters' maximum.
+      std::int64_t& active = k.campaign_active[static_cast<std::size_t>(p) * T + t];
+      active += drawn - k.campaign_history(p * T + t, slot);
       k.campaign_history(p * T + t, slot) = drawn;
-      // Summed in 64 bits: each draw may be as large as rng::kPoissonMaxCount;
-      // the count saturates at the counters' maximum.
-      const std::int64_t active = k.campaign_history.row(p * T + t).cast<std::int64_t>().sum();
       s.campaigns_active(p, t) = static_cast<int>(std::min<std::int64_t>(active, rng::kPoissonMaxCount));
     }
 }

@@ -18,6 +18,9 @@ GEOSIM_BUILTIN_SWEEP_DESIGNS(GEOSIM_SWEEP_DESIGN_FACTORY)
 
 /// `samples`: the number of points of a sampling design (random, lhs, sobol).
 config::KeySpec samples_key();
+/// Bytes of a sampling design's points (a UnitPoints of samples x parameters)
+/// plus `per_sample` bytes of scratch per point, saturating.
+std::int64_t sampled_points_bytes(const SweepSpec& spec, std::int64_t per_sample);
 /// TypeError unless the sweep varies at least one parameter (sampling designs).
 void require_parameters(const DesignContext& context, const std::string& design);
 

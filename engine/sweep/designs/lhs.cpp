@@ -40,6 +40,8 @@ class Lhs final : public SweepDesign {
     }
     return points;
   }
+  // The permutation: one int64 per sample.
+  std::int64_t points_bytes(const SweepSpec& spec) const override { return sampled_points_bytes(spec, 8); }
 };
 
 }  // namespace

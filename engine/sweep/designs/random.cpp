@@ -1,5 +1,6 @@
 // The random design: `samples` points drawn independently and uniformly
 // (log-uniformly on a log scale) from the parameter box, from the sweep seed.
+#include "geosim/run/resources.hpp"
 #include "geosim/sweep/sweep.hpp"
 #include "sweep/designs/designs.hpp"
 
@@ -11,6 +12,11 @@ config::KeySpec samples_key() {
           .required = true,
           .range = {1.0, static_cast<double>(std::int64_t{1} << 31)},
           .doc = "number of points"};
+}
+
+std::int64_t sampled_points_bytes(const SweepSpec& spec, std::int64_t per_sample) {
+  const auto doubles = static_cast<std::int64_t>(spec.parameters.size() * sizeof(double));
+  return saturating_mul(spec.design_settings.integer("samples"), saturating_add(doubles, per_sample));
 }
 
 void require_parameters(const DesignContext& context, const std::string& design) {
@@ -35,6 +41,7 @@ class Random final : public SweepDesign {
             design_uniform(spec.seed, static_cast<std::uint64_t>(i), static_cast<std::uint32_t>(j), 0);
     return points;
   }
+  std::int64_t points_bytes(const SweepSpec& spec) const override { return sampled_points_bytes(spec, 0); }
 };
 
 }  // namespace

@@ -35,6 +35,7 @@ class Sobol final : public SweepDesign {
         points->unit(i, j) = static_cast<double>(gen()) * 0x1p-32;
     return points;
   }
+  std::int64_t points_bytes(const SweepSpec& spec) const override { return sampled_points_bytes(spec, 0); }
 };
 
 }  // namespace

@@ -132,6 +132,10 @@ class Journal {
   double last_sync_ = 0.0;
 };
 
+/// Runs per write of the results file's per-run variables (its buffers hold
+/// one block's values, texts and payloads).
+inline constexpr std::int64_t kResultsBlock = 1024;
+
 /// Writes the results file of a finished sweep from its journal (to `path`,
 /// which must not exist). Values come from the journal in run order, plans
 /// from the sweep; memory stays bounded by a block of runs.
@@ -143,5 +147,12 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
 std::string results_sweep_id(const std::filesystem::path& path);
 
 double now_seconds();
+
+/// Where a sweep's errors point: its file, or "command line" for a batch.
+std::string sweep_file_name(const SweepSpec& spec);
+/// The memory of a design's points (SweepDesign::points_bytes).
+MemoryComponent design_points_memory(std::int64_t bytes);
+/// The memory of a sweep's plan: its bookkeeping per run (memory.cpp).
+MemoryEstimate plan_memory(const Sweep& sweep);
 
 }  // namespace geosim::sweep_detail

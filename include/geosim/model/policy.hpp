@@ -8,6 +8,7 @@
 // Hot path: the loader resolves each (power, channel) to its policy and
 // settings; a tick makes one virtual call per (power, channel) to allocate
 // and one to grow the budget, and looks nothing up.
+#include <cstddef>
 #include <memory>
 #include <span>
 #include <string>
@@ -26,6 +27,10 @@ namespace geosim {
 class PolicySettings {
  public:
   virtual ~PolicySettings() = default;
+  /// Bytes these settings hold, themselves included, for the memory estimate
+  /// (geosim/run/resources.hpp). Settings that grow with the scenario (lists
+  /// of powers or targets) must count what they store.
+  virtual std::size_t bytes() const { return sizeof(PolicySettings); }
 };
 
 /// What a policy's parser reads from: one power's mapping in the scenario file.

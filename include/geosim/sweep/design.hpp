@@ -122,6 +122,13 @@ class SweepDesign {
   virtual void validate(const DesignContext& context) const { (void)context; }
   /// The points of a validated spec (its parameters, seed and design settings).
   virtual std::unique_ptr<DesignPoints> points(const SweepSpec& spec) const = 0;
+  /// Bytes points() will hold and use for `spec` (a validated spec), so that a
+  /// design too large for the machine is refused before it is made. 0 by
+  /// default: points computed on demand (grid).
+  virtual std::int64_t points_bytes(const SweepSpec& spec) const {
+    (void)spec;
+    return 0;
+  }
 };
 
 /// Adds a design to the registry; std::logic_error if the name is taken or

@@ -25,6 +25,7 @@
 #include "geosim/config/node.hpp"
 #include "geosim/config/schema.hpp"
 #include "geosim/core/errors.hpp"
+#include "geosim/run/resources.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "geosim/sweep/design.hpp"
 
@@ -109,6 +110,10 @@ class Sweep {
   /// The files read: the sweep file (if any) and each base scenario with its
   /// `extends` chain. The sweep refuses to write its results over any of them.
   const std::vector<std::filesystem::path>& input_files() const { return input_files_; }
+  /// The memory of the sweep's largest run: the largest base scenario, or
+  /// each parameter at its extreme that needs the most (all together when
+  /// that combination is valid).
+  const MemoryEstimate& largest_run_memory() const { return largest_run_; }
 
  private:
   struct Base {
@@ -122,6 +127,7 @@ class Sweep {
   std::int64_t points_ = 0;
   std::shared_ptr<const DesignPoints> design_points_;  // null for a batch of several scenarios
   std::string identity_;
+  MemoryEstimate largest_run_;
 };
 
 /// Processes of a distributed sweep: MPI ranks when geosim is built with
@@ -193,6 +199,18 @@ struct SweepSummary {
 /// to another sweep or an unfinished journal exists without --resume;
 /// RuntimeFailure on a failure of the sweep itself.
 SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options);
+
+/// Every allocation of a sweep that grows with its input: `jobs` runs at
+/// once (0: one per core; at most one per run), each as large as its largest
+/// run (Sweep::largest_run_memory); each run's payload; the plan's
+/// bookkeeping per run (the design's points, the journal's index); the
+/// results file's buffers (a block of runs). Per process under MPI.
+MemoryEstimate estimate_sweep_memory(const Sweep& sweep, int jobs);
+/// Throws ResourceError (exit 2) naming the largest part if the sweep cannot
+/// fit in the available memory, or a run holds more citizens than the
+/// random-number counter numbers. The Sweep constructor has already refused
+/// a plan or design too large to be made.
+void check_sweep_fits(const Sweep& sweep, int jobs);
 
 /// The journal beside a results file.
 std::filesystem::path journal_path(const std::filesystem::path& output);
