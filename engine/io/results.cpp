@@ -69,7 +69,7 @@ struct ResultsWriter::Impl {
   }
   /// Closes and removes the temporary file (nothing at `path` changes).
   void discard() noexcept {
-    h5file.stop_writing();  // closing the datasets then cannot fail half-way
+    h5file.stop_writing();  // nothing more to write: the file is removed
     writer.reset();
     h5file.abandon();
     std::error_code ec;
@@ -144,6 +144,7 @@ struct ResultsWriter::Impl {
     snapshots.snapshot = snapshots_written;
     write_agents(pop, snapshots);
     ++snapshots_written;
+    h5file.check_writes();  // a full disk stops the run here, not at its end
   }
 
   void finish(const RunRecord& rec, const Population* agents, const RunInfo& info);

@@ -75,8 +75,7 @@ std::string host_name() {
   return buf;
 }
 
-/// The file's contents; ends with every write flushed (finish_writing), so
-/// that closing the datasets here cannot fail half-way.
+/// The file's contents, ending with every write flushed and checked.
 void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, const Journal& journal,
                     double wall_seconds) {
   const SweepSpec& spec = sweep.spec();
@@ -317,7 +316,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     text_attribute(root, "created", utc_now_iso8601(), "/");
     text_attribute(root, "host", host_name(), "/");
     number_attribute<double>(root, "wall_seconds", wall_seconds, "/");
-    file.finish_writing("write the sweep's results");  // before the Writer closes its datasets
+    file.finish_writing("write the sweep's results");
   }
 }
 

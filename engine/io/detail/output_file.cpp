@@ -49,12 +49,12 @@ int stack_errno(int fallback) {
   return found > 0 ? found : fallback > 0 ? fallback : EIO;
 }
 
-/// A write or truncate that failed: recorded; later writes are dropped.
-/// Returns what HDF5 is told: success while the file is closing.
+/// A write or truncate that failed: recorded, later writes dropped, and HDF5
+/// told it succeeded (its own error, wherever it surfaced, could leave a
+/// half-closed object behind: see output_file.hpp).
 herr_t failed(GuardFile* f, int err) {
   if (f->state->error == 0) f->state->error = stack_errno(err);
   f->state->dropping = true;
-  if (!f->state->closing) return -1;
   H5Eclear2(H5E_DEFAULT);
   return 0;
 }
@@ -218,27 +218,27 @@ OutputFile& OutputFile::operator=(OutputFile&& other) noexcept {
   return *this;
 }
 
+void OutputFile::check_writes() const {
+  if (error() != 0) throw WriteFailure(error());
+}
+
 void OutputFile::finish_writing(const std::string& what) {
-  if (id_ < 0 || state_->closing) return;
+  if (id_ < 0) return;
   const herr_t rc = H5Fflush(id_, H5F_SCOPE_LOCAL);
-  if (state_->error != 0) throw WriteFailure(state_->error);
+  check_writes();
   check(rc, what);
-  state_->closing = true;
 }
 
 void OutputFile::close(const std::string& what) {
   if (id_ < 0) return;
   finish_writing(what);
   const herr_t rc = H5Fclose(std::exchange(id_, H5I_INVALID_HID));
-  if (state_->error != 0) throw WriteFailure(state_->error);
+  check_writes();
   check(rc, what);
 }
 
 void OutputFile::stop_writing() noexcept {
-  if (state_) {
-    state_->closing = true;
-    state_->dropping = true;
-  }
+  if (state_) state_->dropping = true;
 }
 
 void OutputFile::abandon() noexcept {

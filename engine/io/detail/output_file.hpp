@@ -3,14 +3,13 @@
 // a sweep's results), on a file driver that makes a full disk an ordinary,
 // recoverable error.
 //
-// HDF5 1.10 frees a file's state when H5Fclose (or H5Dclose) fails to flush
-// but keeps its identifier, so the library's own shutdown at exit closes it
-// again and crashes. The driver here forwards to HDF5's POSIX driver (sec2)
-// and remembers the operating system's error of the first write that fails;
-// from then on it drops every write and reports success, so that the file's
-// objects and the file itself always close. OutputFile::close() flushes
-// first (a failure there is an ordinary error, handles intact) and reports
-// any write that failed, even one hidden during the close.
+// HDF5 1.10 frees an object's state when H5Fclose or H5Dclose fails to
+// flush it but keeps its identifier, so the library's own shutdown at exit
+// closes it again and crashes (or loops). So HDF5 must never see a write
+// fail. The driver here forwards to HDF5's POSIX driver (sec2); when a write
+// fails it records the operating system's error, tells HDF5 it succeeded,
+// and drops every later write. The writer asks (check_writes) where it can
+// stop early, and OutputFile::close() flushes, closes and reports it.
 #include <hdf5.h>
 
 #include <filesystem>
@@ -39,7 +38,6 @@ std::string plain_write_error(int error);
 /// What the output driver knows about one open file (shared with the driver).
 struct OutputState {
   int error = 0;          // errno of the first failed write (0: none)
-  bool closing = false;   // a failed write is recorded but reported as success
   bool dropping = false;  // writes are not attempted (after a failure, or the file is discarded)
 };
 
@@ -58,19 +56,17 @@ class OutputFile {
   hid_t get() const { return id_; }
   operator hid_t() const { return id_; }  // NOLINT: handles are passed straight to the C API
 
-  /// Flushes everything written so far (throws on failure: WriteFailure if
-  /// the system refused a write) and from then on hides failed writes, so
-  /// that closing the file's objects cannot fail half-way. Call it before
-  /// closing the objects of a file to keep.
+  /// Throws WriteFailure if the system refused a write so far.
+  void check_writes() const;
+  /// Flushes everything written so far to the file, then check_writes().
   void finish_writing(const std::string& what);
-  /// finish_writing() if not done, then closes the file; throws WriteFailure
-  /// if any write failed, even one hidden since finish_writing().
+  /// finish_writing(), then closes the file; throws WriteFailure if any
+  /// write failed, even while closing.
   void close(const std::string& what);
   /// Stops writing and closes without reporting (the file is discarded).
   /// Objects of the file may be closed before or after.
   void abandon() noexcept;
-  /// Drops every later write: call before closing the objects of a file
-  /// being discarded.
+  /// Drops every later write (the file is being discarded).
   void stop_writing() noexcept;
   /// The errno of the first failed write, 0 if none.
   int error() const noexcept { return state_ ? state_->error : 0; }
