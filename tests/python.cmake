@@ -71,3 +71,18 @@ foreach(case own_input not_regular stale_temp sweep_signal ticks threads extends
             ${CMAKE_CURRENT_SOURCE_DIR}/data/minimal.yaml ${CMAKE_CURRENT_BINARY_DIR}/hardening_work)
   set_tests_properties(python.hardening.${case} PROPERTIES LABELS python TIMEOUT 300)
 endforeach()
+
+# A full disk while writing each kind of output (tests/python/check_disk_full.py):
+# exit 1 with one plain sentence, no file left, no crash. `limit` injects the
+# failure through the file size limit and always runs; `tmpfs` fills a small
+# tmpfs and is skipped where mounting is not permitted (not root).
+foreach(kind run snapshots final sweep batch)
+  foreach(mode limit tmpfs)
+    add_test(NAME python.disk_full.${mode}.${kind}
+      COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_disk_full.py ${mode} ${kind} $<TARGET_FILE:geosim>
+              ${CMAKE_CURRENT_SOURCE_DIR}/data/minimal.yaml ${CMAKE_CURRENT_SOURCE_DIR}/data/sweeps/tiny_lhs.yaml
+              ${CMAKE_CURRENT_BINARY_DIR}/disk_full_work)
+    set_tests_properties(python.disk_full.${mode}.${kind} PROPERTIES LABELS python TIMEOUT 300
+                         SKIP_RETURN_CODE 77)
+  endforeach()
+endforeach()

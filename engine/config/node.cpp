@@ -241,7 +241,7 @@ bool unclosed_quote(std::string_view text, std::size_t pos) {
 // in microseconds before the Builder would start expanding it.
 class Counter final : public YAML::EventHandler {
  public:
-  explicit Counter(std::string file) : file_(std::move(file)) {}
+  Counter(std::string file, const std::string& text) : file_(std::move(file)), text_(text) {}
   void OnDocumentStart(const YAML::Mark&) override { sizes_.clear(); }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor, 0); }
@@ -273,6 +273,17 @@ class Counter final : public YAML::EventHandler {
 
  private:
   void add(const YAML::Mark& mark, std::size_t n) {
+    // yaml-cpp 0.7 never gets past a ',' outside brackets at the start of a
+    // document: it emits null nodes at the same place until memory runs out.
+    if (mark.pos == last_pos_ && ++same_pos_ > kMaxSamePlace) {
+      const bool comma =
+          mark.pos >= 0 && static_cast<std::size_t>(mark.pos) < text_.size() && text_[mark.pos] == ',';
+      throw SyntaxError(at(file_, mark), "",
+                        comma ? "a ',' separates items only inside a [...] list or a {...} mapping"
+                              : "the YAML parser cannot get past this point");
+    }
+    if (mark.pos != last_pos_) same_pos_ = 0;
+    last_pos_ = mark.pos;
     count_ += n;
     if (count_ > kMaxNodes)
       throw SyntaxError(at(file_, mark), "",
@@ -304,7 +315,10 @@ class Counter final : public YAML::EventHandler {
     YAML::anchor_t anchor;
     std::size_t nodes, bytes;  // counts when the container opened
   };
+  static constexpr int kMaxSamePlace = 1000;  // nodes starting at one character
   std::string file_;
+  const std::string& text_;
+  int last_pos_ = -1, same_pos_ = 0;
   std::vector<Open> stack_;
   std::map<YAML::anchor_t, Size> sizes_;
   std::size_t count_ = 0;
@@ -326,7 +340,7 @@ Node parse_text(std::string_view text, const std::string& filename) {
   Builder builder(filename);
   const std::string copy = detail::normalise_line_breaks(text);
   try {
-    Counter counter(filename);  // refuses alias bombs before anything is copied
+    Counter counter(filename, copy);  // refuses alias bombs before anything is copied
     run_parser(copy, counter);
     run_parser(copy, builder);
     const YAML::Mark& last = builder.last_scalar();

@@ -26,6 +26,7 @@
 #include "geosim/core/errors.hpp"
 #include "geosim/model/population.hpp"
 #include "geosim/run/run.hpp"
+#include "io/detail/output_file.hpp"
 #include "io/detail/run_file.hpp"
 
 namespace geosim {
@@ -44,7 +45,7 @@ struct ResultsWriter::Impl {
   std::vector<int> snapshot_ticks;  // 0, N, 2N, ... (empty: no snapshots)
   std::size_t snapshots_written = 0;
   bool renamed = false;
-  File h5file;
+  OutputFile h5file;               // on the output driver: a full disk is an ordinary error
   std::unique_ptr<Writer> writer;  // open from begin() to finish()
   RunDims dims;
   AgentDatasets indices;  // citizen_target / citizen_group, once created
@@ -59,13 +60,18 @@ struct ResultsWriter::Impl {
         snapshot_ticks(scenario.output.snapshot_ticks(scenario.ticks)) {}
 
   [[noreturn]] void failed(const std::exception& e) {
+    const int error = h5file.error();  // the system's reason, if a write failed
     discard();
+    if (error != 0)
+      throw RuntimeFailure("cannot write results to " + path.string() + ": " + plain_write_error(error) +
+                           "; no results file was written");
     throw RuntimeFailure("cannot write results to " + path.string() + ": " + e.what());
   }
   /// Closes and removes the temporary file (nothing at `path` changes).
   void discard() noexcept {
+    h5file.stop_writing();  // nothing more to write: the file is removed
     writer.reset();
-    h5file.reset();
+    h5file.abandon();
     std::error_code ec;
     fs::remove(tmp, ec);
     H5Eclear2(H5E_DEFAULT);
@@ -76,7 +82,7 @@ struct ResultsWriter::Impl {
     std::error_code ec;
     fs::remove(tmp, ec);  // a leftover of an earlier run with our pid
     remove_stale_temporaries(path);
-    h5file = create_netcdf_file(tmp);
+    h5file = OutputFile::create(tmp);
     writer = std::make_unique<Writer>(h5file);
     std::vector<int> row_list(static_cast<std::size_t>(rows));
     for (int r = 0; r < rows; ++r) row_list[static_cast<std::size_t>(r)] = r;
@@ -138,6 +144,7 @@ struct ResultsWriter::Impl {
     snapshots.snapshot = snapshots_written;
     write_agents(pop, snapshots);
     ++snapshots_written;
+    h5file.check_writes();  // a full disk stops the run here, not at its end
   }
 
   void finish(const RunRecord& rec, const Population* agents, const RunInfo& info);
@@ -304,7 +311,8 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
     text_attribute(root, "created", utc_now_iso8601(), "/");
     number_attribute<double>(root, "wall_seconds", info.wall_seconds, "/");
   }
-  writer.reset();  // every dataset closed here
+  h5file.finish_writing("write " + tmp.string());  // every failure so far reported
+  writer.reset();                                  // every dataset closed here
   h5file.close("close " + tmp.string());
 }
 

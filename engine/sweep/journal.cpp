@@ -12,6 +12,7 @@
 #include <cstring>
 #include <system_error>
 
+#include "io/detail/output_file.hpp"
 #include "sweep/detail/internal.hpp"
 
 namespace geosim::sweep_detail {
@@ -35,7 +36,8 @@ void write_all(int fd, const char* data, std::size_t size, const std::string& wh
     const ssize_t n = ::write(fd, data, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw RuntimeFailure("cannot write " + what + ": " + os_error());
+      throw RuntimeFailure("cannot write the sweep journal " + what + ": " + hdf5::plain_write_error(errno) +
+                           "; the runs it records are safe (once there is room, continue with --resume)");
     }
     data += n;
     size -= static_cast<std::size_t>(n);
@@ -233,7 +235,13 @@ void Journal::append(std::uint32_t kind, const std::vector<char>& payload) {
   if (run >= offsets_.size()) throw RuntimeFailure("internal error: journal record for run out of range");
   if (offsets_[run] >= 0) return;  // already recorded (identical by construction)
   const std::vector<char> rec = frame(kind, payload.data(), payload.size());
-  write_all(fd_, rec.data(), rec.size(), path_.string());
+  try {
+    write_all(fd_, rec.data(), rec.size(), path_.string());
+  } catch (const RuntimeFailure&) {
+    // Best effort: no torn record at the end (--resume would drop it anyway).
+    if (::ftruncate(fd_, end_) == 0) (void)::lseek(fd_, end_, SEEK_SET);
+    throw;
+  }
   offsets_[run] = end_;
   end_ += static_cast<std::int64_t>(rec.size());
   ++count_;

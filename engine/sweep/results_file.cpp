@@ -13,6 +13,7 @@
 
 #include "geosim/io/results.hpp"
 #include "io/detail/hdf5.hpp"
+#include "io/detail/output_file.hpp"
 #include "sweep/detail/internal.hpp"
 
 namespace geosim::sweep_detail {
@@ -74,18 +75,12 @@ std::string host_name() {
   return buf;
 }
 
-}  // namespace
-
-void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, const Layout& layout,
-                      const Journal& journal, double wall_seconds) {
-  const SilenceHdf5 silence;
+/// The file's contents, ending with every write flushed and checked.
+void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, const Journal& journal,
+                    double wall_seconds) {
   const SweepSpec& spec = sweep.spec();
   const Scenario& sc = sweep.base(0);
   const std::int64_t N = sweep.runs();
-  // Small chunk caches: runs are written in order, a block at a time, so a
-  // chunk is rarely revisited; HDF5's default (1 MB per dataset) would add
-  // megabytes per variable to the peak memory.
-  File file = create_netcdf_file(path, 256 << 10);
   {
     // Bound HDF5's metadata cache too (by default it may grow to 32 MB).
     H5AC_cache_config_t mdc;
@@ -321,8 +316,28 @@ void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, con
     text_attribute(root, "created", utc_now_iso8601(), "/");
     text_attribute(root, "host", host_name(), "/");
     number_attribute<double>(root, "wall_seconds", wall_seconds, "/");
+    file.finish_writing("write the sweep's results");
   }
-  file.close("close " + path.string());
+}
+
+}  // namespace
+
+void write_sweep_file(const std::filesystem::path& path, const Sweep& sweep, const Layout& layout,
+                      const Journal& journal, double wall_seconds) {
+  const SilenceHdf5 silence;
+  // Small chunk caches: runs are written in order, a block at a time, so a
+  // chunk is rarely revisited; HDF5's default (1 MB per dataset) would add
+  // megabytes per variable to the peak memory.
+  OutputFile file = OutputFile::create(path, 256 << 10);
+  try {
+    write_contents(file, sweep, layout, journal, wall_seconds);
+    file.close("close " + path.string());
+  } catch (const WriteFailure&) {
+    throw;
+  } catch (const std::exception&) {
+    if (file.error() != 0) throw WriteFailure(file.error());  // the system's reason, not HDF5's
+    throw;
+  }
 }
 
 std::string results_sweep_id(const std::filesystem::path& path) {

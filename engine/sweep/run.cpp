@@ -12,6 +12,7 @@
 #include "geosim/io/results.hpp"
 #include "geosim/run/run.hpp"
 #include "io/detail/hdf5.hpp"
+#include "io/detail/output_file.hpp"
 #include "sweep/detail/mpi.hpp"
 #include "sweep/detail/workers.hpp"
 
@@ -91,6 +92,11 @@ void finish_file(const Sweep& sweep, const Layout& layout, const Journal& journa
   } catch (const RunCancelled&) {
     fs::remove(tmp, ec);
     throw;
+  } catch (const hdf5::WriteFailure& e) {
+    fs::remove(tmp, ec);
+    throw RuntimeFailure("cannot write results to " + output.string() + ": " + e.what() +
+                         "; no results file was written, and the runs are safe in " +
+                         journal.path().string() + " (once there is room, finish with --resume)");
   } catch (const std::exception& e) {
     fs::remove(tmp, ec);
     throw RuntimeFailure("cannot write results to " + output.string() + ": " + e.what() +

@@ -287,8 +287,9 @@ std::vector<std::string> time_series_names() {
   return out;
 }
 
-SweepSpec load_sweep_spec(const std::filesystem::path& path) {
-  const Node root = config::parse_file(path);
+namespace {
+
+SweepSpec spec_from_tree(const Node& root, const std::filesystem::path& path) {
   const std::vector<std::string> designs = design_names();
   const config::Schema schema = base_schema(designs);
   SweepSpec s;
@@ -363,6 +364,16 @@ SweepSpec load_sweep_spec(const std::filesystem::path& path) {
     throw TypeError(metrics ? place(*metrics) : root.where, "metrics",
                     "the sweep keeps nothing: give metrics or time_series");
   return s;
+}
+
+}  // namespace
+
+SweepSpec load_sweep_spec(const std::filesystem::path& path) {
+  return spec_from_tree(config::parse_file(path), path);
+}
+
+SweepSpec sweep_spec_from_text(std::string_view text, const std::filesystem::path& path) {
+  return spec_from_tree(config::parse_text(text, path.string()), path);
 }
 
 SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates, std::uint64_t seed,

@@ -60,6 +60,9 @@ config::Schema sweep_file_schema();
 /// errors, InputError subclasses). Parameters are checked against the base
 /// scenario when the Sweep is built.
 SweepSpec load_sweep_spec(const std::filesystem::path& path);
+/// load_sweep_spec on the bytes of a file already read (`path` names it in
+/// messages and anchors relative scenario paths; it is not opened).
+SweepSpec sweep_spec_from_text(std::string_view text, const std::filesystem::path& path);
 
 /// The spec of `geosim batch A.yaml B.yaml ...`: each scenario is a point.
 SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates, std::uint64_t seed,
