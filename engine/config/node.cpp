@@ -255,6 +255,11 @@ class Counter final : public YAML::EventHandler {
     add(mark, it->second.nodes);
     bytes_ += it->second.bytes;
     alias_bytes_ += it->second.bytes;
+    alias_nodes_ += it->second.nodes;
+    if (alias_nodes_ > kMaxAliasNodes)
+      throw SyntaxError(at(file_, mark), "",
+                        "document too large: its aliases expand to more than " +
+                            std::to_string(kMaxAliasNodes) + " nodes (an alias bomb?)");
     if (alias_bytes_ > kMaxAliasBytes)
       throw SyntaxError(at(file_, mark), "",
                         "document too large: its aliases expand to more than " +
@@ -324,6 +329,7 @@ class Counter final : public YAML::EventHandler {
   std::size_t count_ = 0;
   std::size_t bytes_ = 0;
   std::size_t alias_bytes_ = 0;  // text added by aliases, cumulative
+  std::size_t alias_nodes_ = 0;  // nodes added by aliases, cumulative
 };
 
 template <class Handler>

@@ -275,6 +275,24 @@ TEST_CASE("config: the alias limit counts the bytes aliases expand to, not only 
   CHECK(ok.find("b")->items[1].scalar.size() == 1000);
 }
 
+TEST_CASE("config: the alias limit counts the nodes aliases add, far below the document's") {
+  // 334 bytes of nested aliases expand to 1,111,110 nodes: seconds and half a
+  // gigabyte if only the document's limit (kMaxNodes) applied.
+  std::string text = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int i = 1; i <= 5; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [";
+    for (int k = 0; k < 10; ++k) text += (k ? ", *a" : "*a") + std::to_string(i - 1);
+    text += "]\n";
+  }
+  const std::string what = thrown<SyntaxError>([&] { config::parse_text(text, "nested.yaml"); });
+  CHECK(contains(what, "nested.yaml:5:"));  // a4's aliases pass 100,000 nodes
+  CHECK(contains(what, "aliases expand to more than 100000 nodes"));
+  // A literal document of many more nodes is fine.
+  std::string big = "l: [";
+  for (int i = 0; i < 200'000; ++i) big += i ? ",1" : "1";
+  CHECK(config::parse_text(big + "]\n", "big.yaml").find("l")->items.size() == 200'000);
+}
+
 TEST_CASE("config: merging large mappings is linear (hash lookups)") {
   // 200,000 keys over 200,000 keys, half of them shared: 10^10 comparisons
   // with a linear search per key, well under a second with the index.

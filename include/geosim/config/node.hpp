@@ -51,6 +51,10 @@ inline constexpr int kMaxDepth = 64;                 // nested mappings/lists
 /// Text (bytes of scalars) that aliases may add, all aliases together: one long
 /// string aliased many times costs memory without adding nodes.
 inline constexpr std::size_t kMaxAliasBytes = std::size_t{16} << 20;  // 16 MiB
+/// Nodes that aliases may add, all aliases together: a few hundred bytes of
+/// nested aliases reach kMaxNodes and take seconds to expand, while a large
+/// literal file (100,000 powers) legitimately holds that many.
+inline constexpr std::size_t kMaxAliasNodes = 100'000;
 
 /// Where `s` stops being UTF-8 text without control characters: the byte
 /// offset of the first invalid UTF-8 sequence (overlong, surrogate, above
