@@ -242,10 +242,7 @@ std::string object_basename(hid_t obj) {
   const auto slash = name.rfind('/');
   return slash == std::string::npos ? name : name.substr(slash + 1);
 }
-/// A new, empty file set up as netCDF-C does: link and attribute creation
-/// order tracked and indexed, libver bounds EARLIEST..V18. Fails if `path` exists.
-/// `chunk_cache_bytes` > 0 bounds the chunk cache of each dataset (default 1 MB).
-File create_netcdf_file(const fs::path& path, std::size_t chunk_cache_bytes) {
+NetcdfFileProperties netcdf_file_properties(std::size_t chunk_cache_bytes) {
   PropList fcpl(H5Pcreate(H5P_FILE_CREATE), "create file creation properties");
   check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
         "set link creation order");
@@ -255,7 +252,12 @@ File create_netcdf_file(const fs::path& path, std::size_t chunk_cache_bytes) {
   check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "set libver bounds");
   if (chunk_cache_bytes > 0)
     check(H5Pset_cache(fapl, 0, 521, chunk_cache_bytes, 0.75), "set chunk cache size");
-  return File(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, fapl), "create " + path.string());
+  return {std::move(fcpl), std::move(fapl)};
+}
+
+File create_netcdf_file(const fs::path& path, std::size_t chunk_cache_bytes) {
+  const NetcdfFileProperties p = netcdf_file_properties(chunk_cache_bytes);
+  return File(H5Fcreate(path.c_str(), H5F_ACC_EXCL, p.creation, p.access), "create " + path.string());
 }
 
 }  // namespace geosim::hdf5

@@ -330,9 +330,16 @@ File open_for_reading(const fs::path& path);
 /// The last component of an object's path in its file.
 std::string object_basename(hid_t obj);
 
-/// A new, empty file set up as netCDF-C does: link and attribute creation
-/// order tracked and indexed, libver bounds EARLIEST..V18. Fails if `path` exists.
-/// `chunk_cache_bytes` > 0 bounds the chunk cache of each dataset (default 1 MB).
+/// The creation and access properties of a file set up as netCDF-C does: link
+/// and attribute creation order tracked and indexed, libver bounds
+/// EARLIEST..V18. `chunk_cache_bytes` > 0 bounds the chunk cache of each
+/// dataset (default 1 MB).
+struct NetcdfFileProperties {
+  PropList creation, access;
+};
+NetcdfFileProperties netcdf_file_properties(std::size_t chunk_cache_bytes = 0);
+
+/// A new, empty file with netcdf_file_properties(). Fails if `path` exists.
 File create_netcdf_file(const fs::path& path, std::size_t chunk_cache_bytes = 0);
 
 }  // namespace geosim::hdf5

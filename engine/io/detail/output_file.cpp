@@ -191,18 +191,10 @@ std::string plain_write_error(int error) {
 OutputFile OutputFile::create(const std::filesystem::path& path, std::size_t chunk_cache_bytes) {
   OutputFile out;
   out.state_ = std::make_unique<OutputState>();
-  PropList fcpl(H5Pcreate(H5P_FILE_CREATE), "create file creation properties");
-  check(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "set link creation order");
-  check(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
-        "set attribute creation order");
-  PropList fapl(H5Pcreate(H5P_FILE_ACCESS), "create file access properties");
-  check(H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18), "set libver bounds");
-  if (chunk_cache_bytes > 0)
-    check(H5Pset_cache(fapl, 0, 521, chunk_cache_bytes, 0.75), "set chunk cache size");
+  const NetcdfFileProperties p = netcdf_file_properties(chunk_cache_bytes);
   const DriverInfo info{out.state_.get()};
-  check(H5Pset_driver(fapl, driver_id(), &info), "set the output file driver");
-  out.id_ = check_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, fcpl, fapl), "create " + path.string());
+  check(H5Pset_driver(p.access, driver_id(), &info), "set the output file driver");
+  out.id_ = check_id(H5Fcreate(path.c_str(), H5F_ACC_EXCL, p.creation, p.access), "create " + path.string());
   return out;
 }
 
