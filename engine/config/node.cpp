@@ -228,8 +228,9 @@ bool unclosed_quote(std::string_view text, std::size_t pos) {
   if (pos >= text.size() || (text[pos] != '"' && text[pos] != '\'')) return false;
   const char quote = text[pos];
   for (std::size_t i = pos + 1; i < text.size(); ++i) {
-    if (quote == '"' && text[i] == '\\') ++i;
-    else if (text[i] == quote && quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') ++i;
+    const bool escape = quote == '"' && text[i] == '\\';
+    const bool doubled = text[i] == quote && quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'';
+    if (escape || doubled) ++i;
     else if (text[i] == quote) return false;
   }
   return true;

@@ -110,7 +110,7 @@ class Expander {
     const std::vector<std::string>* all = names(part);
     if (!all) return;
     std::vector<std::string> names = *all;
-    if (key_->path == "targets.<target>.alignment.<power>" && part == "<power>") names.push_back("self");
+    if (key_->path == "targets.<target>.alignment.<power>" && part == "<power>") names.emplace_back("self");
     for (const std::string& name : names)
       walk(i + 1, child(node, name), prefix + name, i == 1 ? name : entry);
   }

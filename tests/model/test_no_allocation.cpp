@@ -98,6 +98,7 @@ TEST_CASE("a tick allocates no heap memory once the world is built" *
 TEST_CASE("richardson's default rivals take no memory per rival" * doctest::skip(!GEOSIM_COUNT_ALLOCATIONS)) {
   auto bytes_for_one_power = [](int powers) {
     std::vector<std::string> names;
+    names.reserve(static_cast<std::size_t>(powers));
     for (int p = 0; p < powers; ++p) names.push_back("P" + std::to_string(p));
     const std::vector<std::string> targets = {"T0"}, channels = {"economic", "security", "soft"};
     const config::Node keys = config::parse_text("richardson: {reaction: 0.1}", "test");

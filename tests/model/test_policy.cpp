@@ -159,6 +159,7 @@ TEST_CASE("richardson: the default rivals (every other power) sum as the explici
     World world(s, 1);
     world.run();
     std::vector<double> out;
+    out.reserve(5);
     for (int p = 0; p < 5; ++p) out.push_back(world.state().budget(p, security));
     return out;
   };

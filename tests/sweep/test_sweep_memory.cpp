@@ -1,9 +1,9 @@
 // The memory of a sweep: its largest run times the runs under way, and what
 // grows with the number of runs, refused before the plan is made.
 #include <doctest/doctest.h>
-#include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 

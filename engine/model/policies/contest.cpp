@@ -51,11 +51,14 @@ struct TargetTerms {
 
 TargetTerms& terms_for(TargetTerms& e, const double* stocks, int powers, double autonomy, double exponent) {
   const std::size_t bytes = sizeof(double) * static_cast<std::size_t>(powers);
+  // The cache is keyed on the exact bits of its inputs (-0.0 and NaN included).
+  // NOLINTBEGIN(bugprone-suspicious-memory-comparison)
   if (static_cast<int>(e.stocks.size()) == powers &&
       std::memcmp(&e.autonomy, &autonomy, sizeof autonomy) == 0 &&
       std::memcmp(&e.exponent, &exponent, sizeof exponent) == 0 &&
       std::memcmp(e.stocks.data(), stocks, bytes) == 0)
     return e;
+  // NOLINTEND(bugprone-suspicious-memory-comparison)
   e.stocks.assign(stocks, stocks + powers);
   e.autonomy = autonomy;
   e.exponent = exponent;
@@ -84,6 +87,7 @@ double share_of(TargetTerms& e, const double* stocks, int powers, int p, double 
     return e.common.share(powers, p, std::pow(mine / largest, exponent));
   }
   // p's stock with the extra is the largest: everything is scaled by it.
+  // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison): keyed on the exact bits, as above
   if (std::memcmp(&e.raised.largest, &mine, sizeof mine) != 0)
     e.raised.scale(stocks, powers, autonomy, exponent, mine);
   return e.raised.share(powers, p, std::pow(mine / mine, exponent));
