@@ -111,28 +111,27 @@ herr_t read(H5FD_t* file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size
   return H5FDread(guard(file)->inner, type, dxpl, addr, size, buf);
 }
 
-herr_t write(H5FD_t* file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, const void* buf) {
+/// Runs `op` on the inner file unless writes are being dropped; a failure is
+/// recorded (failed()) and reported to HDF5 as success.
+template <class Op>
+herr_t guarded(H5FD_t* file, Op op) {
   GuardFile* f = guard(file);
   if (f->state->dropping) return 0;
   errno = 0;
-  if (H5FDwrite(f->inner, type, dxpl, addr, size, buf) >= 0) return 0;
+  if (op(f->inner) >= 0) return 0;
   return failed(f, errno);
+}
+
+herr_t write(H5FD_t* file, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, const void* buf) {
+  return guarded(file, [&](H5FD_t* inner) { return H5FDwrite(inner, type, dxpl, addr, size, buf); });
 }
 
 herr_t flush(H5FD_t* file, hid_t dxpl, hbool_t closing) {
-  GuardFile* f = guard(file);
-  if (f->state->dropping) return 0;
-  errno = 0;
-  if (H5FDflush(f->inner, dxpl, closing) >= 0) return 0;
-  return failed(f, errno);
+  return guarded(file, [&](H5FD_t* inner) { return H5FDflush(inner, dxpl, closing); });
 }
 
 herr_t truncate(H5FD_t* file, hid_t dxpl, hbool_t closing) {
-  GuardFile* f = guard(file);
-  if (f->state->dropping) return 0;
-  errno = 0;
-  if (H5FDtruncate(f->inner, dxpl, closing) >= 0) return 0;
-  return failed(f, errno);
+  return guarded(file, [&](H5FD_t* inner) { return H5FDtruncate(inner, dxpl, closing); });
 }
 
 herr_t lock(H5FD_t* file, hbool_t rw) { return H5FDlock(guard(file)->inner, rw); }
