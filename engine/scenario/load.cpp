@@ -1,4 +1,6 @@
 // Loading a scenario: file -> tree (extends, --set) -> validated Scenario.
+#include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "geosim/config/layers.hpp"
@@ -28,9 +30,13 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
   // Per-period values become per-tick ones before validation when the step
   // is not the period; so do the per-period defaults, written in for it.
   const TimeUnits units = time_units(tree);
+  // Listed once for both uses: the conversion and the record.
+  std::vector<AppliedDefault> defaults;
+  if (units.converts() || options.keep_resolved_yaml) defaults = applied_defaults(tree);
   if (units.converts()) {
-    std::vector<AppliedDefault> timed = applied_defaults(tree);
-    std::erase_if(timed, [](const AppliedDefault& d) { return d.per_time == config::TimeScaling::none; });
+    std::vector<AppliedDefault> timed;
+    std::copy_if(defaults.begin(), defaults.end(), std::back_inserter(timed),
+                 [](const AppliedDefault& d) { return d.per_time != config::TimeScaling::none; });
     config::Node per_tick_tree = with_defaults(tree, timed);
     convert_to_step(per_tick_tree, units);
     validate_scenario(per_tick_tree, s);
@@ -39,7 +45,6 @@ Scenario scenario_from_tree(config::Node tree, const std::filesystem::path& sour
   }
   // Emitting YAML is a few percent of a small run: sweeps skip it per run.
   if (options.keep_resolved_yaml) {
-    const std::vector<AppliedDefault> defaults = applied_defaults(tree);
     s.defaults_applied = defaults_text(defaults);
     s.resolved_yaml = config::to_yaml(with_defaults(std::move(tree), defaults));
   }
