@@ -2,6 +2,7 @@
 #include "geosim/config/layers.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "geosim/config/reader.hpp"
 
@@ -109,21 +110,48 @@ std::string missing_entry_message(const Node& collection, const std::string& col
          name + "={...}";
 }
 
+/// The item of the list `node` (at `walked`) that `step` selects.
+Node& select_item(Node& node, const PathStep& step, const std::string& walked, const std::string& whole,
+                  const SourceLocation& origin) {
+  if (node.is_null())
+    throw UsageError(origin, whole,
+                     "'" + walked + "' is not given (its default applies), so [" + step.text +
+                         "] selects nothing in it; set the whole list instead, e.g. " + walked + "=[...]");
+  if (!node.is_sequence())
+    throw UsageError(origin, whole,
+                     "'" + walked + "' is " + node.kind_name() + ", not a list, so [" + step.text +
+                         "] selects nothing in it");
+  const std::size_t n = node.items.size();
+  if (step.kind == PathStep::Kind::index) {
+    if (step.index < n) return node.items[step.index];
+    throw UsageError(origin, whole,
+                     "'" + walked + "' has " + std::to_string(n) + (n == 1 ? " item" : " items") +
+                         (n == 0 ? "" : " (indices 0 to " + std::to_string(n - 1) + ")") +
+                         ", so there is no [" + step.text + "]; an override never adds an item");
+  }
+  std::vector<std::string> names;
+  for (Node& item : node.items) {
+    const Node* name = item.is_map() ? item.find("name") : nullptr;
+    if (!name || !name->is_scalar()) continue;
+    if (name->scalar == step.text) return item;
+    names.push_back(name->scalar);
+  }
+  const std::string near = nearest(step.text, names);
+  throw UsageError(
+      origin, whole,
+      "no item of '" + walked + "' is named '" + step.text + "'" +
+          (!near.empty()        ? " (did you mean '" + near + "'?)"
+           : names.empty()      ? " (its items have no `name`: select one by index, e.g. " + walked + "[0])"
+           : names.size() <= 12 ? " (its named items are " + list_names(names) + ")"
+                                : std::string()));
+}
+
 }  // namespace
 
 void set_path(Node& root, std::string_view dotted_path, std::string_view value_text,
               const SourceLocation& origin, std::span<const std::string> collections) {
   const std::string whole(dotted_path);
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = dotted_path.find('.', start);
-    parts.emplace_back(dotted_path.substr(start, dot == std::string_view::npos ? dot : dot - start));
-    if (parts.back().empty())
-      throw UsageError(origin, whole, "empty component in the key path (expected a.b.c)");
-    if (dot == std::string_view::npos) break;
-    start = dot + 1;
-  }
+  const std::vector<PathStep> steps = split_key_path(dotted_path, origin);
 
   std::string what;
   if (find_bad_text(value_text, false, &what) != std::string_view::npos ||
@@ -150,7 +178,13 @@ void set_path(Node& root, std::string_view dotted_path, std::string_view value_t
 
   Node* node = &root;
   std::string walked;
-  for (const auto& part : parts) {
+  for (const PathStep& step : steps) {
+    if (step.kind != PathStep::Kind::key) {
+      node = &select_item(*node, step, walked, whole, origin);
+      walked += "[" + step.text + "]";
+      continue;
+    }
+    const std::string& part = step.text;
     if (node->is_null()) {
       node->kind = Node::Kind::map;
       if (node->where.file.empty()) node->where = origin;
@@ -160,14 +194,14 @@ void set_path(Node& root, std::string_view dotted_path, std::string_view value_t
                        "cannot set a key inside '" + (walked.empty() ? std::string("(top)") : walked) +
                            "', which is " + node->kind_name() + ", not a mapping");
     Node* next = node->find(part);
-    if (!next && &part != &parts.back() &&
+    if (!next && &step != &steps.back() &&
         std::find(collections.begin(), collections.end(), walked) != collections.end())
       throw UsageError(origin, whole, missing_entry_message(*node, walked, part));
     if (!next) {
       Node fresh;
       fresh.where = origin;
       fresh.key_where = origin;
-      node->entries.push_back({std::string(part), std::move(fresh)});
+      node->entries.push_back({part, std::move(fresh)});
       next = &node->entries.back().value;
     }
     walked += (walked.empty() ? "" : ".") + part;
@@ -175,6 +209,27 @@ void set_path(Node& root, std::string_view dotted_path, std::string_view value_t
   }
   value.key_where = origin;
   *node = std::move(value);
+}
+
+const Node* find_path(const Node& root, const std::vector<PathStep>& steps) {
+  const Node* node = &root;
+  for (const PathStep& step : steps) {
+    if (step.kind == PathStep::Kind::key) {
+      node = node->is_map() ? node->find(step.text) : nullptr;
+    } else if (!node->is_sequence()) {
+      node = nullptr;
+    } else if (step.kind == PathStep::Kind::index) {
+      node = step.index < node->items.size() ? &node->items[step.index] : nullptr;
+    } else {
+      const auto named = std::find_if(node->items.begin(), node->items.end(), [&](const Node& item) {
+        const Node* name = item.is_map() ? item.find("name") : nullptr;
+        return name && name->is_scalar() && name->scalar == step.text;
+      });
+      node = named == node->items.end() ? nullptr : &*named;
+    }
+    if (!node) return nullptr;
+  }
+  return node;
 }
 
 void apply_overrides(Node& tree, const std::vector<std::string>& overrides,

@@ -100,6 +100,62 @@ std::vector<std::string> Schema::children(std::string_view prefix) const {
   return out;
 }
 
+KeyMatch Schema::match(const std::vector<PathStep>& steps) const {
+  KeyMatch out;
+  std::string pattern;  // the declared path so far
+  std::string walked;   // the concrete path so far
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const PathStep& step = steps[i];
+    if (step.kind != PathStep::Kind::key) {
+      const KeySpec* list = find(pattern);
+      if (!list || (list->type != ValueType::list && list->type != ValueType::names)) {
+        out.problem = "'" + walked + "' is not a list, so [" + step.text + "] selects nothing in it";
+        return out;
+      }
+      if (list->type == ValueType::names) {
+        if (i + 1 != steps.size()) {
+          out.problem = "an item of '" + walked + "' is a name, which has no keys or items";
+          return out;
+        }
+        out.key = list;
+        out.list_item = true;
+        return out;
+      }
+      pattern += "[]";
+      walked += "[" + step.text + "]";
+      continue;
+    }
+    const std::vector<std::string> kids = children(pattern);
+    std::string next;
+    std::vector<std::string> literal;
+    for (const std::string& kid : kids) {
+      if (kid == step.text) next = kid;
+      if (kid.front() != '<') literal.push_back(kid);
+    }
+    if (next.empty()) {
+      const auto placeholder =
+          std::find_if(kids.begin(), kids.end(), [](const std::string& k) { return k.front() == '<'; });
+      if (placeholder != kids.end()) next = *placeholder;
+    }
+    if (next.empty()) {
+      out.problem = kids.empty()
+                        ? "'" + walked + "' holds a single value, so it has no key '" + step.text + "'"
+                        : "unknown key '" + step.text + "'" + (walked.empty() ? "" : " in '" + walked + "'") +
+                              did_you_mean(step.text, literal);
+      return out;
+    }
+    pattern += (pattern.empty() ? "" : ".") + next;
+    walked += (walked.empty() ? "" : ".") + step.text;
+  }
+  out.key = find(pattern);
+  if (!out.key) {
+    out.mapping = true;
+    out.problem =
+        "'" + walked + "' is a mapping (its keys: " + list_names(children(pattern)) + "), not a single value";
+  }
+  return out;
+}
+
 double read_number(const Node& map, const KeySpec& spec, const std::string& path) {
   const Node* n = opt(map, spec.key());
   if (!n) {

@@ -38,11 +38,14 @@ ActionRegistry& actions() {
 
 config::Schema action_keys() {
   config::Schema out;
-  for (const auto& type : actions())
+  for (const auto& type : actions()) {
+    if (type->name() == "name")
+      throw std::logic_error("event action 'name': the name is reserved for naming an action in its list");
     for (config::KeySpec key : type->keys().keys()) {
       key.path = "events.<event>.actions[]." + std::string(type->name()) + "." + key.path;
       out.add(std::move(key));
     }
+  }
   return out;
 }
 

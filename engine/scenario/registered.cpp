@@ -49,26 +49,71 @@ std::vector<PolicyUse> read_policy_settings(const PolicyInput& input,
   return out;
 }
 
+namespace {
+
 EventAction read_action(const Node& item, const std::string& path, const std::vector<std::string>& powers,
                         const std::vector<std::string>& targets, const std::vector<std::string>& institutions,
                         const std::vector<std::string>& channels) {
   const std::vector<std::string> kinds = actions().names();
-  if (!item.is_map() || item.entries.size() != 1)
+  const Node* name = item.is_map() ? item.find("name") : nullptr;
+  const std::size_t kind_count = item.is_map() ? item.entries.size() - (name ? 1 : 0) : 0;
+  if (!item.is_map() || kind_count != 1)
     throw TypeError(place(item), path,
-                    "expected an action: a mapping with exactly one of " + list_names(kinds) + ", got " +
-                        (item.is_map() ? "a mapping with " + std::to_string(item.entries.size()) + " keys"
+                    "expected an action: a mapping with exactly one of " + list_names(kinds) +
+                        " (and optionally `name`), got " +
+                        (item.is_map() ? "a mapping with " + std::to_string(kind_count) +
+                                             (kind_count == 1 ? " action key" : " action keys")
                                        : describe(item)));
-  const std::string& kind_name = item.entries.front().key;
+  EventAction out;
+  if (name) {
+    out.name = text(*name, join(path, "name"));
+    const bool digits =
+        std::all_of(out.name.begin(), out.name.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (out.name.empty() || digits || out.name.find_first_of(".[]") != std::string::npos)
+      throw RangeError(
+          name->where, join(path, "name"),
+          "expected a name that is not only digits and has no '.', '[' or ']' (a key path selects "
+          "the action as actions[NAME]), got '" +
+              out.name + "'");
+  }
+  const auto kind =
+      std::find_if(item.entries.begin(), item.entries.end(), [](const auto& e) { return e.key != "name"; });
+  const std::string& kind_name = kind->key;
   const ActionType* type = actions().find(kind_name);
   if (!type)
-    throw UnknownKeyError(item.entries.front().value.key_where, join(path, kind_name),
+    throw UnknownKeyError(kind->value.key_where, join(path, kind_name),
                           "unknown action '" + kind_name + "'" + did_you_mean(kind_name, kinds) +
                               "; expected one of: " + list_names(kinds));
-  const Node& body = item.entries.front().value;
+  const Node& body = kind->value;
   const std::string bp = join(path, kind_name);
   expect_map(body, bp, "a mapping of action arguments");
   check_keys(body, bp, type->keys(), "");
-  return {type, type->parse(ActionInput{body, bp, powers, targets, institutions, channels})};
+  out.type = type;
+  out.action = type->parse(ActionInput{body, bp, powers, targets, institutions, channels});
+  return out;
+}
+
+}  // namespace
+
+std::vector<EventAction> read_actions(const Node& list, const std::string& path,
+                                      const std::vector<std::string>& powers,
+                                      const std::vector<std::string>& targets,
+                                      const std::vector<std::string>& institutions,
+                                      const std::vector<std::string>& channels) {
+  expect_list(list, path, "a non-empty list of actions");
+  if (list.items.empty()) throw RangeError(list.where, path, "expected at least one action");
+  std::vector<EventAction> out;
+  for (std::size_t k = 0; k < list.items.size(); ++k) {
+    out.push_back(read_action(list.items[k], indexed(path, k), powers, targets, institutions, channels));
+    const std::string& name = out.back().name;
+    for (std::size_t j = 0; j < k && !name.empty(); ++j)
+      if (out[j].name == name)
+        throw ReferenceError(
+            list.items[k].find("name")->where, indexed(path, k) + ".name",
+            "the name '" + name + "' is already that of " + indexed(path, j) +
+                "; a key path selects an action by its name, so names are unique in an event");
+  }
+  return out;
 }
 
 }  // namespace geosim::detail

@@ -471,12 +471,8 @@ class Validator {
       e.tick = (e.date.month_index() - s_.start.month_index()) / s_.step_months;
       e.note = text(req(value, "note", path, "a string"), join(path, "note"));
       const Node& actions = req(value, "actions", path, "a non-empty list of actions");
-      const std::string ap = join(path, "actions");
-      expect_list(actions, ap, "a non-empty list of actions");
-      if (actions.items.empty()) throw RangeError(actions.where, ap, "expected at least one action");
-      for (std::size_t k = 0; k < actions.items.size(); ++k)
-        e.actions.push_back(detail::read_action(actions.items[k], indexed(ap, k), names_.powers,
-                                                names_.targets, names_.institutions, names_.channels));
+      e.actions = detail::read_actions(actions, join(path, "actions"), names_.powers, names_.targets,
+                                       names_.institutions, names_.channels);
       if (enabled) s_.events.push_back(std::move(e));
     }
     std::stable_sort(s_.events.begin(), s_.events.end(),

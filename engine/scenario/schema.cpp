@@ -277,7 +277,12 @@ void institutions_and_events(Schema& s) {
   s.add({.path = "events.<event>.actions",
          .type = V::list,
          .required = true,
-         .doc = "at least one action: a mapping with exactly one action name"});
+         .doc = "at least one action: a mapping with exactly one action name (and optionally `name`)"});
+  s.add({.path = "events.<event>.actions[].name",
+         .type = V::text,
+         .default_rule = "none",
+         .doc = "a name for the action, unique within its event, so that a key path can select it as "
+                "actions[NAME] (besides actions[INDEX]); not only digits, no '.', '[' or ']'"});
 }
 
 Schema build() {
@@ -327,7 +332,7 @@ config::Schema scenario_schema() {
     all.add(k);
     // Each registered policy's and action's keys, where the format puts them.
     if (k.path == "powers.<power>.valence.<channel>") all.add(policy_keys());
-    if (k.path == "events.<event>.actions") all.add(action_keys());
+    if (k.path == "events.<event>.actions[].name") all.add(action_keys());
   }
   return all;
 }

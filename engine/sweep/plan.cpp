@@ -30,52 +30,47 @@ namespace {
 namespace fs = std::filesystem;
 using config::Node;
 
-std::vector<std::string> split_path(const std::string& dotted) {
-  std::vector<std::string> parts;
-  std::string part;
-  for (char c : dotted) {
-    if (c == '.') {
-      parts.push_back(part);
-      part.clear();
-    } else {
-      part += c;
-    }
+/// Throws at the parameter's key if its path names no single value the base
+/// scenario can hold: a key the format lacks (config::Schema::match), a
+/// mapping or a list, or an entry or list item the base lacks (overrides
+/// never create those, as for --set). A key the base leaves at its default
+/// is a parameter like any other.
+void check_parameter_path(const Node& tree, const ParameterSpec& p, const std::string& scenario_name) {
+  const std::string key = "parameters." + p.path;
+  const std::vector<config::PathStep> steps = config::split_key_path(p.path, p.where);
+  const config::KeyMatch match = scenario_schema().match(steps);
+  // A key declared only by its keys may still take a scalar (`policy: value`
+  // for every channel): refused only where the base holds a mapping.
+  const Node* there = config::find_path(tree, steps);
+  if (match.mapping && there && there->is_map())
+    throw TypeError(p.where, key,
+                    "'" + p.path + "' is a mapping; a parameter is a single value (give a longer path)");
+  if (!match.key && !match.mapping)
+    throw UnknownKeyError(p.where, key,
+                          match.problem + " (`geosim schema` lists the scenario format's keys)");
+  const config::ValueType type = match.key ? match.key->type : config::ValueType::text;
+  if (match.key && !match.list_item &&
+      (type == config::ValueType::mapping || type == config::ValueType::list ||
+       type == config::ValueType::names))
+    throw TypeError(p.where, key,
+                    "'" + p.path + "' is " + (type == config::ValueType::mapping ? "a mapping" : "a list") +
+                        "; a parameter is a single value (give a longer path" +
+                        (type == config::ValueType::mapping ? "" : ", or an item: " + p.path + "[0]") + ")");
+  Node copy = tree;
+  try {
+    config::set_path(copy, p.path, "0", p.where, scenario_collections());
+  } catch (const UsageError& e) {
+    throw UnknownKeyError(p.where, key, e.detail() + " (in the base scenario " + scenario_name + ")");
   }
-  parts.push_back(part);
-  return parts;
 }
 
-/// Throws UnknownKeyError at the parameter if `path` is not a scalar of `tree`.
-void check_path_exists(const Node& tree, const ParameterSpec& p, const std::string& scenario_name) {
-  const Node* node = &tree;
-  std::string walked;
-  for (const auto& part : split_path(p.path)) {
-    const std::string key = "parameters." + p.path;
-    if (!node->is_map())
-      throw UnknownKeyError(p.where, key,
-                            "'" + walked + "' is " + node->kind_name() + " in the base scenario " +
-                                scenario_name + ", so it has no key '" + part + "'");
-    const Node* next = node->find(part);
-    if (!next) {
-      std::vector<std::string> keys;
-      for (const auto& e : node->entries) keys.push_back(e.key);
-      const std::string best = config::nearest(part, keys);
-      throw UnknownKeyError(
-          p.where, key,
-          "the base scenario " + scenario_name + " has no '" + (walked.empty() ? part : walked + "." + part) +
-              "'" +
-              (best.empty() ? ""
-                            : " (did you mean '" + (walked.empty() ? best : walked + "." + best) + "'?)") +
-              "; to vary a key the base leaves at its default, add it under 'set:' first");
-    }
-    if (!walked.empty()) walked += '.';
-    walked += part;
-    node = next;
-  }
-  if (!node->is_scalar())
-    throw TypeError(p.where, "parameters." + p.path,
-                    "'" + p.path + "' is " + node->kind_name() +
-                        " in the base scenario; a parameter is a single value (give a longer path)");
+/// Whether `error`, raised by a run with the parameter set, is about its path
+/// rather than its value: an unknown key at the path or above it (a name
+/// the scenario does not declare, such as a channel in budget.<channel>).
+bool is_path_error(const InputError& error, const std::string& path) {
+  if (dynamic_cast<const UnknownKeyError*>(&error) == nullptr) return false;
+  const std::string& key = error.key();
+  return path == key || (path.starts_with(key) && (path[key.size()] == '.' || path[key.size()] == '['));
 }
 
 /// The value texts that bound a parameter: every listed value, or the range's ends.
@@ -172,7 +167,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     if (estimate_run_bytes(b.scenario) > largest_run_.total()) largest_run_ = estimate_run_memory(b.scenario);
   std::vector<std::string> largest_values;
   for (const auto& p : spec_.parameters) {
-    check_path_exists(bases_.front().tree, p, first.name);
+    check_parameter_path(bases_.front().tree, p, first.name);
     std::int64_t best = estimate_run_bytes(first);
     std::string best_value;
     for (const auto& value : extremes(p)) {
@@ -183,6 +178,9 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
         if (e.total() > best) best = e.total(), best_value = value;
         if (e.total() > largest_run_.total()) largest_run_ = e;
       } catch (const InputError& e) {
+        if (is_path_error(e, p.path))
+          throw UnknownKeyError(p.where, "parameters." + p.path,
+                                e.detail() + " (in the base scenario " + first.name + ")");
         throw RangeError(p.values_where, "parameters." + p.path,
                          "value " + value + " is outside the parameter's domain: " + e.detail());
       }

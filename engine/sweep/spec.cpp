@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "geosim/config/key_path.hpp"
 #include "geosim/config/reader.hpp"
 #include "geosim/config/schema.hpp"
 #include "geosim/sweep/sweep.hpp"
@@ -144,8 +145,14 @@ ParameterSpec parameter(const config::Schema& schema, const std::string& key, co
   p.path = key;
   p.where = value.key_where;
   p.values_where = place(value);
-  if (key.empty() || key.front() == '.' || key.back() == '.' || key.find("..") != std::string::npos)
-    throw TypeError(value.key_where, path, "expected a dotted scenario path such as powers.CHN.budget.soft");
+  try {
+    config::split_key_path(key, value.key_where);
+  } catch (const UsageError& e) {
+    throw TypeError(value.key_where, path,
+                    "expected a scenario key path such as powers.CHN.budget.soft or "
+                    "events.E.actions[0].scale_budget.factor: " +
+                        e.detail());
+  }
   const auto spec = [&](const char* k) -> const config::KeySpec& {
     return schema.at(std::string(kParam) + "." + k);
   };

@@ -164,3 +164,34 @@ TEST_CASE("layers: set_path creates an entry of a collection only when given who
   set_path(bare, "powers.USA.growth", "0.1", origin);
   CHECK(bare.find("powers")->find("USA")->find("growth")->scalar == "0.1");
 }
+
+TEST_CASE("layers: set_path selects list items by index or by name, and never adds one") {
+  const SourceLocation origin{"--set", 0, 0};
+  Node root = parse_text(
+      "events:\n  e:\n    actions:\n      - {scale: {factor: 0.7}}\n      - {name: soft_cut, scale: {factor: "
+      "0.85}}\n"
+      "members: [KAZ, KGZ]\n",
+      "f.yaml");
+  const Node& actions = *root.find("events")->find("e")->find("actions");
+  set_path(root, "events.e.actions[0].scale.factor", "0.5", origin);
+  CHECK(actions.items[0].find("scale")->find("factor")->scalar == "0.5");
+  set_path(root, "events.e.actions[soft_cut].scale.factor", "0.9", origin);
+  CHECK(actions.items[1].find("scale")->find("factor")->scalar == "0.9");
+  CHECK(actions.items[1].find("scale")->find("factor")->where.str() == "--set");
+  set_path(root, "members[1]", "UZB", origin);
+  CHECK(root.find("members")->items[1].scalar == "UZB");
+  CHECK(root.find("members")->items.size() == 2);
+
+  std::string what =
+      thrown<UsageError>([&] { set_path(root, "events.e.actions[2].scale.factor", "1", origin); });
+  CHECK(contains(what, "'events.e.actions' has 2 items (indices 0 to 1), so there is no [2]"));
+  CHECK(actions.items.size() == 2);
+  what = thrown<UsageError>([&] { set_path(root, "events.e.actions[soft_cutt].scale.factor", "1", origin); });
+  CHECK(contains(what, "no item of 'events.e.actions' is named 'soft_cutt' (did you mean 'soft_cut'?)"));
+  what = thrown<UsageError>([&] { set_path(root, "members[x]", "1", origin); });
+  CHECK(contains(what, "its items have no `name`: select one by index, e.g. members[0]"));
+  what = thrown<UsageError>([&] { set_path(root, "events.e[0].date", "2020-01", origin); });
+  CHECK(contains(what, "'events.e' is a mapping, not a list, so [0] selects nothing in it"));
+  what = thrown<UsageError>([&] { set_path(root, "leaders[0]", "RUS", origin); });
+  CHECK(contains(what, "'leaders' is not given (its default applies)"));
+}

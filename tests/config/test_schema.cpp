@@ -97,3 +97,38 @@ TEST_CASE("schema: the table lists every key with its type, default and range") 
         std::string::npos);
   CHECK(table.find("output.agents\tchoice\t\tnone\tnone, final\t") != std::string::npos);
 }
+
+TEST_CASE("schema: match finds the declared key of a concrete path") {
+  Schema s = channel_schema();
+  s.add({.path = "events.<event>.actions", .type = ValueType::list, .doc = "x"});
+  s.add({.path = "events.<event>.actions[].scale.factor", .type = ValueType::number, .doc = "x"});
+  s.add({.path = "campaigns.channels", .type = ValueType::names, .doc = "x"});
+  const SourceLocation origin{"--set", 0, 0};
+  const auto match = [&](const char* path) { return s.match(split_key_path(path, origin)); };
+
+  KeyMatch m = match("channels.soft.decay");
+  REQUIRE(m.key);
+  CHECK(m.key->path == "channels.<channel>.decay");
+  CHECK_FALSE(m.list_item);
+  m = match("events.sanctions.actions[rus].scale.factor");
+  REQUIRE(m.key);
+  CHECK(m.key->path == "events.<event>.actions[].scale.factor");
+  m = match("campaigns.channels[1]");
+  REQUIRE(m.key);
+  CHECK(m.key->path == "campaigns.channels");
+  CHECK(m.list_item);
+  m = match("events.e.actions");
+  REQUIRE(m.key);
+  CHECK(m.key->type == ValueType::list);
+
+  m = match("output.agnets");
+  CHECK_FALSE(m.key);
+  CHECK(m.problem == "unknown key 'agnets' in 'output' (did you mean 'agents'?)");
+  CHECK(match("outptu.agents").problem.find("unknown key 'outptu' (did you mean 'output'?)") == 0);
+  CHECK(match("output.agents.x").problem == "'output.agents' holds a single value, so it has no key 'x'");
+  CHECK(match("output[0]").problem == "'output' is not a list, so [0] selects nothing in it");
+  CHECK(match("campaigns.channels[0].x").problem.find("is a name, which has no keys") != std::string::npos);
+  m = match("events.e.actions[0].scale");
+  CHECK(m.mapping);
+  CHECK(m.problem == "'events.e.actions[0].scale' is a mapping (its keys: factor), not a single value");
+}

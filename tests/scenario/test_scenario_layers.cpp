@@ -110,6 +110,34 @@ TEST_CASE("scenario: a --set to an unknown key is an UnknownKeyError naming --se
   CHECK(contains(what, "did you mean 'budget'?"));
 }
 
+TEST_CASE("scenario: --set reaches an event action by index or by its name") {
+  const std::string text =
+      read(kData / "minimal.yaml") +
+      "events:\n  sanctions:\n    date: 2014-03\n    note: x\n    actions:\n"
+      "      - {name: rus_economy, scale_budget: {power: RUS, channel: economic, factor: 0.7}}\n"
+      "      - scale_budget: {power: RUS, channel: soft, factor: 0.8}\n";
+  const fs::path file = write_temp("named_actions", "s.yaml", text);
+  const Scenario plain = load_scenario(file);
+  REQUIRE(plain.events.size() == 1);
+  CHECK(plain.events[0].actions[0].name == "rus_economy");
+  CHECK(plain.events[0].actions[1].name.empty());
+  LoadOptions by_name, by_index;
+  by_name.overrides = {"events.sanctions.actions[rus_economy].scale_budget.factor=0.5"};
+  by_index.overrides = {"events.sanctions.actions[0].scale_budget.factor=0.5"};
+  const Scenario named = load_scenario(file, by_name);
+  CHECK(named.resolved_yaml == load_scenario(file, by_index).resolved_yaml);
+  CHECK(named.resolved_yaml != plain.resolved_yaml);
+  const config::Node tree = config::parse_text(named.resolved_yaml, "resolved");
+  const config::Node& actions = *tree.find("events")->find("sanctions")->find("actions");
+  CHECK(actions.items[0].find("scale_budget")->find("factor")->scalar == "0.5");
+  CHECK(actions.items[1].find("scale_budget")->find("factor")->scalar == "0.8");
+  // A value out of range is refused where it is set, like any other.
+  LoadOptions negative;
+  negative.overrides = {"events.sanctions.actions[1].scale_budget.factor=-1"};
+  CHECK(load_error<RangeError>(file, negative) ==
+        "--set: events.sanctions.actions[1].scale_budget.factor: expected a number >= 0, got -1");
+}
+
 TEST_CASE("scenario: --set without '=' is a UsageError") {
   LoadOptions o;
   o.overrides = {"powers.CHN.budget.soft"};

@@ -25,10 +25,12 @@ std::vector<const AllocationPolicy*> read_policy_names(const config::Node& power
 std::vector<PolicyUse> read_policy_settings(const PolicyInput& input,
                                             const std::vector<const AllocationPolicy*>& chosen);
 
-/// One item of an event's `actions` list: `{NAME: {arguments}}`.
-EventAction read_action(const config::Node& item, const std::string& path,
-                        const std::vector<std::string>& powers, const std::vector<std::string>& targets,
-                        const std::vector<std::string>& institutions,
-                        const std::vector<std::string>& channels);
+/// An event's `actions` list (non-empty, at `path`): each item
+/// `{KIND: {arguments}}`, optionally with a `name` unique in the list.
+std::vector<EventAction> read_actions(const config::Node& list, const std::string& path,
+                                      const std::vector<std::string>& powers,
+                                      const std::vector<std::string>& targets,
+                                      const std::vector<std::string>& institutions,
+                                      const std::vector<std::string>& channels);
 
 }  // namespace geosim::detail

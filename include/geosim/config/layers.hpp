@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "geosim/config/key_path.hpp"
 #include "geosim/config/node.hpp"
 
 namespace geosim::config {
@@ -23,15 +25,20 @@ inline constexpr int kMaxExtendsDepth = 64;
 Node read_with_extends(const std::filesystem::path& path, std::string* source_text = nullptr,
                        std::vector<std::filesystem::path>* files = nullptr);
 
-/// Sets the value at a dotted path (`powers.CHN.budget.soft`); `value_text` is
+/// Sets the value at a key path (`powers.CHN.budget.soft`,
+/// `events.e.actions[0].scale_budget.factor`; split_key_path); `value_text` is
 /// parsed as YAML. Missing mappings on the way are created, except entries of
 /// `collections` (dotted paths of mappings whose keys name things, such as
 /// `powers` or `events`): a path creates such an entry only when it ends at
 /// it, giving the whole entry (`powers.CNH={...}`), never through a mistyped
-/// name deeper down. UsageError if the path runs through a non-mapping or a
-/// missing entry (with the nearest name).
+/// name deeper down. List items are never created: a selector names an item
+/// that exists. UsageError if the path runs through a non-mapping, a missing
+/// entry or item (with the nearest name), or selects in a non-list.
 void set_path(Node& root, std::string_view dotted_path, std::string_view value_text,
               const SourceLocation& origin, std::span<const std::string> collections = {});
+
+/// The node at a key path, or nullptr if the tree lacks it.
+const Node* find_path(const Node& root, const std::vector<PathStep>& steps);
 
 /// Applies "dotted.path=value" overrides in order (set_path); UsageError,
 /// located at `--set`, for one without `=` or with an empty path.

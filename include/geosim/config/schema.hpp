@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "geosim/config/key_path.hpp"
 #include "geosim/config/reader.hpp"
 
 namespace geosim::config {
@@ -48,6 +49,15 @@ struct KeySpec {
   std::string expected() const;
 };
 
+/// The declared key a concrete key path stands for (Schema::match).
+struct KeyMatch {
+  const KeySpec* key = nullptr;  // nullptr: no key matches, see `problem`
+  bool list_item = false;        // the path selects one item of a list of names (`campaigns.channels[0]`)
+  bool mapping =
+      false;  // no key: the path ends at a mapping declared only by its keys (`powers.<power>.budget`)
+  std::string problem;  // why no key matches, e.g. "unknown key 'budgt' (did you mean 'budget'?)"
+};
+
 class Schema {
  public:
   /// Adds a key; a second key with the same path is a programming error (std::logic_error).
@@ -60,6 +70,12 @@ class Schema {
   const std::vector<KeySpec>& keys() const { return keys_; }
   /// The keys directly under `prefix` ("" for the top level), in declaration order.
   std::vector<std::string> children(std::string_view prefix) const;
+  /// The key a concrete path stands for: names in place of placeholders
+  /// (`powers.CHN.growth` is `powers.<power>.growth`), list items selected
+  /// by index or name (`events.e.actions[0].scale_budget.factor` is
+  /// `events.<event>.actions[].scale_budget.factor`). Whether the names
+  /// exist is the tree's business, not the format's.
+  KeyMatch match(const std::vector<PathStep>& steps) const;
 
  private:
   std::vector<KeySpec> keys_;

@@ -96,6 +96,7 @@ inline constexpr int kSelf = -1;  // "power" index of a target's own autonomy st
 struct EventAction {
   const ActionType* type = nullptr;      // its registry entry: name, argument keys
   std::shared_ptr<const Action> action;  // how it changes the world state
+  std::string name;                      // its `name` ("" if it has none): key paths select it by it
 };
 
 struct EventSpec {
