@@ -190,7 +190,7 @@ TEST_CASE("design keys: read through their declaration, refused for other design
   const std::string samples =
       error_of([] { sweep_of("corners_samples", std::string(kCorners) + "samples: 4\n"); });
   CHECK(samples.find("samples: the corners design (the corners of the parameter box) has no key 'samples'; "
-                     "it is a key of the random, lhs and sobol designs") != std::string::npos);
+                     "it is a key of the random, lhs, sobol and saltelli designs") != std::string::npos);
   const std::string inset = error_of(
       [] { sweep_of("grid_inset", "parameters:\n  powers.CHN.budget.soft: [0.5, 1.0]\ninset: 0.1\n"); });
   CHECK(inset.find("it is a key of the corners design") != std::string::npos);
@@ -203,7 +203,7 @@ TEST_CASE("design keys: read through their declaration, refused for other design
   const config::Schema schema = sweep_file_schema();
   REQUIRE(schema.find("inset") != nullptr);
   REQUIRE(schema.find("samples") != nullptr);
-  CHECK(schema.at("samples").doc.find("random, lhs and sobol") != std::string::npos);
+  CHECK(schema.at("samples").doc.find("random, lhs, sobol and saltelli") != std::string::npos);
   CHECK(std::find(schema.at("design").choices.begin(), schema.at("design").choices.end(), "corners") !=
         schema.at("design").choices.end());
 }
