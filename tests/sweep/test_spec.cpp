@@ -108,8 +108,8 @@ TEST_CASE("docs/sweeps.md lists every key of the sweep-file schema") {
     bool of_a_design = false;
     for (const std::string& name : design_names()) {
       const bool reads = design(name).keys().find(key) != nullptr;
-      if (reads &&
-          (name == "grid" || name == "random" || name == "lhs" || name == "sobol" || name == "saltelli"))
+      if (reads && (name == "grid" || name == "random" || name == "lhs" || name == "sobol" ||
+                    name == "saltelli" || name == "morris"))
         return true;
       of_a_design = of_a_design || reads;
     }
