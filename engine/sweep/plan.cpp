@@ -266,6 +266,7 @@ RunPlan Sweep::plan(std::int64_t run) const {
   plan.overrides = spec_.set;
   for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
     plan.values.push_back(design_points_->value(plan.point, j));
+    plan.units.push_back(design_points_->unit(plan.point, j));
     plan.overrides.push_back(spec_.parameters[j].path + "=" + plan.values.back());
   }
   return plan;

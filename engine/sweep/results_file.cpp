@@ -183,6 +183,9 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     const hid_t v_value = w.empty_variable<double>(
         "parameter_value", {&run, &parameter}, "1",
         "value of each varied parameter in the run (NaN if not a number: see overrides)", plain);
+    const hid_t v_unit = w.empty_variable<double>(
+        "design_unit", {&run, &parameter}, "1",
+        "design coordinate in [0, 1] of each parameter's value (the unit cube the design samples)", plain);
     const hid_t v_over = w.empty_string_variable(
         "overrides", {&run},
         "the run's --set overrides (the sweep's set, then the parameters), space-separated");
@@ -231,7 +234,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       const std::size_t n = static_cast<std::size_t>(b1 - b0);
       std::vector<std::int64_t> points, seeds;
       std::vector<std::int32_t> reps, scens;
-      std::vector<double> values;
+      std::vector<double> values, units;
       std::vector<std::string> overrides, commands, errors;
       std::vector<std::int8_t> statuses;
       std::vector<std::vector<double>> buffers(layout.fields.size());
@@ -243,6 +246,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
         reps.push_back(plan.replicate);
         scens.push_back(plan.scenario);
         for (const auto& v : plan.values) values.push_back(numeric_or_nan(v));
+        units.insert(units.end(), plan.units.begin(), plan.units.end());
         std::string joined;
         for (const auto& o : plan.overrides) joined += (joined.empty() ? "" : " ") + o;
         overrides.push_back(joined);
@@ -274,6 +278,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       write_rows(v_scen, start, n, {}, H5T_NATIVE_INT32, scens.data());
       write_rows(v_seed, start, n, {}, H5T_NATIVE_INT64, seeds.data());
       write_rows(v_value, start, n, {static_cast<hsize_t>(P)}, H5T_NATIVE_DOUBLE, values.data());
+      write_rows(v_unit, start, n, {static_cast<hsize_t>(P)}, H5T_NATIVE_DOUBLE, units.data());
       write_string_rows(v_over, start, overrides);
       write_string_rows(v_cmd, start, commands);
       write_rows(v_status, start, n, {}, H5T_NATIVE_INT8, statuses.data());

@@ -134,6 +134,8 @@ TEST_CASE("a design registered from a test file runs a sweep end to end") {
   CHECK(read_string_attribute(out, "design") == "corners");
   const Variable values = read_variable(out, "parameter_value");
   REQUIRE(values.shape == std::vector<std::size_t>{8, 2});
+  const Variable units = read_variable(out, "design_unit");  // the coordinates behind the values
+  REQUIRE(units.shape == std::vector<std::size_t>{8, 2});
   for (std::int64_t run = 0; run < 8; ++run) {
     const std::int64_t point = run / 2;
     CAPTURE(run);
@@ -141,6 +143,9 @@ TEST_CASE("a design registered from a test file runs a sweep end to end") {
     for (std::size_t j = 0; j < 2; ++j) {
       CHECK(s.plan(run).values[j] == points->value(point, j));
       CHECK(values.values[static_cast<std::size_t>(run) * 2 + j] == std::stod(points->value(point, j)));
+      const double u = units.values[static_cast<std::size_t>(run) * 2 + j];
+      CHECK(u == points->unit(point, j));
+      CHECK((u == 0.25 || u == 0.75));
     }
   }
   const Variable alignment = read_variable(out, "final_alignment");

@@ -26,6 +26,10 @@ class GridPoints final : public DesignPoints {
     const ParameterSpec& p = parameters_[j];
     return p.at_level((point / strides_[j]) % p.count());
   }
+  double unit(std::int64_t point, std::size_t j) const override {
+    const std::int64_t n = parameters_[j].count();
+    return n > 1 ? static_cast<double>((point / strides_[j]) % n) / static_cast<double>(n - 1) : 0.0;
+  }
 
  private:
   std::vector<ParameterSpec> parameters_;

@@ -80,6 +80,9 @@ class DesignPoints {
   virtual std::int64_t count() const = 0;
   /// Parameter `parameter`'s value at `point` as --set text.
   virtual std::string value(std::int64_t point, std::size_t parameter) const = 0;
+  /// The design coordinate in [0, 1] the value comes from (ParameterSpec::at_unit;
+  /// a grid's level i of n is i / (n - 1)): what sensitivity estimators read.
+  virtual double unit(std::int64_t point, std::size_t parameter) const = 0;
 };
 
 /// Points given as design coordinates u in [0, 1], one row of
@@ -90,6 +93,9 @@ class UnitPoints final : public DesignPoints {
   ~UnitPoints() override;
   std::int64_t count() const override { return count_; }
   std::string value(std::int64_t point, std::size_t parameter) const override;
+  double unit(std::int64_t point, std::size_t parameter) const override {
+    return units_[static_cast<std::size_t>(point) * dims_ + parameter];
+  }
   double& unit(std::int64_t point, std::size_t parameter) {
     return units_[static_cast<std::size_t>(point) * dims_ + parameter];
   }

@@ -87,6 +87,7 @@ struct RunPlan {
   std::uint64_t seed = 0;
   std::vector<std::string> overrides;  // the sweep's set, then the parameters: "path=value"
   std::vector<std::string> values;     // parameter values as --set text, by parameter
+  std::vector<double> units;           // their design coordinates in [0, 1] (DesignPoints::unit)
 };
 
 /// A validated sweep: base scenarios read once, parameters checked against
