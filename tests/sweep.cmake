@@ -19,6 +19,14 @@ endfunction()
 geosim_sweep_cli_test(help 0 "" sweep --help)
 geosim_sweep_cli_test(batch_help 0 "" batch --help)
 geosim_sweep_cli_test(no_file 2 "geosim: |sweep needs a SWEEP.yaml" sweep)
+geosim_sweep_cli_test(analyse_help 0 "" analyse --help)
+geosim_sweep_cli_test(analyse_no_file 2 "geosim: |analyse needs a SWEEP.h5" analyse)
+geosim_sweep_cli_test(analyse_missing 2 "geosim: |no_such.h5: no such file" analyse ${_sweep_work}/no_such.h5
+                      -o ${_sweep_work}/never.sensitivity.h5)
+geosim_sweep_cli_test(analyse_not_results 2 "geosim: |is not the results file of a geosim sweep"
+                      analyse ${_sweep_data}/minimal.yaml -o ${_sweep_work}/never.sensitivity.h5)
+geosim_sweep_cli_test(analyse_bad_confidence 2 "geosim: |--confidence: expected a number in (0, 1)"
+                      analyse ${_sweep_data}/minimal.yaml --confidence 1.5)
 geosim_sweep_cli_test(batch_needs_output 2 "geosim: |-o OUT.h5" batch ${_sweep_data}/minimal.yaml)
 geosim_sweep_cli_test(bad_jobs 2 "geosim: |-j" sweep ${_sweep_data}/sweeps/tiny_lhs.yaml -j 0
                       -o ${_sweep_work}/never.h5)

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli.hpp"
 #include "geosim/build_info.hpp"
 #include "geosim/io/results.hpp"
 #include "geosim/model/world.hpp"
@@ -25,10 +26,13 @@
 
 namespace po = boost::program_options;
 using namespace geosim;
+using geosim::cli::parse;
 
 namespace {
 
-constexpr int kExitOk = 0, kExitFailure = 1, kExitBadInput = 2;
+using cli::kExitBadInput;
+using cli::kExitFailure;
+using cli::kExitOk;
 constexpr int kExitInterrupted = 130;  // 128 + SIGINT, as shells report it
 
 /// Set by SIGINT/SIGTERM: a run stops before its next tick (a sweep after the
@@ -53,6 +57,7 @@ const char* kUsage =
     "  validate SCENARIO.yaml  check a scenario as `run` would, run nothing\n"
     "  sweep SWEEP.yaml        run a parameter sweep into one HDF5 file (docs/sweeps.md)\n"
     "  batch A.yaml B.yaml ... run several scenarios with replicates into one HDF5 file\n"
+    "  analyse SWEEP.h5        Sobol indices or Morris effects of a saltelli or morris sweep\n"
     "  schema                  list every scenario key: type, unit, default, range, meaning\n"
     "\n"
     "options:\n"
@@ -124,19 +129,6 @@ po::options_description scenario_options(CommonOptions& common) {
                      "override a scalar of the scenario by its dotted path, e.g. powers.CHN.budget.soft=2.5 "
                      "(repeatable; validated like the file)")("help,h", "this help");
   return opts;
-}
-
-po::variables_map parse(const std::vector<std::string>& args, const po::options_description& visible,
-                        const std::string& positional_name) {
-  po::options_description all;
-  all.add(visible);
-  all.add_options()(positional_name.c_str(), po::value<std::string>());
-  po::positional_options_description positional;
-  positional.add(positional_name.c_str(), 1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
-  po::notify(vm);
-  return vm;
 }
 
 std::string joined(int argc, char** argv) {
@@ -423,6 +415,7 @@ int main(int argc, char** argv) {
       return command_run(rest, joined(argc, argv));
     }
     if (command == "validate") return command_validate(rest);
+    if (command == "analyse" || command == "analyze") return cli::command_analyse(rest);
     if (command == "schema") return command_schema(rest);
     if (command == "sweep") {
       install_interrupt_handlers();
@@ -433,7 +426,7 @@ int main(int argc, char** argv) {
       return command_batch(rest);
     }
     std::cerr << "geosim: unknown command '" << command
-              << "' (expected run, validate, sweep, batch or schema)\n\n"
+              << "' (expected run, validate, sweep, batch, analyse or schema)\n\n"
               << kUsage;
     return kExitBadInput;
   } catch (const InputError& error) {

@@ -36,7 +36,7 @@ Estimate estimate(std::span<const double> y, std::size_t k, const std::vector<st
   e.first.assign(k, 0.0);
   e.total.assign(k, 0.0);
   for (std::size_t j : use) {
-    const double fa = y[j * width], fb = y[j * width + k + 1];
+    const double fa = y[j * width], fb = y[j * width + k + 1] - mean;  // centred: see the header
     for (std::size_t i = 0; i < k; ++i) {
       const double fab = y[j * width + 1 + i];
       e.first[i] += fb * (fab - fa);

@@ -52,6 +52,12 @@ Variable read_variable(const std::filesystem::path& path, const std::string& nam
   return v;
 }
 
+bool has_variable(const std::filesystem::path& path, const std::string& name) {
+  const SilenceHdf5 silence;
+  File file = open_for_reading(path);
+  return H5Lexists(file, name.c_str(), H5P_DEFAULT) > 0;
+}
+
 std::vector<std::string> read_labels(const std::filesystem::path& path, const std::string& name) {
   const SilenceHdf5 silence;
   File file = open_for_reading(path);

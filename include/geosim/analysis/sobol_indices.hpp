@@ -2,11 +2,15 @@
 // First-order and total Sobol indices from the outputs of a Saltelli sample
 // (the `saltelli` sweep design, docs/sweeps.md), with bootstrap intervals.
 //
-// Estimators (Saltelli et al. 2010, Table 2, the ones SALib's sobol.analyze
-// uses without second-order terms), over the N base points j:
-//   V      = variance of f(A) and f(B) together (the 2N values; divisor 2N)
-//   S_i    = mean_j f(B)_j (f(AB_i)_j - f(A)_j) / V       (Saltelli 2010)
-//   ST_i   = mean_j (f(A)_j - f(AB_i)_j)^2 / (2 V)        (Jansen 1999)
+// Estimators (Saltelli et al. 2010, Table 2, as SALib's sobol.analyze without
+// second-order terms), over the N base points j:
+//   m, V   = mean and variance of f(A) and f(B) together (the 2N values; divisor 2N)
+//   S_i    = mean_j (f(B)_j - m) (f(AB_i)_j - f(A)_j) / V  (Saltelli 2010)
+//   ST_i   = mean_j (f(A)_j - f(AB_i)_j)^2 / (2 V)         (Jansen 1999)
+// f(B) is centred on m: the same estimate in expectation (f(AB_i) - f(A) has
+// mean 0), but without a variance that grows with m^2 / V, which made S_i
+// useless for outputs far from 0 (an alignment of 0.5 that varies by 0.01).
+// SALib does not centre; OpenTURNS does.
 // Intervals: the percentile bootstrap over base points (each resample draws
 // N base points with replacement and recomputes V, S and ST).
 #include <cstddef>

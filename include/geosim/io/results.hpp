@@ -87,5 +87,7 @@ struct Variable {
 Variable read_variable(const std::filesystem::path& path, const std::string& name);
 std::vector<std::string> read_labels(const std::filesystem::path& path, const std::string& name);
 std::string read_string_attribute(const std::filesystem::path& path, const std::string& name);
+/// Whether the file has a variable (a dataset) called `name`.
+bool has_variable(const std::filesystem::path& path, const std::string& name);
 
 }  // namespace geosim

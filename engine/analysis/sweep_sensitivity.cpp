@@ -1,0 +1,201 @@
+// Sensitivity of a finished sweep's metrics (analysis/sweep_sensitivity.hpp).
+#include "geosim/analysis/sweep_sensitivity.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <numeric>
+#include <sstream>
+
+#include "geosim/config/reader.hpp"
+#include "geosim/core/errors.hpp"
+#include "geosim/io/results.hpp"
+#include "geosim/sweep/sweep.hpp"
+
+namespace geosim::analysis {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string attribute_or_empty(const fs::path& path, const std::string& name) {
+  try {
+    return read_string_attribute(path, name);
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+/// The labels of every element of a variable's dimensions after `run`, in row-major order.
+std::vector<std::string> element_labels(const fs::path& path, const Variable& v) {
+  std::vector<std::string> out{""};
+  for (std::size_t axis = 1; axis < v.dims.size(); ++axis) {
+    std::vector<std::string> labels;
+    try {
+      labels = read_labels(path, v.dims[axis]);
+    } catch (const std::exception&) {
+      labels.clear();
+    }
+    if (labels.size() != v.shape[axis]) {
+      labels.clear();
+      for (std::size_t i = 0; i < v.shape[axis]; ++i) labels.push_back(std::to_string(i));
+    }
+    std::vector<std::string> next;
+    for (const std::string& prefix : out)
+      for (const std::string& l : labels)
+        next.push_back(prefix + (prefix.empty() ? "" : ", ") + v.dims[axis] + "=" + l);
+    out = std::move(next);
+  }
+  return out;
+}
+
+}  // namespace
+
+SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& options) {
+  const SourceLocation where{path.string(), 0, 0};
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw FileError(where, "", fs::exists(path, ec) ? "is not a regular file" : "no such file");
+  SensitivityReport r;
+  r.source = path;
+  r.bootstrap = options.bootstrap;
+  r.design = attribute_or_empty(path, "design");
+  if (r.design.empty() || attribute_or_empty(path, "geosim_results_format").rfind("sweep-", 0) != 0)
+    throw FileError(where, "",
+                    "is not the results file of a geosim sweep (no sweep results format attribute)");
+  if (r.design == "saltelli") r.method = SensitivityMethod::sobol;
+  else if (r.design == "morris") r.method = SensitivityMethod::morris;
+  else
+    throw UsageError(
+        where, "design",
+        "the sweep's design is " + r.design +
+            "; analyse estimates Sobol indices from a saltelli design and elementary effects from a "
+            "morris design (docs/sweeps.md)");
+  r.sweep_id = attribute_or_empty(path, "sweep_id");
+  r.parameters = read_labels(path, "parameter");
+  const std::size_t k = r.parameters.size();
+  const Variable point = read_variable(path, "point");
+  const Variable status = read_variable(path, "run_status");
+  r.runs = static_cast<std::int64_t>(point.values.size());
+  for (double s : status.values) r.failed_runs += s != 0.0 ? 1 : 0;
+  r.points = r.runs == 0
+                 ? 0
+                 : static_cast<std::int64_t>(*std::max_element(point.values.begin(), point.values.end())) + 1;
+  r.replicates = r.points > 0 ? r.runs / r.points : 0;
+  if (k == 0 || r.points == 0 || r.points * r.replicates != r.runs)
+    throw FileError(where, "", "has no parameters or an incomplete run plan; it cannot be analysed");
+
+  // Each point's design coordinates (Morris steps), from its first run.
+  std::vector<double> units(static_cast<std::size_t>(r.points) * k, kNaN);
+  if (r.method == SensitivityMethod::morris) {
+    const Variable u = read_variable(path, "design_unit");
+    for (std::int64_t run = 0; run < r.runs; ++run) {
+      const auto p = static_cast<std::size_t>(point.values[static_cast<std::size_t>(run)]);
+      for (std::size_t j = 0; j < k; ++j) units[p * k + j] = u.values[static_cast<std::size_t>(run) * k + j];
+    }
+  }
+
+  const std::vector<std::string> known = metric_names();
+  std::vector<std::string> names = options.metrics.empty() ? known : options.metrics;
+  for (const std::string& m : options.metrics) {
+    if (std::find(known.begin(), known.end(), m) == known.end())
+      throw UsageError({"--metric", 0, 0}, m,
+                       "unknown metric '" + m + "'" + config::did_you_mean(m, known) + "; metrics are " +
+                           config::list_names(known));
+    if (!has_variable(path, m))
+      throw UsageError({"--metric", 0, 0}, m, "the sweep did not keep metric '" + m + "' (see its metrics:)");
+  }
+  for (const std::string& name : names) {
+    if (!has_variable(path, name)) continue;
+    const Variable v = read_variable(path, name);
+    if (v.dims.empty() || v.dims.front() != "run" || v.shape.front() != static_cast<std::size_t>(r.runs))
+      continue;
+    const std::size_t elements = v.values.size() / static_cast<std::size_t>(r.runs);
+    const std::vector<std::string> labels = element_labels(path, v);
+    for (std::size_t e = 0; e < elements; ++e) {
+      // The output at each point: the mean over its replicates, NaN if one failed.
+      std::vector<double> y(static_cast<std::size_t>(r.points), 0.0);
+      for (std::int64_t run = 0; run < r.runs; ++run) {
+        const auto p = static_cast<std::size_t>(point.values[static_cast<std::size_t>(run)]);
+        const double value = status.values[static_cast<std::size_t>(run)] == 0.0
+                                 ? v.values[static_cast<std::size_t>(run) * elements + e]
+                                 : kNaN;
+        y[p] += value / static_cast<double>(r.replicates);
+      }
+      OutputSensitivity out;
+      out.metric = name;
+      out.label = labels[e].empty() ? name : name + "[" + labels[e] + "]";
+      if (r.method == SensitivityMethod::sobol) out.sobol = sobol_indices(y, k, options.bootstrap);
+      else out.morris = morris_effects(units, y, k, options.bootstrap);
+      r.outputs.push_back(std::move(out));
+    }
+  }
+  if (r.outputs.empty())
+    throw UsageError(where, "", "the file has no metric to analyse (the sweep kept none: see its metrics:)");
+  return r;
+}
+
+std::string format_report(const SensitivityReport& r) {
+  std::ostringstream out;
+  const bool sobol = r.method == SensitivityMethod::sobol;
+  const int ci = static_cast<int>(std::lround(r.bootstrap.confidence * 100));
+  out << r.source.string() << ": " << (sobol ? "Sobol indices" : "Morris elementary effects") << " of "
+      << r.outputs.size() << (r.outputs.size() == 1 ? " output" : " outputs") << " (" << r.design
+      << " design, " << r.points << " points x " << r.replicates << " replicates = " << r.runs << " runs, "
+      << r.failed_runs << " failed); " << ci << "% bootstrap intervals from " << r.bootstrap.resamples
+      << " resamples\n";
+  std::size_t width = 9;
+  for (const auto& p : r.parameters) width = std::max(width, p.size());
+  char buf[1024];
+  for (const OutputSensitivity& o : r.outputs) {
+    out << "\n" << o.label;
+    if (sobol)
+      out << "  (variance " << o.sobol.variance << "; " << o.sobol.base_points << " base points"
+          << (o.sobol.left_out ? ", " + std::to_string(o.sobol.left_out) + " left out (failed runs)" : "")
+          << ")\n";
+    else
+      out << "  (" << o.morris.trajectories << " trajectories"
+          << (o.morris.left_out ? ", " + std::to_string(o.morris.left_out) + " left out (failed runs)" : "")
+          << ")\n";
+    std::vector<std::size_t> order(r.parameters.size());
+    std::iota(order.begin(), order.end(), 0);
+    const auto key = [&](std::size_t i) {
+      const double v = sobol ? o.sobol.total[i].estimate : o.morris.mu_star[i].estimate;
+      return std::isnan(v) ? -1.0 : v;
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return key(a) > key(b); });
+    if (sobol)
+      std::snprintf(buf, sizeof buf, "  %-4s %-*s  %-26s  %-26s\n", "rank", static_cast<int>(width),
+                    "parameter", ("first order [" + std::to_string(ci) + "%]").c_str(),
+                    ("total [" + std::to_string(ci) + "%]").c_str());
+    else
+      std::snprintf(buf, sizeof buf, "  %-4s %-*s  %-26s  %-10s  %-10s\n", "rank", static_cast<int>(width),
+                    "parameter", ("mu* [" + std::to_string(ci) + "%]").c_str(), "mu", "sigma");
+    out << buf;
+    int rank = 0;
+    for (std::size_t i : order) {
+      ++rank;
+      const auto interval = [&](const Interval& v) {
+        char s[64];
+        std::snprintf(s, sizeof s, "%.3f [%.3f, %.3f]", v.estimate, v.lo, v.hi);
+        return std::string(s);
+      };
+      if (sobol)
+        std::snprintf(buf, sizeof buf, "  %-4d %-*s  %-26s  %-26s\n", rank, static_cast<int>(width),
+                      r.parameters[i].c_str(), interval(o.sobol.first[i]).c_str(),
+                      interval(o.sobol.total[i]).c_str());
+      else
+        std::snprintf(buf, sizeof buf, "  %-4d %-*s  %-26s  %-10.4g  %-10.4g\n", rank,
+                      static_cast<int>(width), r.parameters[i].c_str(), interval(o.morris.mu_star[i]).c_str(),
+                      o.morris.mu[i], o.morris.sigma[i]);
+      out << buf;
+    }
+  }
+  return out.str();
+}
+
+}  // namespace geosim::analysis
