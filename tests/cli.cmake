@@ -4,8 +4,9 @@
 #  - included from tests/CMakeLists.txt, it registers CTest tests named cli.*;
 #  - run as `cmake -DCMD=a|b|c -DEXPECT_RC=N [-DEXPECT_STDERR=x|y] -P cli.cmake`,
 #    it runs CMD and checks that the exit code is exactly EXPECT_RC and that
-#    stderr contains every `|`-separated string of EXPECT_STDERR (and, with
-#    -DEXPECT_NO_FILE=path, that the run left no file there). (WILL_FAIL is
+#    stderr contains every `|`-separated string of EXPECT_STDERR (stdout: of
+#    EXPECT_STDOUT; and, with -DEXPECT_NO_FILE=path, that the run left no file
+#    there). (WILL_FAIL is
 #    not used: it would accept any non-zero code, a crash included.)
 #
 # Every file in tests/data/bad/ starts with `# expect: ERROR LOCATION KEY`
@@ -30,6 +31,15 @@ if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
       string(FIND "${err}" "${text}" at)
       if(at EQUAL -1)
         string(APPEND problems "stderr lacks '${text}'\n")
+      endif()
+    endforeach()
+  endif()
+  if(DEFINED EXPECT_STDOUT AND NOT EXPECT_STDOUT STREQUAL "")
+    string(REPLACE "|" ";" wanted "${EXPECT_STDOUT}")
+    foreach(text IN LISTS wanted)
+      string(FIND "${out}" "${text}" at)
+      if(at EQUAL -1)
+        string(APPEND problems "stdout lacks '${text}'\n")
       endif()
     endforeach()
   endif()

@@ -19,6 +19,20 @@ endfunction()
 geosim_sweep_cli_test(help 0 "" sweep --help)
 geosim_sweep_cli_test(batch_help 0 "" batch --help)
 geosim_sweep_cli_test(no_file 2 "geosim: |sweep needs a SWEEP.yaml" sweep)
+# validate and --dry-run on sweep files: what would run, nothing written.
+foreach(case IN ITEMS "validate_sweep|valid: lhs design over 2 parameters|validate|${_sweep_data}/sweeps/tiny_lhs.yaml"
+                      "dry_run|time: about|sweep|${_sweep_data}/sweeps/tiny_lhs.yaml|--dry-run|-o|${_sweep_work}/dry_run.h5")
+  string(REPLACE "|" ";" parts "${case}")
+  list(POP_FRONT parts name stdout_text)
+  list(JOIN parts "|" args)
+  add_test(NAME sweep.cli.${name}
+           COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:geosim>|${args}" -DEXPECT_RC=0
+                   "-DEXPECT_STDOUT=${stdout_text}|memory: about|results file: at most about"
+                   -DEXPECT_NO_FILE=${_sweep_work}/dry_run.h5 -P ${CMAKE_CURRENT_SOURCE_DIR}/cli.cmake)
+  set_tests_properties(sweep.cli.${name} PROPERTIES LABELS "cli;sweep" TIMEOUT 60)
+endforeach()
+geosim_sweep_cli_test(validate_bad_sweep 2 "geosim: |missing_path.yaml:4:3: |unknown channel 'sfot'"
+                      validate ${_sweep_data}/sweeps/bad/missing_path.yaml)
 geosim_sweep_cli_test(analyse_help 0 "" analyse --help)
 geosim_sweep_cli_test(analyse_no_file 2 "geosim: |analyse needs a SWEEP.h5" analyse)
 geosim_sweep_cli_test(analyse_missing 2 "geosim: |no_such.h5: no such file" analyse ${_sweep_work}/no_such.h5

@@ -2,8 +2,11 @@
 // What the geosim command's files share: exit statuses, option parsing, and
 // the commands defined outside geosim_main.cpp.
 #include <boost/program_options.hpp>
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include "geosim/sweep/sweep.hpp"
 
 namespace geosim::cli {
 
@@ -14,6 +17,15 @@ inline constexpr int kExitOk = 0, kExitFailure = 1, kExitBadInput = 2;
 /// Parses `args` with the `visible` options and one positional argument called `positional_name`.
 po::variables_map parse(const std::vector<std::string>& args, const po::options_description& visible,
                         const std::string& positional_name);
+
+/// Whether `path` holds a sweep file (a mapping with `base:` or `scenarios:`)
+/// rather than a scenario; false if it cannot be read or parsed.
+bool is_sweep_file(const std::filesystem::path& path);
+
+/// Prints what a validated sweep will do: runs, memory with `jobs` runs at
+/// once, the results file's size, and with `pilot` the time, from the
+/// median of up to three pilot runs timed here (sweep_plan.cpp).
+void describe_sweep(const Sweep& sweep, int jobs, bool pilot);
 
 /// `geosim analyse SWEEP.h5`: Sobol indices or Morris effects (command_analyse.cpp).
 int command_analyse(const std::vector<std::string>& args);

@@ -26,6 +26,7 @@
 
 namespace po = boost::program_options;
 using namespace geosim;
+using geosim::cli::is_sweep_file;
 using geosim::cli::parse;
 
 namespace {
@@ -160,15 +161,29 @@ int command_validate(const std::vector<std::string>& args) {
                      "also list every value taken from a default (path: value), as the results record it");
   const auto vm = parse(args, opts, "scenario");
   if (vm.count("help")) {
-    std::cout << "usage: geosim validate SCENARIO.yaml [--set PATH=VALUE ...] [--defaults]\n\n"
+    std::cout << "usage: geosim validate SCENARIO.yaml [--set PATH=VALUE ...] [--defaults]\n"
+                 "       geosim validate SWEEP.yaml\n\n"
                  "Checks the scenario (syntax, schema, ranges, references, dates) exactly as\n"
-                 "`run` would, memory included, and runs nothing. Exit 0 if valid, 2 if not.\n\n"
+                 "`run` would, memory included, and runs nothing. Exit 0 if valid, 2 if not.\n"
+                 "A sweep file (one with `base:` or `scenarios:`) is checked as `sweep` would\n"
+                 "check it, and its runs, memory and file size are printed (`sweep --dry-run`\n"
+                 "also times pilot runs).\n\n"
               << opts;
     return kExitOk;
   }
   if (!vm.count("scenario")) throw UsageError({"command line"}, "", "validate needs a SCENARIO.yaml");
+  const std::string file = vm["scenario"].as<std::string>();
+  if (is_sweep_file(file)) {
+    if (!common.sets.empty())
+      throw UsageError({"command line"}, "--set",
+                       file + " is a sweep file; it sets scenario values under `set:`, not with --set");
+    const Sweep sweep(load_sweep_spec(file));
+    check_sweep_fits(sweep, 0);
+    cli::describe_sweep(sweep, 0, false);
+    return kExitOk;
+  }
   common.load.overrides = common.sets;
-  const Scenario scenario = load_scenario(vm["scenario"].as<std::string>(), common.load);
+  const Scenario scenario = load_scenario(file, common.load);
   check_run_fits(scenario);
   std::cout << scenario.source_path.string() << ": valid: " << scenario.name << ", " << scenario.num_powers()
             << " powers, " << scenario.num_targets() << " targets, " << scenario.num_groups() << " groups, "
@@ -250,7 +265,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
 struct SweepCliOptions {
   std::string output;
   int jobs = -1;
-  bool resume = false, quiet = false, fail_fast = false;
+  bool resume = false, quiet = false, fail_fast = false, dry_run = false;
 };
 
 void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
@@ -264,7 +279,10 @@ void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
       "fail-fast", po::bool_switch(&o.fail_fast),
       "stop at the first run that fails (exit 2 if its scenario is refused, else 1) instead of recording it "
       "in run_status and run_error and going on")("quiet,q", po::bool_switch(&o.quiet),
-                                                  "no progress line and no summary");
+                                                  "no progress line and no summary")(
+      "dry-run", po::bool_switch(&o.dry_run),
+      "check everything, print the runs and estimates of memory, file size and time (from one pilot run), "
+      "run nothing else and write nothing");
 }
 
 int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
@@ -276,6 +294,10 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   options.output = o.output;
   options.jobs = o.jobs > 0 ? o.jobs : (cluster.size() > 1 ? 1 : 0);
   check_sweep_fits(sweep, options.jobs);
+  if (o.dry_run) {
+    if (cluster.rank() == 0) cli::describe_sweep(sweep, options.jobs, true);
+    return kExitOk;
+  }
   options.resume = o.resume;
   options.fail_fast = o.fail_fast;
   options.progress = !o.quiet && isatty(STDERR_FILENO);

@@ -77,6 +77,23 @@ MemoryEstimate estimate_sweep_memory(const Sweep& sweep, int jobs) {
   return e;
 }
 
+std::int64_t estimate_results_bytes(const Sweep& sweep) {
+  const sweep_detail::Layout layout = sweep_detail::make_layout(sweep);
+  const auto parameters = static_cast<std::int64_t>(sweep.spec().parameters.size());
+  std::int64_t texts = 0;
+  if (sweep.runs() > 0) {
+    const RunPlan plan = sweep.plan(0);
+    for (const auto& o : plan.overrides) texts += static_cast<std::int64_t>(o.size()) + 1;
+    texts += static_cast<std::int64_t>(sweep.repeat_command(plan).size()) + 16;  // + a pointer per string
+  }
+  // Per run: kept values (doubles), parameter value and coordinate, point,
+  // seed (int64), replicate, scenario (int32), status (int8), texts.
+  const std::int64_t per_run = saturating_add(
+      saturating_add(saturating_mul(static_cast<std::int64_t>(layout.doubles), 8), saturating_mul(parameters, 16)),
+      saturating_add(8 + 8 + 4 + 4 + 1, texts));
+  return saturating_mul(per_run, sweep.runs());
+}
+
 void check_sweep_fits(const Sweep& sweep, int jobs) {
   for (std::size_t i = 0; i < sweep.spec().scenarios.size(); ++i)
     check_citizen_count(sweep.base(static_cast<int>(i)));

@@ -210,6 +210,12 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options);
 /// bookkeeping per run (the design's points, the journal's index); the
 /// results file's buffers (a block of runs). Per process under MPI.
 MemoryEstimate estimate_sweep_memory(const Sweep& sweep, int jobs);
+/// The results file's size before compression (an upper bound of what
+/// `sweep` writes): every run's kept values, parameter values and design
+/// coordinates, plan numbers and texts (overrides, command), taking run 0's
+/// texts as typical.
+std::int64_t estimate_results_bytes(const Sweep& sweep);
+
 /// Throws ResourceError (exit 2) naming the largest part if the sweep cannot
 /// fit in the available memory, or a run holds more citizens than the
 /// random-number counter numbers. The Sweep constructor has already refused
