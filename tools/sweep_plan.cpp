@@ -42,13 +42,14 @@ bool is_sweep_file(const std::filesystem::path& path) {
 
 void describe_sweep(const Sweep& sweep, int jobs, bool pilot) {
   const SweepSpec& spec = sweep.spec();
-  const int workers = static_cast<int>(
-      std::min<std::int64_t>(jobs > 0 ? jobs : static_cast<int>(std::max(1U, std::thread::hardware_concurrency())),
-                             std::max<std::int64_t>(sweep.runs(), 1)));
+  const int workers = static_cast<int>(std::min<std::int64_t>(
+      jobs > 0 ? jobs : static_cast<int>(std::max(1U, std::thread::hardware_concurrency())),
+      std::max<std::int64_t>(sweep.runs(), 1)));
   std::cout << (spec.file.empty() ? std::string("batch") : spec.file.string()) << ": valid: "
-            << (spec.scenarios.size() > 1 ? "batch of " + std::to_string(spec.scenarios.size()) + " scenarios"
-                                          : spec.design + " design over " + std::to_string(spec.parameters.size()) +
-                                                (spec.parameters.size() == 1 ? " parameter" : " parameters"))
+            << (spec.scenarios.size() > 1
+                    ? "batch of " + std::to_string(spec.scenarios.size()) + " scenarios"
+                    : spec.design + " design over " + std::to_string(spec.parameters.size()) +
+                          (spec.parameters.size() == 1 ? " parameter" : " parameters"))
             << ", " << sweep.points() << " points x " << spec.replicates << " replicates = " << sweep.runs()
             << " runs\n"
             << "  memory: about " << format_bytes(estimate_sweep_memory(sweep, jobs).total()) << " with "

@@ -168,10 +168,12 @@ Journal::Journal(const std::filesystem::path& path, const std::string& identity,
         std::string(payload.begin(), payload.end()) != identity) {
       ::close(fd_);
       fd_ = -1;
-      throw OutputError(
-          where, "-o",
-          "this journal belongs to another sweep (different sweep file, base scenario or geosim "
-          "build); refusing to use or overwrite it");
+      const std::string before(payload.begin(), payload.end());
+      throw OutputError(where, "-o",
+                        "this journal belongs to another sweep (" +
+                            (kind == kIdentityRecord ? identity_difference(before, identity)
+                                                     : std::string("its first record is unreadable")) +
+                            "); refusing to use or overwrite it (remove it, or write elsewhere with -o)");
     }
     std::int64_t offset = static_cast<std::int64_t>(kHeader + payload.size());
     for (;;) {

@@ -88,9 +88,10 @@ std::int64_t estimate_results_bytes(const Sweep& sweep) {
   }
   // Per run: kept values (doubles), parameter value and coordinate, point,
   // seed (int64), replicate, scenario (int32), status (int8), texts.
-  const std::int64_t per_run = saturating_add(
-      saturating_add(saturating_mul(static_cast<std::int64_t>(layout.doubles), 8), saturating_mul(parameters, 16)),
-      saturating_add(8 + 8 + 4 + 4 + 1, texts));
+  const std::int64_t per_run =
+      saturating_add(saturating_add(saturating_mul(static_cast<std::int64_t>(layout.doubles), 8),
+                                    saturating_mul(parameters, 16)),
+                     saturating_add(8 + 8 + 4 + 4 + 1, texts));
   return saturating_mul(per_run, sweep.runs());
 }
 

@@ -303,3 +303,35 @@ std::string Sweep::repeat_command(const RunPlan& plan) const {
 }
 
 }  // namespace geosim
+
+namespace geosim::sweep_detail {
+
+std::string identity_difference(const std::string& before, const std::string& now) {
+  const auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  };
+  const std::vector<std::string> a = lines(before), b = lines(now);
+  std::size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
+  if (i == a.size() && i == b.size()) return "";
+  // The part the line belongs to: a base scenario's resolved text follows its
+  // `scenario: NAME` line; the engine line names the build; the rest is the sweep file.
+  const std::vector<std::string>& here = i < b.size() ? b : a;
+  std::string part = "the sweep file";
+  for (std::size_t j = i + 1; j-- > 0;)
+    if (j < here.size() && here[j].rfind("scenario: ", 0) == 0) {
+      part = "the base scenario " + here[j].substr(10);
+      break;
+    }
+  const std::string& line = i < here.size() ? here[i] : here.back();
+  if (line.rfind("engine: ", 0) == 0 || line.rfind("results_format: ", 0) == 0) part = "the geosim build";
+  const auto shown = [](const std::vector<std::string>& v, std::size_t k) {
+    return k < v.size() ? "'" + v[k] + "'" : std::string("nothing");
+  };
+  return "what differs: " + part + ", first at " + shown(a, i) + " in the journal, " + shown(b, i) + " now";
+}
+
+}  // namespace geosim::sweep_detail

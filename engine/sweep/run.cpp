@@ -136,10 +136,19 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
     const fs::path jpath = journal_path(options.output);
     std::error_code ec;
     if (fs::exists(options.output, ec)) {
-      if (results_sweep_id(options.output) != sweep.identity_hash())
-        throw OutputError(
-            SourceLocation{options.output.string(), 0, 0}, "-o",
-            "the file exists and is not a results file of this sweep; refusing to overwrite it");
+      if (results_sweep_id(options.output) != sweep.identity_hash()) {
+        std::string before;
+        try {
+          before = read_string_attribute(options.output, "sweep_identity");
+        } catch (const std::exception&) {
+          before.clear();  // not a sweep's results at all
+        }
+        throw OutputError(SourceLocation{options.output.string(), 0, 0}, "-o",
+                          "the file exists and is not a results file of this sweep" +
+                              (before.empty() ? std::string()
+                                              : " (" + identity_difference(before, sweep.identity()) + ")") +
+                              "; refusing to overwrite it");
+      }
       complete = !fs::exists(jpath, ec);
     }
     if (!complete) {

@@ -160,6 +160,38 @@ TEST_CASE("journal: a torn or corrupt last record is dropped; another sweep's jo
   fs::remove(path);
 }
 
+TEST_CASE("journal: a refused resume says what differs: the build, the sweep file or a base scenario") {
+  const Sweep four =
+      sweep_of("id_four", "name: same\nparameters:\n  campaigns.threshold: [0.1, 0.3]\nreplicates: 4\n");
+  const Sweep eight =
+      sweep_of("id_eight", "name: same\nparameters:\n  campaigns.threshold: [0.1, 0.3]\nreplicates: 8\n");
+  CHECK(sweep_detail::identity_difference(four.identity(), four.identity()).empty());
+  CHECK(sweep_detail::identity_difference(four.identity(), eight.identity()) ==
+        "what differs: the sweep file, first at 'replicates: 4' in the journal, 'replicates: 8' now");
+  std::string built = four.identity();
+  built.replace(built.find("engine: "), 8, "engine: 0.0.1 older ");
+  CHECK(sweep_detail::identity_difference(built, four.identity()).find("what differs: the geosim build") ==
+        0);
+  std::string base = four.identity();
+  base.replace(base.find("seed: 42"), 8, "seed: 43");  // inside the base scenario's resolved text
+  CHECK(sweep_detail::identity_difference(base, four.identity()) ==
+        "what differs: the base scenario minimal, first at 'seed: 43' in the journal, 'seed: 42' now");
+
+  // Through the journal: the refusal carries it.
+  const fs::path out = sweep_file("id_run", "").parent_path() / "id_run.h5";
+  fs::remove(out);
+  fs::remove(journal_path(out));
+  { sweep_detail::Journal j(journal_path(out), four.identity(), four.runs(), true); }
+  try {
+    sweep_detail::Journal j(journal_path(out), eight.identity(), eight.runs(), false);
+    FAIL("expected the journal to be refused");
+  } catch (const OutputError& e) {
+    CHECK(std::string(e.what()).find("'replicates: 4' in the journal, 'replicates: 8' now") !=
+          std::string::npos);
+  }
+  fs::remove(journal_path(out));
+}
+
 TEST_CASE("journal: a corrupt record in the middle is skipped; the records after it are kept") {
   const fs::path path = sweep_file("journal_middle", "").replace_extension(".journal");
   fs::remove(path);

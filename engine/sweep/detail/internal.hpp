@@ -155,4 +155,9 @@ MemoryComponent design_points_memory(std::int64_t bytes);
 /// The memory of a sweep's plan: its bookkeeping per run (memory.cpp).
 MemoryEstimate plan_memory(const Sweep& sweep);
 
+/// What differs between two sweep identities (Sweep::identity), for a
+/// refusal to resume: which part (the geosim build, the sweep file, a base
+/// scenario) and its first differing line, before and now. "" if equal.
+std::string identity_difference(const std::string& before, const std::string& now);
+
 }  // namespace geosim::sweep_detail
