@@ -227,6 +227,8 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     const DesignSettings::Value* v = spec_.design_settings.find(k.path);
     id << "design." << k.path << ": " << (v ? v->text : k.default_text) << "\n";
   }
+  if (const std::string extra = design(spec_.design).identity(spec_); !extra.empty())
+    id << "design.identity: " << extra << "\n";
   id << "replicates: " << spec_.replicates << "\nseed: " << spec_.seed
      << "\ncommon_random_numbers: " << spec_.common_random_numbers << "\nticks: " << spec_.ticks << "\n";
   for (const auto& o : spec_.set) id << "set: " << o << "\n";

@@ -259,6 +259,7 @@ void read_design(const Node& root, const config::Schema& base, SweepSpec& s) {
     }
     s.design_settings.set(std::move(v));
   }
+  d.complete(s);
   d.validate(DesignContext{s, s.design_where, s.parameters_where});
 }
 

@@ -8,7 +8,7 @@
 #include "geosim/sweep/design.hpp"
 
 /// The built-in designs, in the order design_names() lists them.
-#define GEOSIM_BUILTIN_SWEEP_DESIGNS(X) X(grid) X(random) X(lhs) X(sobol) X(saltelli) X(morris)
+#define GEOSIM_BUILTIN_SWEEP_DESIGNS(X) X(grid) X(random) X(lhs) X(sobol) X(saltelli) X(morris) X(table)
 
 namespace geosim::sweep_designs {
 

@@ -124,8 +124,18 @@ class SweepDesign {
   virtual std::string doc() const = 0;
   /// The top-level sweep-file keys it reads (paths without a prefix, e.g. `samples`).
   virtual config::Schema keys() const { return {}; }
+  /// Fills in what the design itself implies, before validate(): the table
+  /// design reads its parameters from its file's columns. Nothing by default.
+  virtual void complete(SweepSpec& spec) const { (void)spec; }
   /// Checks specific to the design (InputError subclasses at file:line:col).
   virtual void validate(const DesignContext& context) const { (void)context; }
+  /// What else the points depend on, for the sweep's identity (what --resume
+  /// compares): the table design's file checksum. "" by default (the keys'
+  /// values, recorded anyway, determine the points).
+  virtual std::string identity(const SweepSpec& spec) const {
+    (void)spec;
+    return "";
+  }
   /// The points of a validated spec (its parameters, seed and design settings).
   virtual std::unique_ptr<DesignPoints> points(const SweepSpec& spec) const = 0;
   /// Bytes points() will hold and use for `spec` (a validated spec), so that a
