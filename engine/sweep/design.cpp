@@ -3,6 +3,7 @@
 #include "geosim/sweep/design.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <charconv>
 #include <cmath>
 #include <mutex>
@@ -37,6 +38,28 @@ double scaled(const ParameterSpec& p, double u) {
   return p.lo + u * (p.hi - p.lo);
 }
 
+/// The inverse CDF of p's distribution on [lo, hi] at u in [0, 1].
+double drawn(const ParameterSpec& p, double u) {
+  using D = ParameterSpec::Distribution;
+  switch (p.distribution) {
+    case D::uniform: return scaled(p, u);
+    case D::normal: {
+      const boost::math::normal n(p.mean, p.sd);
+      const double a = boost::math::cdf(n, p.lo), b = boost::math::cdf(n, p.hi);
+      const double q = a + u * (b - a);
+      if (q <= 0.0) return p.lo;
+      if (q >= 1.0) return p.hi;
+      return boost::math::quantile(n, q);
+    }
+    case D::triangular: {
+      const double width = p.hi - p.lo, left = (p.mode - p.lo) / width;
+      return u < left ? p.lo + std::sqrt(u * width * (p.mode - p.lo))
+                      : p.hi - std::sqrt((1.0 - u) * width * (p.hi - p.mode));
+    }
+  }
+  return scaled(p, u);
+}
+
 }  // namespace
 
 std::string ParameterSpec::at_level(std::int64_t index) const {
@@ -50,11 +73,21 @@ std::string ParameterSpec::at_level(std::int64_t index) const {
 
 std::string ParameterSpec::at_unit(double u) const {
   const std::int64_t n = count();
+  if (!weights.empty()) {  // cumulative shares of [0, 1), one per value
+    double total = 0.0;
+    for (double w : weights) total += w;
+    double cumulative = 0.0;
+    for (std::size_t i = 0; i + 1 < weights.size(); ++i) {
+      cumulative += weights[i];
+      if (u * total < cumulative) return at_level(static_cast<std::int64_t>(i));
+    }
+    return at_level(static_cast<std::int64_t>(weights.size()) - 1);
+  }
   if (!values.empty() || step > 0) {
     const auto index = std::min<std::int64_t>(static_cast<std::int64_t>(u * static_cast<double>(n)), n - 1);
     return at_level(index);
   }
-  return value_text(std::clamp(scaled(*this, u), lo, hi), false);
+  return value_text(std::clamp(drawn(*this, u), lo, hi), false);
 }
 
 // --------------------------------------------------------------- settings ---

@@ -234,11 +234,17 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
   for (const auto& o : spec_.set) id << "set: " << o << "\n";
   for (const auto& p : spec_.parameters) {
     id << "parameter: " << p.path;
-    if (p.is_range())
+    if (p.is_range()) {
       id << " range [" << fmt(p.lo) << ", " << fmt(p.hi) << "] log " << p.log << " step " << fmt(p.step)
          << " levels " << p.levels;
-    else
+      // Written only when not uniform, so uniform sweeps keep their identity.
+      if (p.distribution == ParameterSpec::Distribution::normal)
+        id << " normal mean " << fmt(p.mean) << " sd " << fmt(p.sd);
+      if (p.distribution == ParameterSpec::Distribution::triangular) id << " triangular mode " << fmt(p.mode);
+    } else {
       for (const auto& v : p.values) id << " value " << v;
+      for (double w : p.weights) id << " weight " << fmt(w);
+    }
     id << "\n";
   }
   for (const auto& m : spec_.metrics) id << "metric: " << m << "\n";

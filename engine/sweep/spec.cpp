@@ -4,6 +4,7 @@
 // file:line:col and the key like the scenario loader's, under the same rules.
 // The design's own keys are declared by the design (design.hpp).
 #include <algorithm>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <sstream>
 
@@ -62,6 +63,27 @@ config::Schema base_schema(const std::vector<std::string>& designs) {
          .type = ValueType::number,
          .range = config::kPositive,
          .doc = "only lo, lo + step, ... <= hi (integers if lo and step are); not with a log scale"});
+  s.add(
+      {.path = std::string(kParam) + ".distribution",
+       .type = ValueType::choice,
+       .default_text = "uniform",
+       .choices = {"uniform", "normal", "triangular"},
+       .doc =
+           "how sampling designs draw in the range: uniform (log-uniform with scale: log), normal truncated "
+           "to the range (mean, sd), triangular (mode)"});
+  s.add({.path = std::string(kParam) + ".mean",
+         .type = ValueType::number,
+         .doc = "normal: the mean before truncation to the range"});
+  s.add({.path = std::string(kParam) + ".sd",
+         .type = ValueType::number,
+         .range = config::kPositive,
+         .doc = "normal: the standard deviation before truncation to the range"});
+  s.add({.path = std::string(kParam) + ".mode",
+         .type = ValueType::number,
+         .doc = "triangular: the most likely value, in the range"});
+  s.add({.path = std::string(kParam) + ".weights",
+         .type = ValueType::list,
+         .doc = "values: their relative probabilities in sampling designs (numbers >= 0, one per value)"});
   s.add({.path = std::string(kParam) + ".levels",
          .type = ValueType::integer,
          .range = {2.0, 1e6},
@@ -139,6 +161,48 @@ std::vector<std::string> name_list(const Node& n, const std::string& path, const
   return out;
 }
 
+/// A range's distribution keys (distribution, mean, sd, mode), checked against the range.
+template <class Spec>
+void read_distribution(const Node& value, const std::string& path, const Spec& spec, const Node& range,
+                       ParameterSpec& p) {
+  using D = ParameterSpec::Distribution;
+  const config::KeySpec& key = spec("distribution");
+  const std::string name = key.choices[static_cast<std::size_t>(config::read_choice(value, key, path))];
+  p.distribution = name == "normal" ? D::normal : name == "triangular" ? D::triangular : D::uniform;
+  const auto needs = [&](const char* k, bool wanted) {
+    const Node* n = opt(value, k);
+    if (n && !wanted)
+      throw TypeError(n->key_where, join(path, k),
+                      std::string("'") + k + "' applies to " +
+                          (std::string(k) == "mode" ? "a triangular" : "a normal") +
+                          " distribution, not to " + name);
+    if (!n && wanted) throw TypeError(value.where, path, "a " + name + " distribution needs '" + k + "'");
+  };
+  needs("mean", p.distribution == D::normal);
+  needs("sd", p.distribution == D::normal);
+  needs("mode", p.distribution == D::triangular);
+  if (p.distribution == D::uniform) return;
+  const Node* dist = opt(value, "distribution");
+  if (p.log || p.step > 0)
+    throw TypeError(dist->where, join(path, "distribution"),
+                    "a " + name + " distribution is drawn on a linear, continuous range: not with " +
+                        (p.log ? "scale: log" : "step"));
+  if (p.distribution == D::normal) {
+    p.mean = config::read_number(value, spec("mean"), path);
+    p.sd = config::read_number(value, spec("sd"), path);
+    const boost::math::normal n(p.mean, p.sd);
+    if (boost::math::cdf(n, p.hi) - boost::math::cdf(n, p.lo) < 1e-9)
+      throw RangeError(range.where, join(path, "range"),
+                       "the range holds almost none of the normal distribution's mass (mean " +
+                           fmt17(p.mean) + ", sd " + fmt17(p.sd) +
+                           "); truncating to it would draw only its edge");
+  } else {
+    p.mode = config::read_number(value, spec("mode"), path);
+    if (p.mode < p.lo || p.mode > p.hi)
+      throw RangeError(opt(value, "mode")->where, join(path, "mode"), "expected a mode within the range");
+  }
+}
+
 ParameterSpec parameter(const config::Schema& schema, const std::string& key, const Node& value,
                         const std::string& path) {
   ParameterSpec p;
@@ -189,9 +253,13 @@ ParameterSpec parameter(const config::Schema& schema, const std::string& key, co
           throw TypeError(levels->where, join(path, "levels"), "step and levels exclude each other");
         p.levels = static_cast<int>(config::read_integer(value, spec("levels"), path));
       }
+      read_distribution(value, path, spec, *range, p);
+      if (const Node* w = opt(value, "weights"))
+        throw TypeError(w->key_where, join(path, "weights"),
+                        "'weights' apply to listed values; a range has a distribution");
       return p;
     }
-    for (const char* k : {"scale", "step", "levels"})
+    for (const char* k : {"scale", "step", "levels", "distribution", "mean", "sd", "mode"})
       if (const Node* n = opt(value, k))
         throw TypeError(n->key_where, join(path, k),
                         std::string("'") + k + "' applies to a range, not to values");
@@ -208,6 +276,18 @@ ParameterSpec parameter(const config::Schema& schema, const std::string& key, co
     if (!v.is_scalar())
       throw TypeError(place(v), config::indexed(vp, i), "expected a scalar value, got " + describe(v));
     p.values.push_back(v.scalar);
+  }
+  if (const Node* weights = value.is_map() ? opt(value, "weights") : nullptr) {
+    const std::string wp = join(path, "weights");
+    if (!weights->is_sequence() || weights->items.size() != p.values.size())
+      throw TypeError(place(*weights), wp,
+                      "expected a list of " + std::to_string(p.values.size()) +
+                          " numbers (one per value), got " + describe(*weights));
+    double total = 0.0;
+    for (std::size_t i = 0; i < weights->items.size(); ++i)
+      total +=
+          p.weights.emplace_back(config::number(weights->items[i], config::indexed(wp, i), config::kNonNeg));
+    if (!(total > 0.0)) throw RangeError(weights->where, wp, "expected weights with a positive sum");
   }
   return p;
 }

@@ -42,10 +42,15 @@ class Grid final : public SweepDesign {
   std::string name() const override { return "grid"; }
   std::string doc() const override { return "one point per combination of levels"; }
   void validate(const DesignContext& context) const override {
-    for (const auto& p : context.spec.parameters)
+    for (const auto& p : context.spec.parameters) {
       if (p.count() == 0)
         throw TypeError(p.values_where, "parameters." + p.path,
                         "a continuous range in a grid needs 'levels' (or 'step')");
+      if (p.distribution != ParameterSpec::Distribution::uniform || !p.weights.empty())
+        throw TypeError(p.values_where, "parameters." + p.path,
+                        "a grid takes every level once: a distribution or weights apply to sampling designs "
+                        "(random, lhs, sobol, saltelli, morris)");
+    }
   }
   std::unique_ptr<DesignPoints> points(const SweepSpec& spec) const override {
     return std::make_unique<GridPoints>(spec.parameters);

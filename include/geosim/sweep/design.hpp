@@ -37,13 +37,23 @@ struct ParameterSpec {
   double step = 0.0;                // > 0: only lo, lo + step, ... <= hi
   bool integer = false;             // lo and step are integers: values are integers
   int levels = 0;                   // grid levels of a continuous range (endpoints included)
+  /// How sampling designs draw a continuous range from a design coordinate u:
+  /// uniform (log-uniform with `log`), normal truncated to [lo, hi], or
+  /// triangular on [lo, hi]; the inverse CDF at u. Grids use levels instead.
+  enum class Distribution { uniform, normal, triangular };
+  Distribution distribution = Distribution::uniform;
+  double mean = 0.0, sd = 0.0;  // normal: before truncation to [lo, hi]
+  double mode = 0.0;            // triangular
+  std::vector<double> weights;  // enumerated values: relative probabilities (empty: equal)
 
   bool is_range() const { return values.empty(); }
   /// Number of distinct values (enumerated or stepped), or `levels`; 0 if continuous.
   std::int64_t count() const;
   /// The value as --set text at level `index` of count() (grid design).
   std::string at_level(std::int64_t index) const;
-  /// The value as --set text at design coordinate u in [0, 1) (random, lhs, sobol).
+  /// The value as --set text at design coordinate u in [0, 1] (sampling designs):
+  /// the distribution's inverse CDF at u; for listed or stepped values, the
+  /// one whose share of [0, 1) (by weight, else equal) holds u.
   std::string at_unit(double u) const;
 };
 
