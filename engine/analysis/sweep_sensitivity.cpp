@@ -98,15 +98,22 @@ SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& opti
     }
   }
 
-  const std::vector<std::string> known = metric_names();
+  // The file's own list of kept metrics (declared ones included); else the built-in names.
+  std::vector<std::string> known;
+  {
+    std::istringstream in(attribute_or_empty(path, "metrics"));
+    for (std::string name; in >> name;) known.push_back(name);
+    if (known.empty()) known = metric_names();
+  }
   std::vector<std::string> names = options.metrics.empty() ? known : options.metrics;
+  const std::vector<std::string> builtin = metric_names();
   for (const std::string& m : options.metrics) {
-    if (std::find(known.begin(), known.end(), m) == known.end())
-      throw UsageError({"--metric", 0, 0}, m,
-                       "unknown metric '" + m + "'" + config::did_you_mean(m, known) + "; metrics are " +
-                           config::list_names(known));
-    if (!has_variable(path, m))
+    if (std::find(known.begin(), known.end(), m) != known.end() && has_variable(path, m)) continue;
+    if (std::find(builtin.begin(), builtin.end(), m) != builtin.end())
       throw UsageError({"--metric", 0, 0}, m, "the sweep did not keep metric '" + m + "' (see its metrics:)");
+    throw UsageError({"--metric", 0, 0}, m,
+                     "unknown metric '" + m + "'" + config::did_you_mean(m, known) +
+                         "; the file's metrics are " + config::list_names(known));
   }
   for (const std::string& name : names) {
     if (!has_variable(path, name)) continue;

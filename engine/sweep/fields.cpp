@@ -9,6 +9,7 @@
 #include <cstring>
 #include <variant>
 
+#include "geosim/config/reader.hpp"
 #include "geosim/io/variables.hpp"
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
@@ -40,30 +41,71 @@ Field over(const std::string& source, R reduction, std::string name, std::string
 
 }  // namespace
 
-void Field::extract(const RunRecord& r, double* out) const {
+std::optional<std::pair<int, int>> window_rows(const MetricSpec& metric, const Scenario& sc) {
+  int first = 0, last = sc.ticks;
+  while (metric.from && first <= last && sc.row_date(first) < *metric.from) ++first;
+  while (metric.to && last >= first && *metric.to < sc.row_date(last)) --last;
+  if (first > last) return std::nullopt;
+  return std::pair{first, last};
+}
+
+void Field::extract(const RunRecord& r, const Scenario& sc, const std::vector<std::size_t>& columns,
+                    double* out) const {
   std::visit(
       [&](const auto& v) {
         const std::size_t rows = static_cast<std::size_t>(r.rows);
         const std::size_t n = v.size() / rows;  // values per row
-        const std::size_t last = rows - 1;
-        switch (reduction) {
-          case Reduction::series:
-            for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<double>(v[i]);
-            break;
-          case Reduction::final:
-            for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<double>(v[last * n + i]);
-            break;
-          case Reduction::peak:
-            for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<double>(v[i]);
-            for (std::size_t row = 1; row <= last; ++row)
-              for (std::size_t i = 0; i < n; ++i)
-                out[i] = std::max(out[i], static_cast<double>(v[row * n + i]));
-            break;
-          case Reduction::total:
-            std::fill(out, out + n, 0.0);
-            for (std::size_t row = 0; row <= last; ++row)
-              for (std::size_t i = 0; i < n; ++i) out[i] += static_cast<double>(v[row * n + i]);
-            break;
+        if (reduction == Reduction::series) {
+          for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<double>(v[i]);
+          return;
+        }
+        std::size_t first = 0, last = rows - 1;
+        if (declared) {
+          const auto window = window_rows(*declared, sc);
+          if (!window || static_cast<std::size_t>(window->second) >= rows)
+            throw RuntimeFailure("metric " + name + ": the run has no row in its window (" +
+                                 declared->canonical() + ")");
+          first = static_cast<std::size_t>(window->first), last = static_cast<std::size_t>(window->second);
+        }
+        const std::size_t count = columns.empty() ? n : columns.size();
+        std::vector<double> scratch;
+        for (std::size_t k = 0; k < count; ++k) {
+          const std::size_t c = columns.empty() ? k : columns[k];
+          const auto at = [&](std::size_t row) { return static_cast<double>(v[row * n + c]); };
+          double x = at(first);
+          switch (reduction) {
+            case Reduction::series: break;
+            case Reduction::final: x = at(last); break;
+            case Reduction::peak:
+              for (std::size_t row = first + 1; row <= last; ++row) x = std::max(x, at(row));
+              break;
+            case Reduction::min:
+              for (std::size_t row = first + 1; row <= last; ++row) x = std::min(x, at(row));
+              break;
+            case Reduction::total:
+            case Reduction::mean:
+              for (std::size_t row = first + 1; row <= last; ++row) x += at(row);
+              if (reduction == Reduction::mean) x /= static_cast<double>(last - first + 1);
+              break;
+            case Reduction::time_of_peak: {
+              std::size_t best = first;
+              for (std::size_t row = first + 1; row <= last; ++row)
+                if (at(row) > at(best)) best = row;
+              x = static_cast<double>(best) * sc.step_months;
+              break;
+            }
+            case Reduction::quantile: {  // linear between order statistics (type 7)
+              scratch.clear();
+              for (std::size_t row = first; row <= last; ++row) scratch.push_back(at(row));
+              std::sort(scratch.begin(), scratch.end());
+              const double h = declared->quantile * static_cast<double>(scratch.size() - 1);
+              const auto lo = static_cast<std::size_t>(std::floor(h));
+              const std::size_t hi = std::min(lo + 1, scratch.size() - 1);
+              x = scratch[lo] + (h - static_cast<double>(lo)) * (scratch[hi] - scratch[lo]);
+              break;
+            }
+          }
+          out[k] = x;
         }
       },
       r.series.at(source));
@@ -109,8 +151,100 @@ std::size_t Layout::axis(const Scenario& sc, const std::string& dim) const {
   throw RuntimeFailure("internal error: unknown axis " + dim);
 }
 
+namespace {
+
+/// The labels of an axis in `sc`, as metrics select them.
+std::vector<std::string> axis_labels(const std::string& axis, const Scenario& sc) {
+  std::vector<std::string> out;
+  if (axis == "power")
+    for (const auto& p : sc.powers) out.push_back(p.code);
+  if (axis == "target")
+    for (const auto& t : sc.targets) out.push_back(t.code);
+  if (axis == "channel") out = sc.channel_names();
+  if (axis == "group")
+    for (const auto& g : sc.groups) out.push_back(g.name);
+  if (axis == "institution")
+    for (const auto& i : sc.institutions) out.push_back(i.name);
+  return out;
+}
+
+/// The field of a declared metric, its dims and the columns it keeps, for `sc`.
+void add_declared(Layout& layout, const MetricSpec& m, const Scenario& sc) {
+  using M = MetricSpec::Reducer;
+  static constexpr std::pair<M, Field::Reduction> kMap[] = {
+      {M::final, Field::Reduction::final},      {M::mean, Field::Reduction::mean},
+      {M::sum, Field::Reduction::total},        {M::min, Field::Reduction::min},
+      {M::max, Field::Reduction::peak},         {M::time_of_peak, Field::Reduction::time_of_peak},
+      {M::quantile, Field::Reduction::quantile}};
+  Field f = over(m.variable, Field::Reduction::final, m.name, m.description());
+  for (const auto& [from, to] : kMap)
+    if (from == m.reduce) f.reduction = to;
+  f.declared = &m;
+  if (m.reduce == M::time_of_peak) f.units = "months since time.start", f.type = ValueType::f64;
+  if (m.reduce == M::mean || m.reduce == M::quantile) f.type = ValueType::f64;
+  f.nan_fill = f.nan_fill || f.type == ValueType::f64;
+  if (!window_rows(m, sc))
+    throw RangeError(m.where, "metrics." + m.name,
+                     "the window holds no row of " + sc.name + " (" + sc.start.str() + " to " +
+                         sc.row_date(sc.ticks).str() + ")");
+  // Per axis of the variable: the positions kept, and whether the axis stays.
+  const ResultsVariable& v = results_variables()[f.source];
+  std::vector<std::vector<std::size_t>> kept;
+  std::vector<std::size_t> sizes;
+  f.dims.clear();
+  std::vector<std::size_t> shape;
+  for (Axis a : v.dims) {
+    const std::string axis(axis_name(a));
+    const std::vector<std::string> labels = axis_labels(axis, sc);
+    sizes.push_back(labels.size());
+    const auto sel = std::find_if(m.select.begin(), m.select.end(),
+                                  [&](const MetricSpec::Selection& s) { return s.axis == axis; });
+    std::vector<std::size_t> positions;
+    if (sel == m.select.end()) {
+      for (std::size_t i = 0; i < labels.size(); ++i) positions.push_back(i);
+      f.dims.push_back(axis);
+      shape.push_back(labels.size());
+    } else {
+      for (const std::string& label : sel->labels) {
+        const auto it = std::find(labels.begin(), labels.end(), label);
+        if (it == labels.end())
+          throw ReferenceError(m.where, "metrics." + m.name + ".select." + axis,
+                               "no " + axis + " '" + label + "' in " + sc.name +
+                                   config::did_you_mean(label, labels) + "; its " + axis + "s are " +
+                                   config::list_names(labels));
+        positions.push_back(static_cast<std::size_t>(it - labels.begin()));
+      }
+      if (!sel->single) {
+        const std::string dim = m.name + "_" + axis;
+        f.dims.push_back(dim);
+        shape.push_back(positions.size());
+        layout.subset_dims.emplace_back(dim, sel->labels);
+      }
+    }
+    kept.push_back(std::move(positions));
+  }
+  // Columns: every combination of kept positions, row-major over the variable's axes.
+  std::vector<std::size_t> columns{0};
+  for (std::size_t axis = 0; axis < kept.size(); ++axis) {
+    std::vector<std::size_t> next;
+    for (std::size_t c : columns)
+      for (std::size_t p : kept[axis]) next.push_back(c * sizes[axis] + p);
+    columns = std::move(next);
+  }
+  layout.declared->push_back(std::move(f));
+  layout.fields.push_back(&layout.declared->back());
+  layout.shapes.push_back(shape);
+  layout.columns.push_back(columns);
+  layout.offsets.push_back(layout.doubles);
+  layout.sizes.push_back(columns.size());
+  layout.doubles += columns.size();
+}
+
+}  // namespace
+
 Layout make_layout(const Sweep& sweep) {
   Layout layout;
+  layout.declared = std::make_shared<std::deque<Field>>();
   const Scenario& sc = sweep.base(0);
   auto add = [&](const std::vector<Field>& table, const std::vector<std::string>& names) {
     for (const auto& f : table) {
@@ -123,12 +257,14 @@ Layout make_layout(const Sweep& sweep) {
       }
       layout.fields.push_back(&f);
       layout.shapes.push_back(shape);
+      layout.columns.emplace_back();
       layout.offsets.push_back(layout.doubles);
       layout.sizes.push_back(size);
       layout.doubles += size;
     }
   };
   add(metric_table(), sweep.spec().metrics);
+  for (const MetricSpec& m : sweep.spec().declared_metrics) add_declared(layout, m, sc);
   add(series_table(), sweep.spec().time_series);
   return layout;
 }
@@ -148,7 +284,7 @@ std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& pla
   std::vector<double> values{std::bit_cast<double>(static_cast<std::uint64_t>(plan.run))};
   values.resize(1 + layout.doubles);
   for (std::size_t i = 0; i < layout.fields.size(); ++i)
-    layout.fields[i]->extract(rec, values.data() + 1 + layout.offsets[i]);
+    layout.fields[i]->extract(rec, scenario, layout.columns[i], values.data() + 1 + layout.offsets[i]);
   const char* bytes = reinterpret_cast<const char*>(values.data());
   std::vector<char> payload(bytes, bytes + values.size() * sizeof(double));
   return payload;

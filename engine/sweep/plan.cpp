@@ -210,6 +210,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     design_points_ = d.points(spec_);
     points_ = design_points_->count();
   }
+  (void)sweep_detail::make_layout(*this);  // declared metrics: labels and windows checked against the base
   check_fits(sweep_detail::plan_memory(*this), available_memory_bytes(), "sweep's plan",
              sweep_detail::sweep_file_name(spec_));
 
@@ -248,6 +249,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     id << "\n";
   }
   for (const auto& m : spec_.metrics) id << "metric: " << m << "\n";
+  for (const auto& m : spec_.declared_metrics) id << "metric: " << m.canonical() << "\n";
   for (const auto& m : spec_.time_series) id << "time_series: " << m << "\n";
   for (const auto& b : bases_)
     id << "scenario: " << b.scenario.name << "\n" << b.scenario.resolved_yaml << "\n";

@@ -135,6 +135,8 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       for (const auto& x : sc.institutions) g.push_back(x.name);
       dims["institution"] = &w.label_coordinate("institution", g, "institution");
     }
+    for (const auto& [name, labels] : layout.subset_dims)
+      dims[name] = &w.label_coordinate(name, labels, "the labels a declared metric keeps");
     if (need("time")) {
       std::vector<double> days(static_cast<std::size_t>(sc.ticks) + 1);
       const long epoch0 = sc.start.days_since_epoch();
@@ -301,6 +303,11 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     text_attribute(root, "sweep_id", sweep.identity_hash(), "/");
     utf8_attribute(root, "sweep_identity", sweep.identity(), "/");
     text_attribute(root, "design", spec.scenarios.size() > 1 ? "batch" : spec.design, "/");
+    // The kept metrics (built-in, then declared), for readers such as geosim analyse.
+    std::string metric_list;
+    for (const Field* f : layout.fields)
+      if (f->reduction != Field::Reduction::series) metric_list += (metric_list.empty() ? "" : " ") + f->name;
+    text_attribute(root, "metrics", metric_list, "/");
     // Points of a sampling design (its `samples` key), 0 for others.
     const DesignSettings::Value* samples = spec.design_settings.find("samples");
     number_attribute<std::int64_t>(root, "samples", samples ? static_cast<std::int64_t>(samples->number) : 0,

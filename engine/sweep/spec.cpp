@@ -107,10 +107,11 @@ config::Schema base_schema(const std::vector<std::string>& designs) {
          .type = ValueType::boolean,
          .default_text = "false",
          .doc = "replicate k has the same seed at every point"});
-  s.add({.path = "metrics",
-         .type = ValueType::names,
-         .default_text = "all",
-         .doc = "metrics kept per run: a list of names, all or none"});
+  s.add(
+      {.path = "metrics",
+       .type = ValueType::names,
+       .default_text = "all",
+       .doc = "metrics kept per run: a list of built-in names and declared metrics (mappings), all or none"});
   s.add({.path = "time_series",
          .type = ValueType::names,
          .default_text = "none",
@@ -135,7 +136,8 @@ std::string fmt17(double v) {
 
 /// A list of names from `allowed`, or `all` / `none` (also true / false).
 std::vector<std::string> name_list(const Node& n, const std::string& path, const std::string& kind,
-                                   const std::vector<std::string>& allowed, bool default_all) {
+                                   const std::vector<std::string>& allowed, bool default_all,
+                                   std::vector<MetricSpec>* declared = nullptr) {
   if (n.is_scalar() && !n.quoted) {
     if (n.scalar == "all" || n.scalar == "true") return allowed;
     if (n.scalar == "none" || n.scalar == "false") return {};
@@ -147,6 +149,14 @@ std::vector<std::string> name_list(const Node& n, const std::string& path, const
   for (std::size_t i = 0; i < n.items.size(); ++i) {
     const Node& item = n.items[i];
     const std::string ip = config::indexed(path, i);
+    if (declared && item.is_map()) {  // a metric declared here
+      MetricSpec m = sweep_detail::read_metric(item, ip, allowed);
+      for (const MetricSpec& other : *declared)
+        if (other.name == m.name)
+          throw DuplicateKeyError(item.where, ip, "'" + m.name + "' is declared twice");
+      declared->push_back(std::move(m));
+      continue;
+    }
     const std::string name = config::text(item, ip);
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       const std::string hint = config::did_you_mean(name, allowed);
@@ -440,15 +450,16 @@ SweepSpec spec_from_tree(const Node& root, const std::filesystem::path& path) {
   s.seed = seed ? config::unsigned64(*seed, "seed") : std::stoull(schema.at("seed").default_text);
   s.common_random_numbers = config::read_boolean(root, schema.at("common_random_numbers"), "");
   // Absent or null: the declared default, all or none.
-  const auto names = [&](const char* key, const std::string& kind, const std::vector<std::string>& allowed) {
+  const auto names = [&](const char* key, const std::string& kind, const std::vector<std::string>& allowed,
+                         std::vector<MetricSpec>* declared) {
     const bool all = schema.at(key).default_text == "all";
     const Node* n = root.find(key);
-    return n ? name_list(*n, key, kind, allowed, all) : all ? allowed : std::vector<std::string>{};
+    return n ? name_list(*n, key, kind, allowed, all, declared) : all ? allowed : std::vector<std::string>{};
   };
   const Node* metrics = root.find("metrics");
-  s.metrics = names("metrics", "metric", metric_names());
-  s.time_series = names("time_series", "time series", time_series_names());
-  if (s.metrics.empty() && s.time_series.empty())
+  s.metrics = names("metrics", "metric", metric_names(), &s.declared_metrics);
+  s.time_series = names("time_series", "time series", time_series_names(), nullptr);
+  if (s.metrics.empty() && s.declared_metrics.empty() && s.time_series.empty())
     throw TypeError(metrics ? place(*metrics) : root.where, "metrics",
                     "the sweep keeps nothing: give metrics or time_series");
   return s;

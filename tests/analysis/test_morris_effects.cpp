@@ -83,7 +83,7 @@ TEST_CASE("morris_effects: additive and interacting terms, known exactly on the 
   CHECK(e.mu_star[0].estimate < e.mu_star[0].hi);
 }
 
-TEST_CASE("morris_effects: failed runs leave their trajectory out; a non-Morris design is refused") {
+TEST_CASE("morris_effects: failed runs leave their trajectory out, a non-Morris design is refused") {
   Sample s = morris_sample(2, 10, [](const std::vector<double>& x) { return x[0] + 2 * x[1]; });
   s.y[4] = std::numeric_limits<double>::quiet_NaN();  // trajectory 1 (points 3..5)
   const MorrisEffects e = morris_effects(s.units, s.y, 2, {.resamples = 0});

@@ -99,7 +99,7 @@ TEST_CASE("sobol_indices: the Sobol G function (a = 0, 1, 4.5, 9, 99, 99) within
   CHECK(s.total[4].estimate < 0.01);
 }
 
-TEST_CASE("sobol_indices: blocks with a non-finite output are left out and counted; bad shapes refused") {
+TEST_CASE("sobol_indices: blocks with a non-finite output are left out and counted, bad shapes refused") {
   std::vector<double> y = saltelli_outputs(3, 64, ishigami);
   const SobolIndices all = sobol_indices(y, 3, {.resamples = 0});
   y[5 * 7 + 2] = std::numeric_limits<double>::quiet_NaN();  // block 7, AB_2 (a failed run)

@@ -85,7 +85,7 @@ TEST_CASE(
   fs::remove(file);
 }
 
-TEST_CASE("analyse: a morris sweep's elementary effects; other designs, files and metrics refused") {
+TEST_CASE("analyse: a morris sweep's elementary effects, other designs, files and metrics refused") {
   const fs::path file = run("morris", "design: morris\ntrajectories: 6\nreplicates: 2\n");
   const SensitivityReport r =
       analyse_sweep(file, {.bootstrap = {.resamples = 20}, .metrics = {"final_alignment"}});

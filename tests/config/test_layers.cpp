@@ -58,7 +58,7 @@ TEST_CASE("layers: a cycle and a missing base are refused at the extends key") {
   }
 }
 
-TEST_CASE("layers: overrides apply in order; one without '=' is a usage error at --set") {
+TEST_CASE("layers: overrides apply in order, one without '=' is a usage error at --set") {
   Node tree = parse_text("a: {b: 1}\n", "t.yaml");
   apply_overrides(tree, {"a.b=2", "a.c=x", "a.b=3"});
   CHECK(tree.find("a")->find("b")->scalar == "3");

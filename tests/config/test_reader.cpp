@@ -61,7 +61,7 @@ TEST_CASE("reader: integers may be written 1e6 or 1000.0, not 1.5") {
   CHECK_THROWS_AS(unsigned64(value("-1"), "v"), RangeError);
 }
 
-TEST_CASE("reader: booleans are true or false; YAML 1.1 spellings say what to write") {
+TEST_CASE("reader: booleans are true or false, YAML 1.1 spellings say what to write") {
   CHECK(boolean(value("true"), "v"));
   CHECK_FALSE(boolean(value("false"), "v"));
   CHECK(message_of<TypeError>([] { boolean(value("yes"), "v"); }).find("got yes (write true)") !=

@@ -144,7 +144,7 @@ events:
   CHECK(read_labels(out, "channel") == names);
 }
 
-TEST_CASE("channels: a scenario that declares channels uses only those; names are checked") {
+TEST_CASE("channels: a scenario that declares channels uses only those, names are checked") {
   testing::ScopedTempDir dir("channels_bad");
   auto error_of = [&](const std::string& yaml) -> std::string {
     const fs::path path = dir.path / "bad.yaml";

@@ -142,7 +142,7 @@ TEST_CASE("resources: a run beyond the 32-bit citizen counter or the machine's m
   CHECK_NOTHROW(check_run_fits(tiny_scenario(2, 2, 1, 12, 1000)));
 }
 
-TEST_CASE("resources: the thread count is set and read back; 0 means every core") {
+TEST_CASE("resources: the thread count is set and read back, 0 means every core") {
   set_thread_count(1);
   CHECK(thread_count() == 1);
   set_thread_count(2);

@@ -54,7 +54,7 @@ TEST_CASE("distributions: truncated normal and triangular quantiles equal scipy'
   CHECK(at(tri, 4.0 / 7.0) == doctest::Approx(-0.1));  // F(mode) = (mode - lo) / (hi - lo)
 }
 
-TEST_CASE("distributions: weighted values take shares of [0, 1) in proportion") {
+TEST_CASE("distributions: weighted values take shares of the unit interval in proportion") {
   ParameterSpec p;
   p.values = {"month", "quarter", "year"};
   p.weights = {1.0, 2.0, 1.0};
@@ -66,7 +66,7 @@ TEST_CASE("distributions: weighted values take shares of [0, 1) in proportion") 
   CHECK(p.at_unit(1.0) == "year");
 }
 
-TEST_CASE("distributions: from a sweep file; LHS strata follow the distribution") {
+TEST_CASE("distributions: from a sweep file, LHS strata follow the distribution") {
   const Sweep s = sweep_of("dist_lhs", R"(
 parameters:
   targets.KGZ.responsiveness: {range: [0, 0.5], distribution: normal, mean: 0.2, sd: 0.05}

@@ -66,16 +66,58 @@ TEST_CASE("sweep fields: final, peak and total reduce the rows of the record") {
   r.values<double>("negative_share") = {0.1, 0.5, 0.7, 0.2, 0.3, 0.4};
   r.values<std::int32_t>("campaigns_new") = {1, 0, 2, 3, 4, 5};
   double out[2] = {-1, -1};
-  field(metric_table(), "final_negative_share").extract(r, out);
+  field(metric_table(), "final_negative_share").extract(r, s, {}, out);
   CHECK(out[0] == 0.3);
   CHECK(out[1] == 0.4);
-  field(metric_table(), "peak_negative_share").extract(r, out);
+  field(metric_table(), "peak_negative_share").extract(r, s, {}, out);
   CHECK(out[0] == 0.7);
   CHECK(out[1] == 0.5);
-  field(metric_table(), "total_campaigns").extract(r, out);
+  field(metric_table(), "total_campaigns").extract(r, s, {}, out);
   CHECK(out[0] == 7.0);
   CHECK(out[1] == 8.0);
   std::vector<double> all(6, -1);
-  field(series_table(), "campaigns_new").extract(r, all.data());
+  field(series_table(), "campaigns_new").extract(r, s, {}, all.data());
   CHECK(all == std::vector<double>{1, 0, 2, 3, 4, 5});
+}
+
+TEST_CASE("sweep fields: a declared metric reduces its window and keeps its columns") {
+  const Scenario s = testing::tiny_scenario(2, 1, 1, 2);  // rows at start, +1, +2 months
+  RunRecord r = RunRecord::empty_for(s);
+  r.rows = 3;
+  for (std::size_t i = 0; i < r.series.size(); ++i)
+    std::visit([&](auto& v) { v.resize(3 * results_variables()[i].row_size(s)); }, r.series[i]);
+  r.values<double>("negative_share") = {0.1, 0.5, 0.7, 0.2, 0.3, 0.4};
+  MetricSpec m;
+  m.name = "x";
+  m.variable = "negative_share";
+  Field f = field(series_table(), "negative_share");
+  f.declared = &m;
+  const auto reduce = [&](Field::Reduction how, std::vector<std::size_t> columns) {
+    f.reduction = how;
+    std::vector<double> out(columns.empty() ? 2 : columns.size(), -1);
+    f.extract(r, s, columns, out.data());
+    return out;
+  };
+  CHECK(reduce(Field::Reduction::mean, {}) ==
+        std::vector<double>{(0.1 + 0.7 + 0.3) / 3, (0.5 + 0.2 + 0.4) / 3});
+  CHECK(reduce(Field::Reduction::min, {1}) == std::vector<double>{0.2});
+  CHECK(reduce(Field::Reduction::time_of_peak, {0, 1}) ==
+        std::vector<double>{1.0, 0.0});  // months after start
+  m.quantile = 0.5;
+  CHECK(reduce(Field::Reduction::quantile, {0}) == std::vector<double>{0.3});
+  m.quantile = 0.75;
+  CHECK(reduce(Field::Reduction::quantile, {0})[0] == doctest::Approx(0.5));  // between 0.3 and 0.7
+  // A window: rows 1 and 2 only.
+  m.from = s.row_date(1);
+  CHECK(reduce(Field::Reduction::mean, {0}) == std::vector<double>{(0.7 + 0.3) / 2});
+  CHECK(reduce(Field::Reduction::time_of_peak, {0}) == std::vector<double>{1.0});
+  m.to = s.row_date(1);
+  CHECK(reduce(Field::Reduction::final, {1}) == std::vector<double>{0.2});
+  REQUIRE(window_rows(m, s).has_value());
+  CHECK(window_rows(m, s)->first == 1);
+  CHECK(window_rows(m, s)->second == 1);
+  m.from = s.row_date(2).plus_months(1);
+  m.to = std::nullopt;
+  CHECK_FALSE(window_rows(m, s).has_value());
+  CHECK_THROWS_AS(reduce(Field::Reduction::mean, {0}), RuntimeFailure);
 }

@@ -102,7 +102,7 @@ TEST_CASE("seeds: SplitMix64 of the sweep seed and the run (or replicate with co
         std::string::npos);
 }
 
-TEST_CASE("journal: a torn or corrupt last record is dropped; another sweep's journal is refused") {
+TEST_CASE("journal: a torn or corrupt last record is dropped, another sweep's journal is refused") {
   const fs::path path = sweep_file("journal", "").replace_extension(".journal");
   fs::remove(path);
   auto payload = [](std::uint64_t run) {
@@ -192,7 +192,7 @@ TEST_CASE("journal: a refused resume says what differs: the build, the sweep fil
   fs::remove(journal_path(out));
 }
 
-TEST_CASE("journal: a corrupt record in the middle is skipped; the records after it are kept") {
+TEST_CASE("journal: a corrupt record in the middle is skipped, the records after it are kept") {
   const fs::path path = sweep_file("journal_middle", "").replace_extension(".journal");
   fs::remove(path);
   auto payload = [](std::uint64_t run) {

@@ -8,7 +8,10 @@
 // the record's), cross MPI as they are, and the results file is written from
 // them.
 #include <cstdint>
+#include <deque>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,11 +36,26 @@ struct Field {
     final,   // the last row
     peak,    // the largest value over the rows (row 0 included)
     total,   // the sum over the rows (row 0 included)
+    mean,    // declared metrics (MetricSpec) only, from here on
+    min,
+    time_of_peak,  // months from time.start to the first row of the largest value
+    quantile,
   } reduction = Reduction::series;
-  std::size_t source = 0;  // index of the results variable in results_variables()
-  /// Writes the field's values for `record` to out (size = product of the axes).
-  void extract(const RunRecord& record, double* out) const;
+  std::size_t source = 0;                // index of the results variable in results_variables()
+  const MetricSpec* declared = nullptr;  // a metric declared in the sweep file: its window and quantile
+  /// Writes the field's values for `record` of a run of `scenario` to out:
+  /// for each of `columns` (positions in the variable's row; empty: every
+  /// one), the reduction over the rows of the field's window.
+  void extract(const RunRecord& record, const Scenario& scenario, const std::vector<std::size_t>& columns,
+               double* out) const;
 };
+/// The rows of `scenario`'s record a metric's window holds, [first, last];
+/// nullopt if none.
+std::optional<std::pair<int, int>> window_rows(const MetricSpec& metric, const Scenario& scenario);
+/// One item of `metrics:` that is a mapping (metric_spec.cpp); `builtin`:
+/// the built-in metric names, which a declared metric may not take.
+MetricSpec read_metric(const config::Node& item, const std::string& path,
+                       const std::vector<std::string>& builtin);
 /// The metrics a sweep can keep, and its time series (one per catalogue entry).
 const std::vector<Field>& metric_table();
 const std::vector<Field>& series_table();
@@ -45,9 +63,14 @@ const std::vector<Field>& series_table();
 /// The fields a sweep keeps, in payload order, with their sizes for its scenario.
 struct Layout {
   std::vector<const Field*> fields;
-  std::vector<std::vector<std::size_t>> shapes;  // per field, axes after `run`
-  std::vector<std::size_t> offsets, sizes;       // in doubles, after the run index
+  std::vector<std::vector<std::size_t>> shapes;   // per field, axes after `run`
+  std::vector<std::vector<std::size_t>> columns;  // per field, Field::extract's columns
+  std::vector<std::size_t> offsets, sizes;        // in doubles, after the run index
   std::size_t doubles = 0;
+  /// Dimensions of declared metrics that keep several labels of an axis
+  /// (`METRIC_AXIS`), with their labels, in the order fields name them.
+  std::vector<std::pair<std::string, std::vector<std::string>>> subset_dims;
+  std::shared_ptr<std::deque<Field>> declared;  // the declared metrics' fields (stable addresses)
   std::size_t axis(const Scenario& scenario, const std::string& dim) const;
 };
 Layout make_layout(const Sweep& sweep);

@@ -24,12 +24,37 @@
 
 #include "geosim/config/node.hpp"
 #include "geosim/config/schema.hpp"
+#include "geosim/core/dates.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/run/resources.hpp"
 #include "geosim/scenario/scenario.hpp"
 #include "geosim/sweep/design.hpp"
 
 namespace geosim {
+
+/// A metric declared in the sweep file (docs/sweeps.md, "Metrics"): one
+/// recorded time series (`variable`), optionally restricted to some labels
+/// of its axes and to a window of dates, reduced over time to one value per
+/// remaining element.
+struct MetricSpec {
+  enum class Reducer { final, mean, sum, min, max, time_of_peak, quantile };
+  struct Selection {
+    std::string axis;                 // power, target, channel, group or institution
+    std::vector<std::string> labels;  // codes or names on that axis
+    bool single = false;              // one label given alone: the axis is dropped
+  };
+  std::string name;      // the variable's name in the results file
+  std::string variable;  // a recorded series (geosim/io/variables.hpp)
+  std::vector<Selection> select;
+  std::optional<Date> from, to;  // the window, inclusive; absent: the run's first / last row
+  Reducer reduce = Reducer::final;
+  double quantile = 0.5;  // Reducer::quantile
+  SourceLocation where;   // the metric's item in the sweep file
+  /// Canonical text (what the sweep's identity records).
+  std::string canonical() const;
+  /// One line saying what it is, for the results file's long_name.
+  std::string description() const;
+};
 
 struct SweepSpec {
   std::filesystem::path file;  // the sweep file ("" when built from the command line)
@@ -46,10 +71,11 @@ struct SweepSpec {
   SourceLocation design_where;      // the `design:` value
   DesignSettings design_settings;   // the values of the design's keys
   int replicates = 1;
-  std::uint64_t seed = 0;                // the sweep seed
-  bool common_random_numbers = false;    // replicate k has the same seed at every point
-  std::vector<std::string> metrics;      // names (all by default)
-  std::vector<std::string> time_series;  // names of RunRecord series to keep per run (none by default)
+  std::uint64_t seed = 0;                    // the sweep seed
+  bool common_random_numbers = false;        // replicate k has the same seed at every point
+  std::vector<std::string> metrics;          // names of built-in metrics (all by default)
+  std::vector<MetricSpec> declared_metrics;  // metrics declared in the file, after the built-in ones
+  std::vector<std::string> time_series;      // names of RunRecord series to keep per run (none by default)
 };
 
 /// The sweep-file format: every key with its type, default, range and doc

@@ -72,7 +72,7 @@ TEST_CASE("morris: each trajectory moves every parameter once, by delta, on the 
   for (int v : visits) CHECK(std::abs(v - 600) < 90);
 }
 
-TEST_CASE("morris: p levels set the step; an odd p is refused; the seed fixes the trajectories") {
+TEST_CASE("morris: p levels set the step, an odd p is refused, the seed fixes the trajectories") {
   const Sweep six = morris(20, "morris_levels: 6\n");
   const std::vector<double> a = row(six, 0), b = row(six, 1);
   double moved = 0;

@@ -77,7 +77,7 @@ TEST_CASE("saltelli: with N a power of two, A and B put one point in each of N s
   }
 }
 
-TEST_CASE("saltelli: the seed shifts the sequence; a larger N keeps the first N base points") {
+TEST_CASE("saltelli: the seed shifts the sequence, a larger N keeps the first N base points") {
   const auto eight = values(saltelli(8, 7));
   const auto again = values(saltelli(8, 7));
   const auto sixteen = values(saltelli(16, 7));

@@ -71,7 +71,7 @@ seed: 99
   CHECK(again.plan(5).values == s.plan(5).values);
 }
 
-TEST_CASE("sobol: 2^m points put one point in each 1/2^m interval; log and integer ranges respected") {
+TEST_CASE("sobol: 2^m points put one point in each 1/2^m interval, log and integer ranges respected") {
   const int n = 64;
   const Sweep s = sweep_of("sobol", R"(
 set: {campaigns.duration: 3}
