@@ -38,7 +38,8 @@ using config::Node;
 void check_parameter_path(const Node& tree, const ParameterSpec& p, const std::string& scenario_name) {
   const std::string key = "parameters." + p.path;
   const std::vector<config::PathStep> steps = config::split_key_path(p.path, p.where);
-  const config::KeyMatch match = scenario_schema().match(steps);
+  const config::Schema schema = scenario_schema();  // match points into it: it must outlive `match`
+  const config::KeyMatch match = schema.match(steps);
   // A key declared only by its keys may still take a scalar (`policy: value`
   // for every channel): refused only where the base holds a mapping.
   const Node* there = config::find_path(tree, steps);

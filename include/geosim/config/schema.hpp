@@ -74,7 +74,8 @@ class Schema {
   /// (`powers.CHN.growth` is `powers.<power>.growth`), list items selected
   /// by index or name (`events.e.actions[0].scale_budget.factor` is
   /// `events.<event>.actions[].scale_budget.factor`). Whether the names
-  /// exist is the tree's business, not the format's.
+  /// exist is the tree's business, not the format's. The result points into
+  /// this schema: keep the schema alive while it is used.
   KeyMatch match(const std::vector<PathStep>& steps) const;
 
  private:
