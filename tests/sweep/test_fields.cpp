@@ -92,7 +92,7 @@ TEST_CASE("sweep fields: a declared metric reduces its window and keeps its colu
   m.variable = "negative_share";
   Field f = field(series_table(), "negative_share");
   f.declared = &m;
-  const auto reduce = [&](Field::Reduction how, std::vector<std::size_t> columns) {
+  const auto reduce = [&](Field::Reduction how, const std::vector<std::size_t>& columns) {
     f.reduction = how;
     std::vector<double> out(columns.empty() ? 2 : columns.size(), -1);
     f.extract(r, s, columns, out.data());
