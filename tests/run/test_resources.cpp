@@ -13,7 +13,8 @@ using geosim::testing::use_policy;
 
 namespace {
 std::int64_t part(const Scenario& s, const std::string& name) {
-  const MemoryComponent* c = estimate_run_memory(s).find(name);
+  const MemoryEstimate estimate = estimate_run_memory(s);  // find points into it: keep it alive
+  const MemoryComponent* c = estimate.find(name);
   REQUIRE(c != nullptr);
   return c->bytes;
 }

@@ -41,8 +41,9 @@ bool same_bits(const SeriesValues& a, const SeriesValues& b) {
          std::visit(
              [&](const auto& va) {
                const auto& vb = std::get<std::decay_t<decltype(va)>>(b);
+               // memcmp of an empty vector's null data is undefined (UBSan says so).
                return va.size() == vb.size() &&
-                      std::memcmp(va.data(), vb.data(), va.size() * sizeof va[0]) == 0;
+                      (va.empty() || std::memcmp(va.data(), vb.data(), va.size() * sizeof va[0]) == 0);
              },
              a);
 }
