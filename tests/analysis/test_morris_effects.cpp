@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "geosim/sweep/sweep.hpp"
+#include "support/sweep_files.hpp"
 
 using namespace geosim;
 using namespace geosim::analysis;
@@ -24,18 +25,8 @@ struct Sample {
 /// f at every point of a `morris` design of k unit parameters (p = 4).
 Sample morris_sample(std::size_t k, std::int64_t r,
                      const std::function<double(const std::vector<double>&)>& f) {
-  SweepSpec spec;
-  spec.design = "morris";
-  spec.seed = 11;
-  for (std::size_t i = 0; i < k; ++i) {
-    ParameterSpec p;
-    p.path = "x" + std::to_string(i);
-    p.hi = 1.0;
-    spec.parameters.push_back(p);
-  }
-  spec.design_settings.set({"trajectories", std::to_string(r), static_cast<double>(r), {}});
-  spec.design_settings.set({"morris_levels", "4", 4.0, {}});
-  const auto points = design("morris").points(spec);
+  const auto points = testing::unit_design(
+      "morris", k, 11, {{"trajectories", static_cast<double>(r)}, {"morris_levels", 4.0}});
   Sample s;
   std::vector<double> x(k);
   for (std::int64_t p = 0; p < points->count(); ++p) {

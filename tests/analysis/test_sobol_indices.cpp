@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "geosim/sweep/sweep.hpp"
+#include "support/sweep_files.hpp"
 
 using namespace geosim;
 using namespace geosim::analysis;
@@ -21,17 +22,7 @@ namespace {
 /// f at every point of a `saltelli` design of k unit parameters, N base points.
 std::vector<double> saltelli_outputs(std::size_t k, std::int64_t n,
                                      const std::function<double(const std::vector<double>&)>& f) {
-  SweepSpec spec;
-  spec.design = "saltelli";
-  spec.seed = 2024;
-  for (std::size_t i = 0; i < k; ++i) {
-    ParameterSpec p;
-    p.path = "x" + std::to_string(i);
-    p.hi = 1.0;
-    spec.parameters.push_back(p);
-  }
-  spec.design_settings.set({"samples", std::to_string(n), static_cast<double>(n), {}});
-  const auto points = design("saltelli").points(spec);
+  const auto points = testing::unit_design("saltelli", k, 2024, {{"samples", static_cast<double>(n)}});
   std::vector<double> y, x(k);
   for (std::int64_t p = 0; p < points->count(); ++p) {
     for (std::size_t i = 0; i < k; ++i) x[i] = std::stod(points->value(p, i));

@@ -30,14 +30,7 @@ fs::path run(const std::string& name, const std::string& design_lines) {
                            "  powers.CHN.valence.economic: {range: [-0.5, 0.2]}\n"
                            "ticks: 6\nmetrics: [final_alignment, total_campaigns]\n" +
                                design_lines);
-  fs::path out = fs::temp_directory_path() / ("geosim_analyse_" + name + ".h5");
-  fs::remove(out);
-  fs::remove(journal_path(out));
-  SweepOptions options;
-  options.output = out;
-  options.jobs = 2;
-  run_sweep(s, options);
-  return out;
+  return geosim::testing::run_to_file(s, "geosim_analyse_" + name + ".h5");
 }
 
 }  // namespace

@@ -45,13 +45,7 @@ std::string error_of(const std::string& metric) {
 
 TEST_CASE("declared metrics equal the same reduction of the kept time series") {
   const Sweep s = sweep_of("declared", kDeclared);
-  const fs::path out = fs::temp_directory_path() / "geosim_declared_metrics.h5";
-  fs::remove(out);
-  fs::remove(journal_path(out));
-  SweepOptions options;
-  options.output = out;
-  options.jobs = 2;
-  run_sweep(s, options);
+  const fs::path out = geosim::testing::run_to_file(s, "geosim_declared_metrics.h5");
 
   const Variable neg = read_variable(out, "negative_share");  // run, time, power, target
   const Variable align = read_variable(out, "alignment");     // run, time, power, target
