@@ -305,8 +305,7 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
   options.cancel = &interrupted;
   const SweepSummary summary = run_sweep(sweep, options);
   if (!o.quiet && summary.reporting) {
-    std::cout << "wrote " << o.output << ": " << summary.runs << " runs (" << sweep.points() << " points x "
-              << sweep.spec().replicates << " replicates)";
+    std::cout << "wrote " << o.output << ": " << summary.runs << " runs (" << sweep.shape() << ")";
     if (summary.recovered == summary.runs && summary.ran == 0) std::cout << ", already complete";
     else
       std::cout << ", " << summary.ran << " run now, " << summary.recovered << " recovered from the journal, "

@@ -46,12 +46,14 @@ void describe_sweep(const Sweep& sweep, int jobs, bool pilot) {
       jobs > 0 ? jobs : static_cast<int>(std::max(1U, std::thread::hardware_concurrency())),
       std::max<std::int64_t>(sweep.runs(), 1)));
   std::cout << (spec.file.empty() ? std::string("batch") : spec.file.string()) << ": valid: "
-            << (spec.scenarios.size() > 1
-                    ? "batch of " + std::to_string(spec.scenarios.size()) + " scenarios"
+            << (spec.scenarios.size() > 1 ? "batch of " + std::to_string(spec.scenarios.size()) + " scenarios"
+                                          : std::string())
+            << (spec.scenarios.size() > 1 && !spec.parameters.empty() ? " x " : "")
+            << (spec.parameters.empty()
+                    ? std::string()
                     : spec.design + " design over " + std::to_string(spec.parameters.size()) +
                           (spec.parameters.size() == 1 ? " parameter" : " parameters"))
-            << ", " << sweep.points() << " points x " << spec.replicates << " replicates = " << sweep.runs()
-            << " runs\n"
+            << ", " << sweep.shape() << " = " << sweep.runs() << " runs\n"
             << "  memory: about " << format_bytes(estimate_sweep_memory(sweep, jobs).total()) << " with "
             << workers << (workers == 1 ? " run" : " runs") << " at once (-j)\n"
             << "  results file: at most about " << format_bytes(estimate_results_bytes(sweep))

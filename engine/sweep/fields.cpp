@@ -14,6 +14,7 @@
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
 #include "geosim/run/run.hpp"
+#include "io/detail/hdf5.hpp"
 #include "sweep/detail/internal.hpp"
 
 namespace geosim::sweep_detail {
@@ -56,7 +57,14 @@ void Field::extract(const RunRecord& r, const Scenario& sc, const std::vector<st
         const std::size_t rows = static_cast<std::size_t>(r.rows);
         const std::size_t n = v.size() / rows;  // values per row
         if (reduction == Reduction::series) {
-          for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<double>(v[i]);
+          if (columns.empty()) {
+            for (std::size_t i = 0; i < v.size(); ++i) out[i] = static_cast<double>(v[i]);
+            return;
+          }
+          const double missing = fill();
+          for (std::size_t row = 0; row < rows; ++row)
+            for (std::size_t k = 0; k < columns.size(); ++k)
+              *out++ = columns[k] == kAbsent ? missing : static_cast<double>(v[row * n + columns[k]]);
           return;
         }
         std::size_t first = 0, last = rows - 1;
@@ -71,6 +79,10 @@ void Field::extract(const RunRecord& r, const Scenario& sc, const std::vector<st
         std::vector<double> scratch;
         for (std::size_t k = 0; k < count; ++k) {
           const std::size_t c = columns.empty() ? k : columns[k];
+          if (c == kAbsent) {
+            out[k] = fill();
+            continue;
+          }
           const auto at = [&](std::size_t row) { return static_cast<double>(v[row * n + c]); };
           double x = at(first);
           switch (reduction) {
@@ -111,6 +123,15 @@ void Field::extract(const RunRecord& r, const Scenario& sc, const std::vector<st
       r.series.at(source));
 }
 
+double Field::fill() const {
+  switch (type) {
+    case Type::f64: return hdf5::fill_value<double>();
+    case Type::i32: return hdf5::fill_value<std::int32_t>();
+    case Type::i8: return hdf5::fill_value<std::int8_t>();
+  }
+  return hdf5::fill_value<double>();
+}
+
 const std::vector<Field>& metric_table() {
   static const std::vector<Field> table{
       over("alignment", R::final, "final_alignment",
@@ -144,13 +165,6 @@ const std::vector<Field>& series_table() {
   return table;
 }
 
-std::size_t Layout::axis(const Scenario& sc, const std::string& dim) const {
-  if (dim == "time") return static_cast<std::size_t>(sc.ticks) + 1;
-  for (Axis a : {Axis::power, Axis::target, Axis::channel, Axis::group, Axis::institution})
-    if (dim == axis_name(a)) return axis_size(a, sc);
-  throw RuntimeFailure("internal error: unknown axis " + dim);
-}
-
 namespace {
 
 /// The labels of an axis in `sc`, as metrics select them.
@@ -168,8 +182,58 @@ std::vector<std::string> axis_labels(const std::string& axis, const Scenario& sc
   return out;
 }
 
-/// The field of a declared metric, its dims and the columns it keeps, for `sc`.
-void add_declared(Layout& layout, const MetricSpec& m, const Scenario& sc) {
+/// Adds `field` kept over `kept` (per axis of its variable, the labels it
+/// keeps, in order), with the columns each scenario's runs extract.
+void add_field(Layout& layout, const Sweep& sweep, const Field* field, const std::vector<std::string>& axes,
+               const std::vector<std::vector<std::string>>& kept, std::vector<std::size_t> shape) {
+  std::size_t size = 1;
+  for (const auto& labels : kept) size *= labels.size();
+  bool partial = false;
+  for (int s = 0; s < sweep.scenarios(); ++s) {
+    const Scenario& sc = sweep.base(s);
+    // Every combination of kept labels, row-major over the variable's axes,
+    // as a position in the scenario's own row (kAbsent where it lacks one).
+    std::vector<std::size_t> columns{0};
+    bool identity = true;
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+      const std::vector<std::string> own = axis_labels(axes[a], sc);
+      identity = identity && own == kept[a];
+      std::vector<std::size_t> next;
+      next.reserve(columns.size() * kept[a].size());
+      for (std::size_t c : columns)
+        for (const std::string& label : kept[a]) {
+          const auto it = std::find(own.begin(), own.end(), label);
+          next.push_back(c == Field::kAbsent || it == own.end()
+                             ? Field::kAbsent
+                             : c * own.size() + static_cast<std::size_t>(it - own.begin()));
+        }
+      columns = std::move(next);
+    }
+    partial = partial || std::find(columns.begin(), columns.end(), Field::kAbsent) != columns.end();
+    if (identity) columns.clear();  // every position in order: extract's fast path
+    layout.columns.at(static_cast<std::size_t>(s)).push_back(std::move(columns));
+  }
+  if (field->reduction == Field::Reduction::series) {
+    shape.insert(shape.begin(), static_cast<std::size_t>(sweep.base(0).ticks) + 1);
+    size *= shape.front();
+  }
+  layout.fields.push_back(field);
+  layout.shapes.push_back(std::move(shape));
+  layout.partial.push_back(partial);
+  layout.offsets.push_back(layout.doubles);
+  layout.sizes.push_back(size);
+  layout.doubles += size;
+}
+
+/// The axes of catalogue variable `source` (time left out).
+std::vector<std::string> variable_axes(std::size_t source) {
+  std::vector<std::string> out;
+  for (Axis a : results_variables()[source].dims) out.emplace_back(axis_name(a));
+  return out;
+}
+
+/// The field of a declared metric: its dims, and the labels it keeps.
+void add_declared(Layout& layout, const Sweep& sweep, const MetricSpec& m) {
   using M = MetricSpec::Reducer;
   static constexpr std::pair<M, Field::Reduction> kMap[] = {
       {M::final, Field::Reduction::final},      {M::mean, Field::Reduction::mean},
@@ -183,61 +247,46 @@ void add_declared(Layout& layout, const MetricSpec& m, const Scenario& sc) {
   if (m.reduce == M::time_of_peak) f.units = "months since time.start", f.type = ValueType::f64;
   if (m.reduce == M::mean || m.reduce == M::quantile) f.type = ValueType::f64;
   f.nan_fill = f.nan_fill || f.type == ValueType::f64;
-  if (!window_rows(m, sc))
-    throw RangeError(m.where, "metrics." + m.name,
-                     "the window holds no row of " + sc.name + " (" + sc.start.str() + " to " +
-                         sc.row_date(sc.ticks).str() + ")");
-  // Per axis of the variable: the positions kept, and whether the axis stays.
-  const ResultsVariable& v = results_variables()[f.source];
-  std::vector<std::vector<std::size_t>> kept;
-  std::vector<std::size_t> sizes;
-  f.dims.clear();
+  for (int s = 0; s < sweep.scenarios(); ++s) {
+    const Scenario& sc = sweep.base(s);
+    if (!window_rows(m, sc))
+      throw RangeError(m.where, "metrics." + m.name,
+                       "the window holds no row of " + sc.name + " (" + sc.start.str() + " to " +
+                           sc.row_date(sc.ticks).str() + ")");
+  }
+  // Per axis of the variable: the labels kept, and whether the axis stays.
+  const std::vector<std::string> axes = variable_axes(f.source);
+  std::vector<std::vector<std::string>> kept;
   std::vector<std::size_t> shape;
-  for (Axis a : v.dims) {
-    const std::string axis(axis_name(a));
-    const std::vector<std::string> labels = axis_labels(axis, sc);
-    sizes.push_back(labels.size());
+  f.dims.clear();
+  for (const std::string& axis : axes) {
+    const std::vector<std::string>& labels = layout.labels.at(axis);
     const auto sel = std::find_if(m.select.begin(), m.select.end(),
                                   [&](const MetricSpec::Selection& s) { return s.axis == axis; });
-    std::vector<std::size_t> positions;
     if (sel == m.select.end()) {
-      for (std::size_t i = 0; i < labels.size(); ++i) positions.push_back(i);
       f.dims.push_back(axis);
       shape.push_back(labels.size());
-    } else {
-      for (const std::string& label : sel->labels) {
-        const auto it = std::find(labels.begin(), labels.end(), label);
-        if (it == labels.end())
-          throw ReferenceError(m.where, "metrics." + m.name + ".select." + axis,
-                               "no " + axis + " '" + label + "' in " + sc.name +
-                                   config::did_you_mean(label, labels) + "; its " + axis + "s are " +
-                                   config::list_names(labels));
-        positions.push_back(static_cast<std::size_t>(it - labels.begin()));
-      }
-      if (!sel->single) {
-        const std::string dim = m.name + "_" + axis;
-        f.dims.push_back(dim);
-        shape.push_back(positions.size());
-        layout.subset_dims.emplace_back(dim, sel->labels);
-      }
+      kept.push_back(labels);
+      continue;
     }
-    kept.push_back(std::move(positions));
-  }
-  // Columns: every combination of kept positions, row-major over the variable's axes.
-  std::vector<std::size_t> columns{0};
-  for (std::size_t axis = 0; axis < kept.size(); ++axis) {
-    std::vector<std::size_t> next;
-    for (std::size_t c : columns)
-      for (std::size_t p : kept[axis]) next.push_back(c * sizes[axis] + p);
-    columns = std::move(next);
+    for (const std::string& label : sel->labels)
+      if (std::find(labels.begin(), labels.end(), label) == labels.end())
+        throw ReferenceError(
+            m.where, "metrics." + m.name + ".select." + axis,
+            "no " + axis + " '" + label + "' in " +
+                (sweep.scenarios() > 1 ? "any of the batch's scenarios" : sweep.base(0).name) +
+                config::did_you_mean(label, labels) + "; its " + axis + "s are " +
+                config::list_names(labels));
+    if (!sel->single) {
+      const std::string dim = m.name + "_" + axis;
+      f.dims.push_back(dim);
+      shape.push_back(sel->labels.size());
+      layout.subset_dims.emplace_back(dim, sel->labels);
+    }
+    kept.push_back(sel->labels);
   }
   layout.declared->push_back(std::move(f));
-  layout.fields.push_back(&layout.declared->back());
-  layout.shapes.push_back(shape);
-  layout.columns.push_back(columns);
-  layout.offsets.push_back(layout.doubles);
-  layout.sizes.push_back(columns.size());
-  layout.doubles += columns.size();
+  add_field(layout, sweep, &layout.declared->back(), axes, kept, std::move(shape));
 }
 
 }  // namespace
@@ -245,26 +294,29 @@ void add_declared(Layout& layout, const MetricSpec& m, const Scenario& sc) {
 Layout make_layout(const Sweep& sweep) {
   Layout layout;
   layout.declared = std::make_shared<std::deque<Field>>();
-  const Scenario& sc = sweep.base(0);
+  layout.columns.resize(static_cast<std::size_t>(sweep.scenarios()));
+  for (const char* axis : {"power", "target", "channel", "group", "institution"}) {
+    std::vector<std::string>& labels = layout.labels[axis];
+    for (int s = 0; s < sweep.scenarios(); ++s)
+      for (std::string& label : axis_labels(axis, sweep.base(s)))
+        if (std::find(labels.begin(), labels.end(), label) == labels.end())
+          labels.push_back(std::move(label));
+  }
   auto add = [&](const std::vector<Field>& table, const std::vector<std::string>& names) {
     for (const auto& f : table) {
       if (std::find(names.begin(), names.end(), f.name) == names.end()) continue;
+      const std::vector<std::string> axes = variable_axes(f.source);
+      std::vector<std::vector<std::string>> kept;
       std::vector<std::size_t> shape;
-      std::size_t size = 1;
-      for (const auto& d : f.dims) {
-        shape.push_back(layout.axis(sc, d));
-        size *= shape.back();
+      for (const std::string& axis : axes) {
+        kept.push_back(layout.labels.at(axis));
+        shape.push_back(kept.back().size());
       }
-      layout.fields.push_back(&f);
-      layout.shapes.push_back(shape);
-      layout.columns.emplace_back();
-      layout.offsets.push_back(layout.doubles);
-      layout.sizes.push_back(size);
-      layout.doubles += size;
+      add_field(layout, sweep, &f, axes, kept, std::move(shape));
     }
   };
   add(metric_table(), sweep.spec().metrics);
-  for (const MetricSpec& m : sweep.spec().declared_metrics) add_declared(layout, m, sc);
+  for (const MetricSpec& m : sweep.spec().declared_metrics) add_declared(layout, sweep, m);
   add(series_table(), sweep.spec().time_series);
   return layout;
 }
@@ -284,7 +336,8 @@ std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& pla
   std::vector<double> values{std::bit_cast<double>(static_cast<std::uint64_t>(plan.run))};
   values.resize(1 + layout.doubles);
   for (std::size_t i = 0; i < layout.fields.size(); ++i)
-    layout.fields[i]->extract(rec, scenario, layout.columns[i], values.data() + 1 + layout.offsets[i]);
+    layout.fields[i]->extract(rec, scenario, layout.columns[static_cast<std::size_t>(plan.scenario)][i],
+                              values.data() + 1 + layout.offsets[i]);
   const char* bytes = reinterpret_cast<const char*>(values.data());
   std::vector<char> payload(bytes, bytes + values.size() * sizeof(double));
   return payload;

@@ -32,10 +32,9 @@ MemoryEstimate plan_memory(const Sweep& sweep) {
   // Per run: whether it is to do (1 byte), its journal record's offset (8)
   // and its index in the results file's run coordinate (8).
   e.components.push_back({"the sweep's plan", saturating_mul(sweep.runs(), 17),
-                          std::to_string(sweep.runs()) + " runs, " + std::to_string(sweep.points()) +
-                              " points x " + std::to_string(spec.replicates) + " replicates",
-                          "replicates", "replicates or the design's points (samples, levels, values)"});
-  if (spec.scenarios.size() == 1)
+                          std::to_string(sweep.runs()) + " runs, " + sweep.shape(), "replicates",
+                          "replicates or the design's points (samples, levels, values)"});
+  if (!spec.parameters.empty())
     e.components.push_back(design_points_memory(design(spec.design).points_bytes(spec)));
   return e;
 }

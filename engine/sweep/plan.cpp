@@ -117,10 +117,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
       input_files_.insert(input_files_.end(), files.begin(), files.end());
     } catch (const FileError& e) {
       if (e.where().file != path.string()) throw;  // a file it extends: reported there
-      throw FileError(where,
-                      spec_.file.empty()
-                          ? ""
-                          : (spec_.parameters.empty() && spec_.scenarios.size() > 1 ? "scenarios" : "base"),
+      throw FileError(where, spec_.file.empty() ? "" : (spec_.scenarios.size() > 1 ? "scenarios" : "base"),
                       "cannot read the scenario '" + path.string() + "': " + e.detail());
     }
     write_in_default_channels(b.tree, spec_.set);
@@ -136,24 +133,17 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     bases_.push_back(std::move(b));
   }
 
-  // A batch goes into one file: its scenarios must share the dimensions.
+  // A batch goes into one file. Its scenarios may name different powers,
+  // targets, groups or institutions (the file's axes are their union, with
+  // fill values where a scenario lacks one); time series need one time axis.
   const Scenario& first = bases_.front().scenario;
-  auto codes = [](const auto& items) {
-    std::vector<std::string> out;
-    out.reserve(items.size());
-    for (const auto& x : items) out.push_back(x.code);
-    return out;
-  };
   for (std::size_t i = 1; i < bases_.size(); ++i) {
     const Scenario& sc = bases_[i].scenario;
     std::string problem;
-    if (codes(sc.powers) != codes(first.powers)) problem = "its powers differ from";
-    else if (codes(sc.targets) != codes(first.targets)) problem = "its targets differ from";
-    else if (sc.channel_names() != first.channel_names()) problem = "its channels differ from";
+    if (sc.channel_names() != first.channel_names()) problem = "its channels differ from";
     else if (!spec_.time_series.empty() &&
-             (sc.ticks != first.ticks || sc.start != first.start || sc.step_months != first.step_months ||
-              sc.num_groups() != first.num_groups() || sc.institutions.size() != first.institutions.size()))
-      problem = "its time axis, groups or institutions differ from";
+             (sc.ticks != first.ticks || sc.start != first.start || sc.step_months != first.step_months))
+      problem = "its time axis (kept by time_series) differs from";
     if (!problem.empty())
       throw ReferenceError(spec_.scenario_where[i], "scenarios",
                            "scenario " + sc.name + " cannot share a results file with " + first.name + ": " +
@@ -168,7 +158,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     if (estimate_run_bytes(b.scenario) > largest_run_.total()) largest_run_ = estimate_run_memory(b.scenario);
   std::vector<std::string> largest_values;
   for (const auto& p : spec_.parameters) {
-    check_parameter_path(bases_.front().tree, p, first.name);
+    for (const Base& b : bases_) check_parameter_path(b.tree, p, b.scenario.name);
     std::int64_t best = estimate_run_bytes(first);
     std::string best_value;
     for (const auto& value : extremes(p)) {
@@ -199,10 +189,10 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     }
   }
 
-  // Design points (a batch of several scenarios: one point per scenario),
+  // Design points (without parameters, one: each scenario as it is),
   // refused before they are made if they cannot fit.
-  if (spec_.scenarios.size() > 1) {
-    points_ = static_cast<std::int64_t>(spec_.scenarios.size());
+  if (spec_.parameters.empty()) {
+    points_ = 1;
   } else {
     const SweepDesign& d = design(spec_.design);
     MemoryEstimate e;
@@ -257,6 +247,14 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
   identity_ = id.str();
 }
 
+std::string Sweep::shape() const {
+  const auto count = [](std::int64_t n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  return (scenarios() > 1 ? count(scenarios(), "scenario") + " x " : std::string()) +
+         count(points_, "point") + " x " + count(spec_.replicates, "replicate");
+}
+
 std::string Sweep::identity_hash() const {
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx",
@@ -269,11 +267,16 @@ RunPlan Sweep::plan(std::int64_t run) const {
     throw RuntimeFailure("internal error: run " + std::to_string(run) + " out of range");
   RunPlan plan;
   plan.run = run;
-  plan.point = run / spec_.replicates;
-  plan.replicate = static_cast<int>(run % spec_.replicates);
-  plan.scenario = spec_.scenarios.size() > 1 ? static_cast<int>(plan.point) : 0;
+  // Scenario-major: every scenario runs every (point, replicate), and a
+  // (point, replicate) has the same seed in every scenario, so a batch's
+  // scenarios are paired run by run.
+  const std::int64_t per_scenario = points_ * spec_.replicates;
+  const std::int64_t within = run % per_scenario;
+  plan.scenario = static_cast<int>(run / per_scenario);
+  plan.point = within / spec_.replicates;
+  plan.replicate = static_cast<int>(within % spec_.replicates);
   plan.seed = run_seed(spec_.seed, spec_.common_random_numbers ? static_cast<std::uint64_t>(plan.replicate)
-                                                               : static_cast<std::uint64_t>(run));
+                                                               : static_cast<std::uint64_t>(within));
   plan.overrides = spec_.set;
   for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
     plan.values.push_back(design_points_->value(plan.point, j));

@@ -59,16 +59,6 @@ double numeric_or_nan(const std::string& text) {
   return v;
 }
 
-/// A field's fill value as the double its payload holds (exact for every type).
-double fill_of(Field::Type type) {
-  switch (type) {
-    case Field::Type::f64: return fill_value<double>();
-    case Field::Type::i32: return fill_value<std::int32_t>();
-    case Field::Type::i8: return fill_value<std::int8_t>();
-  }
-  return fill_value<double>();
-}
-
 std::string host_name() {
   char buf[256] = {};
   if (::gethostname(buf, sizeof buf - 1) != 0) return "unknown";
@@ -111,11 +101,21 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       sresolved.push_back(sweep.base(static_cast<int>(i)).resolved_yaml);
     }
     const Dim& scenario = w.label_coordinate("scenario", snames, "scenario name");
-    std::vector<std::string> pcodes, pnames, tcodes, tnames;
-    for (const auto& p : sc.powers) pcodes.push_back(p.code), pnames.push_back(p.name);
-    for (const auto& t : sc.targets) tcodes.push_back(t.code), tnames.push_back(t.name);
-    const Dim& power = w.label_coordinate("power", pcodes, "power code");
-    const Dim& target = w.label_coordinate("target", tcodes, "target code");
+    // The axes are the union of the scenarios' labels (Layout::labels); a
+    // name comes from the first scenario that has the label.
+    const auto full_names = [&](const std::string& axis, auto member) {
+      std::vector<std::string> out;
+      for (const std::string& code : layout.labels.at(axis)) {
+        const std::string* name = nullptr;
+        for (int s = sweep.scenarios() - 1; s >= 0; --s)
+          for (const auto& item : sweep.base(s).*member)
+            if (item.code == code) name = &item.name;
+        out.push_back(name ? *name : code);
+      }
+      return out;
+    };
+    const Dim& power = w.label_coordinate("power", layout.labels.at("power"), "power code");
+    const Dim& target = w.label_coordinate("target", layout.labels.at("target"), "target code");
     std::map<std::string, const Dim*> dims{{"power", &power}, {"target", &target}};
     auto need = [&](const std::string& name) {
       for (const Field* f : layout.fields)
@@ -124,17 +124,12 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       return false;
     };
     if (need("channel"))
-      dims["channel"] = &w.label_coordinate("channel", sc.channel_names(), "channel of influence");
-    if (need("group")) {
-      std::vector<std::string> g;
-      for (const auto& x : sc.groups) g.push_back(x.name);
-      dims["group"] = &w.label_coordinate("group", g, "citizen group");
-    }
-    if (need("institution")) {
-      std::vector<std::string> g;
-      for (const auto& x : sc.institutions) g.push_back(x.name);
-      dims["institution"] = &w.label_coordinate("institution", g, "institution");
-    }
+      dims["channel"] = &w.label_coordinate("channel", layout.labels.at("channel"), "channel of influence");
+    if (need("group"))
+      dims["group"] = &w.label_coordinate("group", layout.labels.at("group"), "citizen group");
+    if (need("institution"))
+      dims["institution"] =
+          &w.label_coordinate("institution", layout.labels.at("institution"), "institution");
     for (const auto& [name, labels] : layout.subset_dims)
       dims[name] = &w.label_coordinate(name, labels, "the labels a declared metric keeps");
     if (need("time")) {
@@ -150,8 +145,8 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       text_attribute(ds, "axis", "T", "time");
       dims["time"] = &time;
     }
-    w.string_variable("power_name", power, pnames, "power name");
-    w.string_variable("target_name", target, tnames, "target name");
+    w.string_variable("power_name", power, full_names("power", &Scenario::powers), "power name");
+    w.string_variable("target_name", target, full_names("target", &Scenario::targets), "target name");
     w.string_variable("scenario_file", scenario, sfiles, "scenario file, as given");
     w.string_variable("scenario_resolved", scenario, sresolved,
                       "scenario parameters after extends and the sweep's set, as YAML");
@@ -210,7 +205,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       const Field& f = *layout.fields[i];
       std::vector<const Dim*> fd{&run};
       for (const auto& d : f.dims) fd.push_back(dims.at(d));
-      Storage st{true, {}, f.nan_fill, any_failed};
+      Storage st{true, {}, f.nan_fill, any_failed || layout.partial[i]};
       if (!f.dims.empty() && f.dims.front() == "time") {  // time series: one chunk per run
         st.chunk = {1};
         for (std::size_t n : layout.shapes[i]) st.chunk.push_back(n);
@@ -261,8 +256,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
           statuses.push_back(static_cast<std::int8_t>(status));
           errors.push_back(std::move(message));
           for (std::size_t i = 0; i < layout.fields.size(); ++i)
-            std::fill_n(buffers[i].data() + k * layout.sizes[i], layout.sizes[i],
-                        fill_of(layout.fields[i]->type));
+            std::fill_n(buffers[i].data() + k * layout.sizes[i], layout.sizes[i], layout.fields[i]->fill());
           continue;
         }
         statuses.push_back(static_cast<std::int8_t>(RunStatus::ok));

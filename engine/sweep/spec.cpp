@@ -40,7 +40,8 @@ config::Schema base_schema(const std::vector<std::string>& designs) {
          .doc = "the scenario to vary, relative to the sweep file (exactly one of base and scenarios)"});
   s.add({.path = "scenarios",
          .type = ValueType::list,
-         .doc = "a batch: scenario files, each a point; no parameters (exactly one of base and scenarios)"});
+         .doc = "a batch: scenario files; with parameters, each scenario runs every design point (crossed); "
+                "exactly one of base and scenarios"});
   s.add({.path = "set",
          .type = ValueType::mapping,
          .doc = "dotted scenario path: value, applied to every run before the parameters"});
@@ -435,10 +436,6 @@ SweepSpec spec_from_tree(const Node& root, const std::filesystem::path& path) {
     for (const auto& [key, value] : params->entries)
       s.parameters.push_back(parameter(schema, key, value, join("parameters", key)));
   }
-  if (scenarios && !s.parameters.empty())
-    throw TypeError(params->key_where, "parameters",
-                    "a batch ('scenarios') varies no parameters; sweep one 'base' scenario instead");
-
   const config::KeySpec& design_key = schema.at("design");
   s.design = designs.at(static_cast<std::size_t>(config::read_choice(root, design_key, "")));
   const Node* design = opt(root, "design");

@@ -413,7 +413,8 @@ TEST_CASE("the example sweep files in scenarios/sweeps are valid") {
   CHECK(lhs.spec().design == "lhs");
   CHECK(lhs.spec().design_settings.integer("samples") == 256);
   const Sweep batch(load_sweep_spec(dir / "counterfactuals.yaml"));
-  CHECK(batch.points() == 4);
+  CHECK(batch.points() == 1);
+  CHECK(batch.scenarios() == 4);
   CHECK(batch.plan(9).scenario == 1);
   CHECK(batch.plan(9).seed == batch.plan(1).seed);  // common random numbers across scenarios
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,10 +45,14 @@ struct Field {
   std::size_t source = 0;                // index of the results variable in results_variables()
   const MetricSpec* declared = nullptr;  // a metric declared in the sweep file: its window and quantile
   /// Writes the field's values for `record` of a run of `scenario` to out:
-  /// for each of `columns` (positions in the variable's row; empty: every
-  /// one), the reduction over the rows of the field's window.
+  /// for each of `columns` (positions in the variable's row, kAbsent for
+  /// the fill value; empty: every position), the reduction over the rows of
+  /// the field's window (a series: every row).
   void extract(const RunRecord& record, const Scenario& scenario, const std::vector<std::size_t>& columns,
                double* out) const;
+  /// The value a run without this value stores, as a double (exact).
+  double fill() const;
+  static constexpr std::size_t kAbsent = static_cast<std::size_t>(-1);
 };
 /// The rows of `scenario`'s record a metric's window holds, [first, last];
 /// nullopt if none.
@@ -63,15 +68,21 @@ const std::vector<Field>& series_table();
 /// The fields a sweep keeps, in payload order, with their sizes for its scenario.
 struct Layout {
   std::vector<const Field*> fields;
-  std::vector<std::vector<std::size_t>> shapes;   // per field, axes after `run`
-  std::vector<std::vector<std::size_t>> columns;  // per field, Field::extract's columns
-  std::vector<std::size_t> offsets, sizes;        // in doubles, after the run index
+  std::vector<std::vector<std::size_t>> shapes;  // per field, axes after `run`
+  /// Per scenario, per field: Field::extract's columns for that scenario's runs.
+  std::vector<std::vector<std::vector<std::size_t>>> columns;
+  /// Per field: whether some scenario lacks some of its labels (its values
+  /// there are the field's fill value, so the variable declares one).
+  std::vector<bool> partial;
+  std::vector<std::size_t> offsets, sizes;  // in doubles, after the run index
   std::size_t doubles = 0;
+  /// The labels of each axis (power, target, channel, group, institution):
+  /// the first scenario's, then those each other scenario adds, in order.
+  std::map<std::string, std::vector<std::string>> labels;
   /// Dimensions of declared metrics that keep several labels of an axis
   /// (`METRIC_AXIS`), with their labels, in the order fields name them.
   std::vector<std::pair<std::string, std::vector<std::string>>> subset_dims;
   std::shared_ptr<std::deque<Field>> declared;  // the declared metrics' fields (stable addresses)
-  std::size_t axis(const Scenario& scenario, const std::string& dim) const;
 };
 Layout make_layout(const Sweep& sweep);
 

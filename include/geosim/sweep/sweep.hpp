@@ -6,9 +6,11 @@
 //   --run_sweep (threads, MPI ranks)--> journal (append-only, fsync'd, each
 //   record checksummed) --> one netCDF-4 file with a `run` dimension.
 //
-// A run is (point, replicate). Its index is point * replicates + replicate;
-// its seed is run_seed(sweep seed, run or replicate); its scenario is the
-// base scenario with the sweep's `set:` and then the point's parameter values
+// A run is (scenario, point, replicate): every scenario (one for `base:`)
+// runs every design point. Its index is (scenario * points + point) *
+// replicates + replicate; its seed is run_seed(sweep seed, point * replicates
+// + replicate, or replicate alone), the same in every scenario; its scenario
+// is the base scenario with the sweep's `set:` and then the point's values
 // applied as --set overrides, so `geosim run BASE --set ... --seed S` repeats
 // it alone. Results depend on nothing else: not on -j, the MPI process count,
 // the order runs finish in, or interruptions (--resume).
@@ -124,7 +126,13 @@ class Sweep {
 
   const SweepSpec& spec() const { return spec_; }
   std::int64_t points() const { return points_; }
-  std::int64_t runs() const { return points_ * spec_.replicates; }
+  int scenarios() const { return static_cast<int>(spec_.scenarios.size()); }
+  /// "[S scenarios x ]P points x R replicates", as messages say it.
+  std::string shape() const;
+  /// Design points (1 without parameters); every scenario runs each of them.
+  std::int64_t runs() const {
+    return static_cast<std::int64_t>(spec_.scenarios.size()) * points_ * spec_.replicates;
+  }
   RunPlan plan(std::int64_t run) const;
   /// The scenario of a planned run (overrides applied and validated, seed set).
   Scenario scenario(const RunPlan& plan) const;
