@@ -95,3 +95,9 @@ if(GEOSIM_WITH_MPI)
             ${_sweep_data}/sweeps/kill_resume.yaml ${_sweep_data}/sweeps/with_failures.yaml ${_sweep_work}/mpi)
   set_tests_properties(sweep.mpi PROPERTIES LABELS "mpi;sweep" TIMEOUT 600 RUN_SERIAL TRUE)
 endif()
+
+# geosim.sweeps.tidy (tools/python) unstacks a crossed experiment's runs.
+add_test(NAME sweep.tidy
+  COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_tidy.py $<TARGET_FILE:geosim>
+          ${_sweep_data}/sweeps/crossed.yaml ${_sweep_work}/tidy)
+set_tests_properties(sweep.tidy PROPERTIES LABELS "python;sweep" TIMEOUT 300)

@@ -220,6 +220,7 @@ void add_field(Layout& layout, const Sweep& sweep, const Field* field, const std
   layout.fields.push_back(field);
   layout.shapes.push_back(std::move(shape));
   layout.partial.push_back(partial);
+  layout.reference.push_back(-1);
   layout.offsets.push_back(layout.doubles);
   layout.sizes.push_back(size);
   layout.doubles += size;
@@ -230,6 +231,31 @@ std::vector<std::string> variable_axes(std::size_t source) {
   std::vector<std::string> out;
   for (Axis a : results_variables()[source].dims) out.emplace_back(axis_name(a));
   return out;
+}
+
+/// The scenario a metric is a difference from: one of the batch's, by name.
+int reference_scenario(const Sweep& sweep, const MetricSpec& m) {
+  const std::string key = "metrics." + m.name + ".difference_from";
+  if (sweep.scenarios() < 2)
+    throw ReferenceError(m.difference_where, key,
+                         "a difference from another scenario needs a batch ('scenarios:' with two or more)");
+  std::vector<std::string> names;
+  int found = -1;
+  for (int s = 0; s < sweep.scenarios(); ++s) {
+    names.push_back(sweep.base(s).name);
+    if (names.back() != m.difference_from) continue;
+    if (found >= 0)
+      throw ReferenceError(
+          m.difference_where, key,
+          "two of the batch's scenarios are named " + m.difference_from + "; give them distinct names");
+    found = s;
+  }
+  if (found < 0)
+    throw ReferenceError(m.difference_where, key,
+                         "no scenario '" + m.difference_from + "' in the batch" +
+                             config::did_you_mean(m.difference_from, names) + "; its scenarios are " +
+                             config::list_names(names));
+  return found;
 }
 
 /// The field of a declared metric: its dims, and the labels it keeps.
@@ -287,6 +313,7 @@ void add_declared(Layout& layout, const Sweep& sweep, const MetricSpec& m) {
   }
   layout.declared->push_back(std::move(f));
   add_field(layout, sweep, &layout.declared->back(), axes, kept, std::move(shape));
+  if (!m.difference_from.empty()) layout.reference.back() = reference_scenario(sweep, m);
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ std::string MetricSpec::canonical() const {
     out << (s.single ? "" : "]");
   }
   out << " from " << (from ? from->str() : "start") << " to " << (to ? to->str() : "end");
+  if (!difference_from.empty()) out << " minus " << difference_from;
   return out.str();
 }
 
@@ -61,6 +62,8 @@ std::string MetricSpec::description() const {
   }
   if (from || to)
     out += ", " + (from ? from->str() : std::string("start")) + " to " + (to ? to->str() : "end");
+  if (!difference_from.empty())
+    out += "; minus the same in scenario " + difference_from + " at the run's point and replicate";
   return out;
 }
 
@@ -70,7 +73,8 @@ MetricSpec read_metric(const Node& item, const std::string& path, const std::vec
   MetricSpec m;
   m.where = item.where;
   config::expect_map(item, path, "a metric: a mapping with name, variable and reduce (docs/sweeps.md)");
-  config::check_keys(item, path, {"name", "variable", "select", "window", "reduce", "quantile"});
+  config::check_keys(item, path,
+                     {"name", "variable", "select", "window", "reduce", "quantile", "difference_from"});
   const Node& name = config::req(item, "name", path, "the metric's name");
   m.name = config::text(name, config::join(path, "name"));
   const bool ok = !m.name.empty() && m.name.front() >= 'a' && m.name.front() <= 'z' &&
@@ -151,6 +155,11 @@ MetricSpec read_metric(const Node& item, const std::string& path, const std::vec
     m.quantile = config::number(*q, config::join(path, "quantile"), config::kUnit);
   } else if (m.reduce == R::quantile) {
     config::req(item, "quantile", path, "the quantile, in [0, 1]");
+  }
+  // Checked against the batch's scenarios when the sweep is built.
+  if (const Node* ref = config::opt(item, "difference_from")) {
+    m.difference_from = config::text(*ref, config::join(path, "difference_from"));
+    m.difference_where = ref->where;
   }
   return m;
 }

@@ -201,7 +201,8 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     design_points_ = d.points(spec_);
     points_ = design_points_->count();
   }
-  (void)sweep_detail::make_layout(*this);  // declared metrics: labels and windows checked against the base
+  // Declared metrics: labels and windows checked against the bases; parameter names free.
+  sweep_detail::check_parameter_names(*this, sweep_detail::make_layout(*this));
   check_fits(sweep_detail::plan_memory(*this), available_memory_bytes(), "sweep's plan",
              sweep_detail::sweep_file_name(spec_));
 

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -47,16 +46,6 @@ void write_string_rows(hid_t ds, hsize_t start, const std::vector<std::string>& 
   Datatype type = vlen_utf8_type();
   const hsize_t rows = cols ? values.size() / cols : values.size();
   write_rows(ds, start, rows, cols ? std::vector<hsize_t>{cols} : std::vector<hsize_t>{}, type, ptrs.data());
-}
-
-double numeric_or_nan(const std::string& text) {
-  double v = 0.0;
-  std::string_view s = text;
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-    return std::numeric_limits<double>::quiet_NaN();
-  return v;
 }
 
 std::string host_name() {
@@ -183,6 +172,14 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     const hid_t v_unit = w.empty_variable<double>(
         "design_unit", {&run, &parameter}, "1",
         "design coordinate in [0, 1] of each parameter's value (the unit cube the design samples)", plain);
+    // Each parameter by its path: numbers, or strings for booleans, dates and names.
+    const std::vector<ParameterVariable> pvars = parameter_variables(sweep);
+    std::vector<hid_t> v_params;
+    for (const ParameterVariable& p : pvars) {
+      v_params.push_back(p.numeric ? w.empty_variable<double>(p.name, {&run}, p.units, p.long_name, plain)
+                                   : w.empty_string_variable(p.name, {&run}, p.long_name));
+      text_attribute(v_params.back(), "coordinates", "point replicate seed", p.name);
+    }
     const hid_t v_over = w.empty_string_variable(
         "overrides", {&run},
         "the run's --set overrides (the sweep's set, then the parameters), space-separated");
@@ -225,10 +222,16 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
 
     // Rows, a block at a time.
     const std::size_t P = spec.parameters.size();
-    std::vector<char> payload;
+    const std::int64_t per_scenario = sweep.points() * spec.replicates;
+    const auto check_size = [&](const std::vector<char>& record, std::int64_t r) {
+      if (record.size() != 8 + layout.doubles * sizeof(double))
+        throw RuntimeFailure("the journal record of run " + std::to_string(r) + " has the wrong size");
+    };
+    std::vector<char> payload, twin_payload;
     for (std::int64_t b0 = 0; b0 < N; b0 += kBlock) {
       const std::int64_t b1 = std::min(N, b0 + kBlock);
       const std::size_t n = static_cast<std::size_t>(b1 - b0);
+      std::vector<std::string> texts;  // parameter values, by parameter then run
       std::vector<std::int64_t> points, seeds;
       std::vector<std::int32_t> reps, scens;
       std::vector<double> values, units;
@@ -242,7 +245,8 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
         seeds.push_back(static_cast<std::int64_t>(plan.seed));
         reps.push_back(plan.replicate);
         scens.push_back(plan.scenario);
-        for (const auto& v : plan.values) values.push_back(numeric_or_nan(v));
+        for (const auto& v : plan.values) values.push_back(parameter_number(v));
+        texts.insert(texts.end(), plan.values.begin(), plan.values.end());
         units.insert(units.end(), plan.units.begin(), plan.units.end());
         std::string joined;
         for (const auto& o : plan.overrides) joined += (joined.empty() ? "" : " ") + o;
@@ -261,12 +265,28 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
         }
         statuses.push_back(static_cast<std::int8_t>(RunStatus::ok));
         errors.emplace_back();
-        if (payload.size() != 8 + layout.doubles * sizeof(double))
-          throw RuntimeFailure("the journal record of run " + std::to_string(r) + " has the wrong size");
+        check_size(payload, r);
         for (std::size_t i = 0; i < layout.fields.size(); ++i)
           std::memcpy(buffers[i].data() + k * layout.sizes[i],
                       payload.data() + 8 + layout.offsets[i] * sizeof(double),
                       layout.sizes[i] * sizeof(double));
+        // Paired differences: the run of the reference scenario at the same point and replicate.
+        for (std::size_t i = 0; i < layout.fields.size(); ++i) {
+          if (layout.reference[i] < 0) continue;
+          const std::int64_t twin = r + (layout.reference[i] - plan.scenario) * per_scenario;
+          const bool twin_ok = journal.read(twin, twin_payload) != kFailedRunRecord;
+          if (twin_ok) check_size(twin_payload, twin);
+          const double fill = layout.fields[i]->fill();
+          double* out = buffers[i].data() + k * layout.sizes[i];
+          for (std::size_t e = 0; e < layout.sizes[i]; ++e) {
+            double other = fill;
+            if (twin_ok)
+              std::memcpy(&other, twin_payload.data() + 8 + (layout.offsets[i] + e) * sizeof(double),
+                          sizeof other);
+            const auto missing = [&](double v) { return std::isnan(v) || v == fill; };
+            out[e] = missing(out[e]) || missing(other) ? fill : out[e] - other;
+          }
+        }
       }
       const auto start = static_cast<hsize_t>(b0);
       write_rows(v_point, start, n, {}, H5T_NATIVE_INT64, points.data());
@@ -275,6 +295,14 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       write_rows(v_seed, start, n, {}, H5T_NATIVE_INT64, seeds.data());
       write_rows(v_value, start, n, {static_cast<hsize_t>(P)}, H5T_NATIVE_DOUBLE, values.data());
       write_rows(v_unit, start, n, {static_cast<hsize_t>(P)}, H5T_NATIVE_DOUBLE, units.data());
+      for (std::size_t j = 0; j < P; ++j) {
+        std::vector<std::string> column(n);
+        std::vector<double> numbers(n);
+        for (std::size_t k = 0; k < n; ++k)
+          column[k] = std::move(texts[k * P + j]), numbers[k] = values[k * P + j];
+        if (pvars[j].numeric) write_rows(v_params[j], start, n, {}, H5T_NATIVE_DOUBLE, numbers.data());
+        else write_string_rows(v_params[j], start, column);
+      }
       write_string_rows(v_over, start, overrides);
       write_string_rows(v_cmd, start, commands);
       write_rows(v_status, start, n, {}, H5T_NATIVE_INT8, statuses.data());
@@ -313,7 +341,8 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     number_attribute<std::int32_t>(root, "common_random_numbers", spec.common_random_numbers ? 1 : 0, "/");
     text_attribute(root, "seed_rule",
                    std::string("seed = splitmix64(splitmix64(sweep_seed) XOR ") +
-                       (spec.common_random_numbers ? "replicate" : "run") + ") with bit 63 cleared",
+                       (spec.common_random_numbers ? "replicate" : "(point * replicates + replicate)") +
+                       ") with bit 63 cleared",
                    "/");
     if (same_period) {
       number_attribute<std::int32_t>(root, "ticks", sc.ticks, "/");

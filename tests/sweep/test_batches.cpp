@@ -129,3 +129,51 @@ TEST_CASE("batch across scenarios whose powers, targets and groups differ: union
           (plan.scenario == 0));
   }
 }
+
+TEST_CASE("declared metric as a paired difference from a reference scenario of the batch") {
+  const Sweep s =
+      crossed("difference_batch", {"minimal.yaml", "other_powers.yaml"},
+              "parameters:\n  campaigns.threshold: [0.1, 0.3]\nreplicates: 2\n"
+              "metrics:\n  - final_alignment\n  - total_campaigns\n"
+              "  - {name: d_align, variable: alignment, reduce: final, difference_from: other_powers}\n"
+              "  - {name: d_camp, variable: campaigns_new, reduce: sum, difference_from: other_powers}\n");
+  const fs::path out = run_to_file(s, "geosim_difference_batch.h5");
+  const Variable align = read_variable(out, "final_alignment"), d_align = read_variable(out, "d_align");
+  const Variable camp = read_variable(out, "total_campaigns"), d_camp = read_variable(out, "d_camp");
+  REQUIRE(d_align.shape == align.shape);
+  const std::size_t per_run = 9, per_scenario = 4;  // 3 powers x 3 targets; 2 points x 2 replicates
+  int compared = 0;
+  for (std::size_t r = 0; r < 8; ++r) {
+    const std::size_t twin = 4 + r % per_scenario;  // other_powers is the second scenario
+    for (std::size_t e = 0; e < per_run; ++e) {
+      const double a = align.values[r * per_run + e], b = align.values[twin * per_run + e];
+      const double d = d_align.values[r * per_run + e];
+      if (std::isnan(a) || std::isnan(b)) {
+        CHECK(std::isnan(d));  // a power or target one of the pair lacks: missing, not a number
+        CHECK(d_camp.values[r * per_run + e] == -2147483647.0);
+        continue;
+      }
+      CHECK(d == a - b);
+      CHECK(d_camp.values[r * per_run + e] == camp.values[r * per_run + e] - camp.values[twin * per_run + e]);
+      if (r >= per_scenario) CHECK(d == 0.0);  // the reference's own runs
+      ++compared;
+    }
+  }
+  CHECK(compared == 4 * 1 + 4 * 4);  // CHN x KAZ in minimal's runs; all four of the reference's in its own
+}
+
+TEST_CASE("declared metric difference: the reference must be one scenario of a batch") {
+  CHECK_THROWS_WITH_AS(crossed("difference_unknown", {"minimal.yaml", "other_powers.yaml"},
+                               "metrics:\n  - {name: d, variable: alignment, reduce: final, "
+                               "difference_from: other_power}\n"),
+                       doctest::Contains("did you mean 'other_powers'"), ReferenceError);
+  CHECK_THROWS_WITH_AS(crossed("difference_twice", {"minimal.yaml", "minimal.yaml"},
+                               "metrics:\n  - {name: d, variable: alignment, reduce: final, "
+                               "difference_from: minimal}\n"),
+                       doctest::Contains("two of the batch's scenarios"), ReferenceError);
+  CHECK_THROWS_WITH_AS(sweep_of("difference_single",
+                                "parameters:\n  campaigns.threshold: [0.1, 0.2]\n"
+                                "metrics:\n  - {name: d, variable: alignment, "
+                                "reduce: final, difference_from: minimal}\n"),
+                       doctest::Contains("needs a batch"), ReferenceError);
+}

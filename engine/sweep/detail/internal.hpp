@@ -74,6 +74,10 @@ struct Layout {
   /// Per field: whether some scenario lacks some of its labels (its values
   /// there are the field's fill value, so the variable declares one).
   std::vector<bool> partial;
+  /// Per field: the scenario its values are differences from (MetricSpec::
+  /// difference_from), or -1. The journal holds plain values; the results
+  /// file, the differences.
+  std::vector<int> reference;
   std::vector<std::size_t> offsets, sizes;  // in doubles, after the run index
   std::size_t doubles = 0;
   /// The labels of each axis (power, target, channel, group, institution):
@@ -85,6 +89,18 @@ struct Layout {
   std::shared_ptr<std::deque<Field>> declared;  // the declared metrics' fields (stable addresses)
 };
 Layout make_layout(const Sweep& sweep);
+
+/// A sweep parameter's own results variable (parameter_variables.cpp).
+struct ParameterVariable {
+  std::string name;     // the parameter's path
+  bool numeric = true;  // float64; otherwise a string (booleans, dates, names)
+  std::string units, long_name;
+};
+std::vector<ParameterVariable> parameter_variables(const Sweep& sweep);
+/// Throws at the parameter if its variable's name is taken by another of the file's variables.
+void check_parameter_names(const Sweep& sweep, const Layout& layout);
+/// A parameter's --set text as a number; NaN if it is not one.
+double parameter_number(std::string_view text);
 
 /// Kinds of journal records; a run's payload is of kind kRunRecord or kFailedRunRecord.
 constexpr std::uint32_t kIdentityRecord = 1, kRunRecord = 2, kFailedRunRecord = 3;

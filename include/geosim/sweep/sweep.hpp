@@ -51,7 +51,11 @@ struct MetricSpec {
   std::optional<Date> from, to;  // the window, inclusive; absent: the run's first / last row
   Reducer reduce = Reducer::final;
   double quantile = 0.5;  // Reducer::quantile
-  SourceLocation where;   // the metric's item in the sweep file
+  /// A scenario of the batch (by name): the metric is this run's value minus
+  /// that scenario's at the same point and replicate (a paired difference).
+  std::string difference_from;
+  SourceLocation difference_where;
+  SourceLocation where;  // the metric's item in the sweep file
   /// Canonical text (what the sweep's identity records).
   std::string canonical() const;
   /// One line saying what it is, for the results file's long_name.
