@@ -30,11 +30,13 @@ int command_analyse(const std::vector<std::string>& args) {
       "confidence", po::value(&options.bootstrap.confidence)->value_name("C"),
       "the intervals' coverage, in (0, 1) (default 0.95)")(
       "seed", po::value(&options.bootstrap.seed)->value_name("N"), "the bootstrap's seed (default 0)")(
+      "scenario", po::value(&options.scenario)->value_name("NAME"),
+      "a crossed experiment's scenario to analyse (required when the file has several)")(
       "quiet,q", po::bool_switch(&quiet), "write the file, print only where")("help,h", "this help");
   const auto vm = parse(args, opts, "results");
   if (vm.count("help")) {
     std::cout << "usage: geosim analyse SWEEP.h5 [-o OUT.h5] [--metric NAME,...] [--resamples N]\n"
-                 "                      [--confidence C] [--seed N] [--quiet]\n\n"
+                 "                      [--confidence C] [--seed N] [--scenario NAME] [--quiet]\n\n"
                  "The sensitivity of every metric of a finished sweep to its parameters: first-order\n"
                  "and total Sobol indices for a saltelli design, Morris mu*, mu and sigma for a morris\n"
                  "design, with bootstrap intervals; a table on the terminal and a netCDF file\n"

@@ -84,6 +84,7 @@ void write_contents(hid_t file, const SensitivityReport& r) {
   utf8_attribute(file, "source_file", r.source.string(), "/");
   text_attribute(file, "sweep_id", r.sweep_id, "/");
   text_attribute(file, "design", r.design, "/");
+  if (!r.scenario.empty()) utf8_attribute(file, "scenario", r.scenario, "/");
   number_attribute<std::int64_t>(file, "runs", r.runs, "/");
   number_attribute<std::int64_t>(file, "failed_runs", r.failed_runs, "/");
   number_attribute<std::int64_t>(file, "points", r.points, "/");

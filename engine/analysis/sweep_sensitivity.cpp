@@ -77,8 +77,39 @@ SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& opti
   r.sweep_id = attribute_or_empty(path, "sweep_id");
   r.parameters = read_labels(path, "parameter");
   const std::size_t k = r.parameters.size();
-  const Variable point = read_variable(path, "point");
-  const Variable status = read_variable(path, "run_status");
+  Variable point = read_variable(path, "point");
+  Variable status = read_variable(path, "run_status");
+  // A crossed experiment (several scenarios, each running every point): one scenario's runs.
+  const std::vector<std::string> scenarios = read_labels(path, "scenario");
+  std::vector<std::size_t> kept_runs;  // the analysed runs' indices in the file
+  std::size_t file_runs = 0;
+  {
+    std::int64_t chosen = 0;
+    if (scenarios.size() > 1 || !options.scenario.empty()) {
+      const auto it = std::find(scenarios.begin(), scenarios.end(), options.scenario);
+      if (it == scenarios.end())
+        throw UsageError({"--scenario", 0, 0}, "--scenario",
+                         (options.scenario.empty()
+                              ? std::string("the sweep crosses its design with ") +
+                                    std::to_string(scenarios.size()) + " scenarios; name the one to analyse"
+                              : "no scenario '" + options.scenario + "' in the file" +
+                                    config::did_you_mean(options.scenario, scenarios)) +
+                             ": " + config::list_names(scenarios));
+      chosen = it - scenarios.begin();
+      r.scenario = *it;
+    }
+    const Variable index = read_variable(path, "scenario_index");
+    file_runs = index.values.size();
+    for (std::size_t run = 0; run < index.values.size(); ++run)
+      if (static_cast<std::int64_t>(index.values[run]) == chosen) kept_runs.push_back(run);
+    const auto keep = [&](Variable& v) {
+      std::vector<double> kept;
+      for (std::size_t run : kept_runs) kept.push_back(v.values[run]);
+      v.values = std::move(kept);
+    };
+    keep(point);
+    keep(status);
+  }
   r.runs = static_cast<std::int64_t>(point.values.size());
   for (double s : status.values) r.failed_runs += s != 0.0 ? 1 : 0;
   r.points = r.runs == 0
@@ -94,7 +125,8 @@ SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& opti
     const Variable u = read_variable(path, "design_unit");
     for (std::int64_t run = 0; run < r.runs; ++run) {
       const auto p = static_cast<std::size_t>(point.values[static_cast<std::size_t>(run)]);
-      for (std::size_t j = 0; j < k; ++j) units[p * k + j] = u.values[static_cast<std::size_t>(run) * k + j];
+      const std::size_t at = kept_runs[static_cast<std::size_t>(run)];
+      for (std::size_t j = 0; j < k; ++j) units[p * k + j] = u.values[at * k + j];
     }
   }
 
@@ -118,20 +150,22 @@ SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& opti
   for (const std::string& name : names) {
     if (!has_variable(path, name)) continue;
     const Variable v = read_variable(path, name);
-    if (v.dims.empty() || v.dims.front() != "run" || v.shape.front() != static_cast<std::size_t>(r.runs))
-      continue;
-    const std::size_t elements = v.values.size() / static_cast<std::size_t>(r.runs);
+    if (v.dims.empty() || v.dims.front() != "run" || v.shape.front() != file_runs) continue;
+    const std::size_t elements = v.values.size() / file_runs;
     const std::vector<std::string> labels = element_labels(path, v);
     for (std::size_t e = 0; e < elements; ++e) {
       // The output at each point: the mean over its replicates, NaN if one failed.
       std::vector<double> y(static_cast<std::size_t>(r.points), 0.0);
+      bool present = false;  // an element the scenario lacks (a batch's union axes) is not an output
       for (std::int64_t run = 0; run < r.runs; ++run) {
         const auto p = static_cast<std::size_t>(point.values[static_cast<std::size_t>(run)]);
-        const double value = status.values[static_cast<std::size_t>(run)] == 0.0
-                                 ? v.values[static_cast<std::size_t>(run) * elements + e]
-                                 : kNaN;
+        double value = v.values[kept_runs[static_cast<std::size_t>(run)] * elements + e];
+        if (v.missing(value)) value = kNaN;
+        present = present || !std::isnan(value);
+        if (status.values[static_cast<std::size_t>(run)] != 0.0) value = kNaN;
         y[p] += value / static_cast<double>(r.replicates);
       }
+      if (!present) continue;
       OutputSensitivity out;
       out.metric = name;
       out.label = labels[e].empty() ? name : name + "[" + labels[e] + "]";
@@ -149,11 +183,11 @@ std::string format_report(const SensitivityReport& r) {
   std::ostringstream out;
   const bool sobol = r.method == SensitivityMethod::sobol;
   const int ci = static_cast<int>(std::lround(r.bootstrap.confidence * 100));
-  out << r.source.string() << ": " << (sobol ? "Sobol indices" : "Morris elementary effects") << " of "
-      << r.outputs.size() << (r.outputs.size() == 1 ? " output" : " outputs") << " (" << r.design
-      << " design, " << r.points << " points x " << r.replicates << " replicates = " << r.runs << " runs, "
-      << r.failed_runs << " failed); " << ci << "% bootstrap intervals from " << r.bootstrap.resamples
-      << " resamples\n";
+  out << r.source.string() << (r.scenario.empty() ? "" : " (scenario " + r.scenario + ")") << ": "
+      << (sobol ? "Sobol indices" : "Morris elementary effects") << " of " << r.outputs.size()
+      << (r.outputs.size() == 1 ? " output" : " outputs") << " (" << r.design << " design, " << r.points
+      << " points x " << r.replicates << " replicates = " << r.runs << " runs, " << r.failed_runs
+      << " failed); " << ci << "% bootstrap intervals from " << r.bootstrap.resamples << " resamples\n";
   std::size_t width = 9;
   for (const auto& p : r.parameters) width = std::max(width, p.size());
   char buf[1024];

@@ -49,6 +49,10 @@ Variable read_variable(const std::filesystem::path& path, const std::string& nam
   v.values.resize(count);
   if (count > 0)
     check(H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.values.data()), "read " + name);
+  if (H5Aexists(ds, "_FillValue") > 0) {
+    Attribute fill(H5Aopen(ds, "_FillValue", H5P_DEFAULT), "open _FillValue of " + name);
+    check(H5Aread(fill, H5T_NATIVE_DOUBLE, &v.fill), "read _FillValue of " + name);
+  }
   return v;
 }
 

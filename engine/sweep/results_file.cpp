@@ -324,7 +324,8 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     text_attribute(root, "sweep_file", spec.file.string(), "/");
     text_attribute(root, "sweep_id", sweep.identity_hash(), "/");
     utf8_attribute(root, "sweep_identity", sweep.identity(), "/");
-    text_attribute(root, "design", spec.scenarios.size() > 1 ? "batch" : spec.design, "/");
+    text_attribute(root, "design",
+                   spec.scenarios.size() > 1 && spec.parameters.empty() ? "batch" : spec.design, "/");
     // The kept metrics (built-in, then declared), for readers such as geosim analyse.
     std::string metric_list;
     for (const Field* f : layout.fields)

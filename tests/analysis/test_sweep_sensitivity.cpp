@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "geosim/io/results.hpp"
@@ -102,4 +103,51 @@ TEST_CASE("analyse: a morris sweep's elementary effects, other designs, files an
   fs::remove(lhs);
   thrown<FileError>([] { analyse_sweep("/nonexistent/sweep.h5"); });
   thrown<FileError>([] { analyse_sweep(fs::path(GEOSIM_TEST_DATA_DIR) / "minimal.yaml"); });
+}
+
+TEST_CASE("analyse: one scenario of a crossed experiment is that scenario's sweep analysed alone") {
+  const std::string parameters =
+      "parameters:\n"
+      "  targets.KAZ.opinion_sensitivity: {range: [0, 0.5]}\n"
+      "  powers.CHN.valence.economic: {range: [-0.5, 0.2]}\n"
+      "ticks: 6\nmetrics: [final_alignment, total_campaigns]\ndesign: saltelli\nsamples: 16\n";
+  const fs::path alone =
+      geosim::testing::run_to_file(sweep_of("analyse_alone", parameters), "geosim_analyse_alone.h5");
+  const fs::path crossed_file = geosim::testing::sweep_file("analyse_crossed", "");
+  {
+    std::ofstream(crossed_file) << "scenarios: ["
+                                << (fs::path(GEOSIM_TEST_DATA_DIR) / "minimal.yaml").string() << ", "
+                                << (fs::path(GEOSIM_TEST_DATA_DIR) / "other_powers.yaml").string() << "]\n"
+                                << parameters;
+  }
+  const fs::path crossed =
+      geosim::testing::run_to_file(Sweep(load_sweep_spec(crossed_file)), "geosim_analyse_crossed.h5");
+  CHECK(read_string_attribute(crossed, "design") == "saltelli");
+  const std::string message = thrown<UsageError>([&] { (void)analyse_sweep(crossed, {}); });
+  CHECK(message.find("--scenario") != std::string::npos);
+  CHECK(message.find("minimal, other_powers") != std::string::npos);
+  CHECK(thrown<UsageError>([&] {
+          (void)analyse_sweep(crossed, {.scenario = "minimall"});
+        }).find("did you mean 'minimal'") != std::string::npos);
+
+  const SensitivityReport a = analyse_sweep(alone, {.bootstrap = {.resamples = 20}});
+  const SensitivityReport c = analyse_sweep(crossed, {.bootstrap = {.resamples = 20}, .scenario = "minimal"});
+  CHECK(c.scenario == "minimal");
+  CHECK(c.runs == a.runs);
+  // The union axes' elements minimal lacks (USA, UZB) are not outputs.
+  REQUIRE(c.outputs.size() == a.outputs.size());
+  CHECK_FALSE(std::isnan(a.outputs[0].sobol.first[0].estimate));
+  for (std::size_t o = 0; o < a.outputs.size(); ++o) {
+    CHECK(c.outputs[o].label == a.outputs[o].label);
+    for (std::size_t i = 0; i < 2; ++i) {
+      // NaN where an output does not vary (no campaign in 6 ticks): NaN in both.
+      const auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+      CHECK(same(c.outputs[o].sobol.first[i].estimate, a.outputs[o].sobol.first[i].estimate));
+      CHECK(same(c.outputs[o].sobol.total[i].lo, a.outputs[o].sobol.total[i].lo));
+    }
+  }
+  const SensitivityReport other =
+      analyse_sweep(crossed, {.bootstrap = {.resamples = 0}, .scenario = "other_powers"});
+  CHECK(other.outputs.front().label == "final_alignment[power=CHN, target=KAZ]");
+  CHECK(format_report(other).find("(scenario other_powers)") != std::string::npos);
 }

@@ -417,4 +417,14 @@ TEST_CASE("the example sweep files in scenarios/sweeps are valid") {
   CHECK(batch.scenarios() == 4);
   CHECK(batch.plan(9).scenario == 1);
   CHECK(batch.plan(9).seed == batch.plan(1).seed);  // common random numbers across scenarios
+  const Sweep sobol(load_sweep_spec(dir / "baseline_sensitivity.yaml"));
+  CHECK(sobol.spec().design == "saltelli");
+  CHECK(sobol.spec().parameters.size() >= 6);
+  CHECK(sobol.runs() == 128 * (static_cast<std::int64_t>(sobol.spec().parameters.size()) + 2));
+  CHECK(sobol.spec().declared_metrics.size() == 3);
+  const Sweep crossed(load_sweep_spec(dir / "policies_x_uncertainties.yaml"));
+  CHECK(crossed.scenarios() == 4);
+  CHECK(crossed.runs() == 4 * 32 * 2);
+  CHECK(crossed.plan(64).seed == crossed.plan(0).seed);  // paired across scenarios
+  CHECK(crossed.plan(64).values == crossed.plan(0).values);
 }

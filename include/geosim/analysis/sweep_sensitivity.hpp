@@ -23,6 +23,7 @@ enum class SensitivityMethod { sobol, morris };
 struct AnalyseOptions {
   BootstrapSettings bootstrap;
   std::vector<std::string> metrics;  // metric names to analyse; empty: every metric in the file
+  std::string scenario;  // a crossed experiment's scenario to analyse (required when it has several)
 };
 
 /// One output: a metric at one element of its other dimensions.
@@ -37,6 +38,7 @@ struct SensitivityReport {
   SensitivityMethod method = SensitivityMethod::sobol;
   std::filesystem::path source;
   std::string sweep_id, design;
+  std::string scenario;  // the scenario analysed (a crossed experiment), else empty
   std::vector<std::string> parameters;
   std::int64_t runs = 0, points = 0, replicates = 0, failed_runs = 0;
   BootstrapSettings bootstrap;

@@ -2,8 +2,10 @@
 // HDF5 results, netCDF-4 compatible (docs/results-format.md): readable as is
 // by h5py, xarray.open_dataset and ncdump.
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +85,10 @@ struct Variable {
   std::vector<std::string> dims;
   std::vector<std::size_t> shape;
   std::vector<double> values;  // converted to double, row-major
+  /// The variable's _FillValue as a double (NaN if it has none, or NaN):
+  /// where values equal it, there is no value.
+  double fill = std::numeric_limits<double>::quiet_NaN();
+  bool missing(double value) const { return std::isnan(value) || value == fill; }
 };
 Variable read_variable(const std::filesystem::path& path, const std::string& name);
 std::vector<std::string> read_labels(const std::filesystem::path& path, const std::string& name);
