@@ -41,6 +41,12 @@ geosim_sweep_cli_test(analyse_not_results 2 "geosim: |is not the results file of
                       analyse ${_sweep_data}/minimal.yaml -o ${_sweep_work}/never.sensitivity.h5)
 geosim_sweep_cli_test(analyse_bad_confidence 2 "geosim: |--confidence: expected a number in (0, 1)"
                       analyse ${_sweep_data}/minimal.yaml --confidence 1.5)
+geosim_sweep_cli_test(compare_help 0 "" compare --help)
+geosim_sweep_cli_test(compare_no_file 2 "geosim: |compare needs a SWEEP.h5" compare)
+geosim_sweep_cli_test(compare_not_results 2 "geosim: |is not the results file of a geosim sweep"
+                      compare ${_sweep_data}/minimal.yaml -o ${_sweep_work}/never.compare.h5)
+geosim_sweep_cli_test(compare_bad_coverage 2 "geosim: |--coverage: expected a number in (0, 1)"
+                      compare ${_sweep_data}/minimal.yaml --coverage 0)
 geosim_sweep_cli_test(batch_needs_output 2 "geosim: |-o OUT.h5" batch ${_sweep_data}/minimal.yaml)
 geosim_sweep_cli_test(bad_jobs 2 "geosim: |-j" sweep ${_sweep_data}/sweeps/tiny_lhs.yaml -j 0
                       -o ${_sweep_work}/never.h5)

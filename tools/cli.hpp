@@ -29,5 +29,7 @@ void describe_sweep(const Sweep& sweep, int jobs, bool pilot);
 
 /// `geosim analyse SWEEP.h5`: Sobol indices or Morris effects (command_analyse.cpp).
 int command_analyse(const std::vector<std::string>& args);
+/// `geosim compare SWEEP.h5`: scenarios against a reference as paired differences (command_compare.cpp).
+int command_compare(const std::vector<std::string>& args);
 
 }  // namespace geosim::cli

@@ -59,6 +59,7 @@ const char* kUsage =
     "  sweep SWEEP.yaml        run a parameter sweep into one HDF5 file (docs/sweeps.md)\n"
     "  batch A.yaml B.yaml ... run several scenarios with replicates into one HDF5 file\n"
     "  analyse SWEEP.h5        Sobol indices or Morris effects of a saltelli or morris sweep\n"
+    "  compare SWEEP.h5        a batch's scenarios against a reference, as paired differences\n"
     "  schema                  list every scenario key: type, unit, default, range, meaning\n"
     "\n"
     "options:\n"
@@ -360,7 +361,8 @@ int command_batch(const std::vector<std::string>& args) {
                      "runs of each scenario (default 1)")(
       "seed", po::value(&seed)->value_name("N"),
       "batch seed from which every run's seed derives (default 0)")(
-      "common-random-numbers", po::bool_switch(&crn), "replicate k has the same seed in every scenario")(
+      "common-random-numbers", po::bool_switch(&crn),
+      "kept for old command lines: a batch's scenarios always share their seeds, replicate by replicate")(
       "ticks", po::value(&ticks)->value_name("N"), "run N ticks instead of the scenarios'")(
       "time-series", po::value(&series)->value_name("all|NAME,..."), "also keep these time series per run")(
       "help,h", "this help");
@@ -377,9 +379,11 @@ int command_batch(const std::vector<std::string>& args) {
         << "usage: geosim batch A.yaml B.yaml ... -o OUT.h5 [-r N] [--seed N] [--common-random-numbers]\n"
            "                    [--ticks N] [--time-series all|NAME,...] [-j N] [--resume] [--fail-fast]\n"
            "                    [--quiet]\n\n"
-           "Runs each scenario N times into one HDF5 file with a `run` dimension (a sweep\n"
-           "whose points are the scenarios; docs/sweeps.md). The scenarios must share\n"
-           "their powers and targets.\n\n"
+           "Runs each scenario N times into one HDF5 file with a `run` dimension (docs/sweeps.md).\n"
+           "Replicate k has the same seed in every scenario, so `geosim compare` pairs them;\n"
+           "one scenario with --replicates N and --time-series gives the bands of its\n"
+           "uncertainty (python3 -m geosim.bands). Scenarios whose powers, targets or groups\n"
+           "differ share one file: its axes are their union, with fill values where one lacks a label.\n\n"
         << opts;
     return kExitOk;
   }
@@ -437,6 +441,7 @@ int main(int argc, char** argv) {
     }
     if (command == "validate") return command_validate(rest);
     if (command == "analyse" || command == "analyze") return cli::command_analyse(rest);
+    if (command == "compare") return cli::command_compare(rest);
     if (command == "schema") return command_schema(rest);
     if (command == "sweep") {
       install_interrupt_handlers();
@@ -447,7 +452,7 @@ int main(int argc, char** argv) {
       return command_batch(rest);
     }
     std::cerr << "geosim: unknown command '" << command
-              << "' (expected run, validate, sweep, batch, analyse or schema)\n\n"
+              << "' (expected run, validate, sweep, batch, analyse, compare or schema)\n\n"
               << kUsage;
     return kExitBadInput;
   } catch (const InputError& error) {

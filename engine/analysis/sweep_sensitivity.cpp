@@ -8,6 +8,7 @@
 #include <numeric>
 #include <sstream>
 
+#include "analysis/detail/sweep_file.hpp"
 #include "geosim/config/reader.hpp"
 #include "geosim/core/errors.hpp"
 #include "geosim/io/results.hpp"
@@ -21,51 +22,15 @@ namespace fs = std::filesystem;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::string attribute_or_empty(const fs::path& path, const std::string& name) {
-  try {
-    return read_string_attribute(path, name);
-  } catch (const std::exception&) {
-    return "";
-  }
-}
-
-/// The labels of every element of a variable's dimensions after `run`, in row-major order.
-std::vector<std::string> element_labels(const fs::path& path, const Variable& v) {
-  std::vector<std::string> out{""};
-  for (std::size_t axis = 1; axis < v.dims.size(); ++axis) {
-    std::vector<std::string> labels;
-    try {
-      labels = read_labels(path, v.dims[axis]);
-    } catch (const std::exception&) {
-      labels.clear();
-    }
-    if (labels.size() != v.shape[axis]) {
-      labels.clear();
-      for (std::size_t i = 0; i < v.shape[axis]; ++i) labels.push_back(std::to_string(i));
-    }
-    std::vector<std::string> next;
-    for (const std::string& prefix : out)
-      for (const std::string& l : labels)
-        next.push_back(prefix + (prefix.empty() ? "" : ", ") + v.dims[axis] + "=" + l);
-    out = std::move(next);
-  }
-  return out;
-}
-
 }  // namespace
 
 SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& options) {
   const SourceLocation where{path.string(), 0, 0};
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec))
-    throw FileError(where, "", fs::exists(path, ec) ? "is not a regular file" : "no such file");
+  detail::require_sweep_file(path);
   SensitivityReport r;
   r.source = path;
   r.bootstrap = options.bootstrap;
-  r.design = attribute_or_empty(path, "design");
-  if (r.design.empty() || attribute_or_empty(path, "geosim_results_format").rfind("sweep-", 0) != 0)
-    throw FileError(where, "",
-                    "is not the results file of a geosim sweep (no sweep results format attribute)");
+  r.design = detail::attribute_or_empty(path, "design");
   if (r.design == "saltelli") r.method = SensitivityMethod::sobol;
   else if (r.design == "morris") r.method = SensitivityMethod::morris;
   else
@@ -74,7 +39,7 @@ SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& opti
         "the sweep's design is " + r.design +
             "; analyse estimates Sobol indices from a saltelli design and elementary effects from a "
             "morris design (docs/sweeps.md)");
-  r.sweep_id = attribute_or_empty(path, "sweep_id");
+  r.sweep_id = detail::attribute_or_empty(path, "sweep_id");
   r.parameters = read_labels(path, "parameter");
   const std::size_t k = r.parameters.size();
   Variable point = read_variable(path, "point");
@@ -131,28 +96,13 @@ SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& opti
   }
 
   // The file's own list of kept metrics (declared ones included); else the built-in names.
-  std::vector<std::string> known;
-  {
-    std::istringstream in(attribute_or_empty(path, "metrics"));
-    for (std::string name; in >> name;) known.push_back(name);
-    if (known.empty()) known = metric_names();
-  }
-  std::vector<std::string> names = options.metrics.empty() ? known : options.metrics;
-  const std::vector<std::string> builtin = metric_names();
-  for (const std::string& m : options.metrics) {
-    if (std::find(known.begin(), known.end(), m) != known.end() && has_variable(path, m)) continue;
-    if (std::find(builtin.begin(), builtin.end(), m) != builtin.end())
-      throw UsageError({"--metric", 0, 0}, m, "the sweep did not keep metric '" + m + "' (see its metrics:)");
-    throw UsageError({"--metric", 0, 0}, m,
-                     "unknown metric '" + m + "'" + config::did_you_mean(m, known) +
-                         "; the file's metrics are " + config::list_names(known));
-  }
+  const std::vector<std::string> names = detail::metrics_to_read(path, options.metrics);
   for (const std::string& name : names) {
     if (!has_variable(path, name)) continue;
     const Variable v = read_variable(path, name);
     if (v.dims.empty() || v.dims.front() != "run" || v.shape.front() != file_runs) continue;
     const std::size_t elements = v.values.size() / file_runs;
-    const std::vector<std::string> labels = element_labels(path, v);
+    const std::vector<std::string> labels = detail::element_labels(path, v);
     for (std::size_t e = 0; e < elements; ++e) {
       // The output at each point: the mean over its replicates, NaN if one failed.
       std::vector<double> y(static_cast<std::size_t>(r.points), 0.0);

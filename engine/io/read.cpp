@@ -95,10 +95,11 @@ std::vector<std::string> read_labels(const std::filesystem::path& path, const st
   return out;
 }
 
-std::string read_string_attribute(const std::filesystem::path& path, const std::string& name) {
+std::string read_string_attribute(const std::filesystem::path& path, const std::string& name,
+                                  const std::string& object) {
   const SilenceHdf5 silence;
   File file = open_for_reading(path);
-  Attribute attr(H5Aopen_by_name(file, "/", name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+  Attribute attr(H5Aopen_by_name(file, object.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
                  "open attribute " + name + " in " + path.string());
   Datatype type(H5Aget_type(attr), "get type of attribute " + name);
   if (H5Tget_class(type) != H5T_STRING)

@@ -217,6 +217,8 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
       }
       // CF: point, replicate and seed label every result (xarray makes them coordinates).
       text_attribute(id, "coordinates", "point replicate seed", f.name);
+      if (f.declared && !f.declared->difference_from.empty())
+        utf8_attribute(id, "difference_from", f.declared->difference_from, f.name);
       v_fields.push_back(id);
     }
 

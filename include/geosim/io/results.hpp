@@ -92,7 +92,9 @@ struct Variable {
 };
 Variable read_variable(const std::filesystem::path& path, const std::string& name);
 std::vector<std::string> read_labels(const std::filesystem::path& path, const std::string& name);
-std::string read_string_attribute(const std::filesystem::path& path, const std::string& name);
+/// A text attribute of the file ("/") or of one of its variables (`object`).
+std::string read_string_attribute(const std::filesystem::path& path, const std::string& name,
+                                  const std::string& object = "/");
 /// Whether the file has a variable (a dataset) called `name`.
 bool has_variable(const std::filesystem::path& path, const std::string& name);
 
