@@ -266,7 +266,7 @@ int command_run(const std::vector<std::string>& args, const std::string& command
 struct SweepCliOptions {
   std::string output;
   int jobs = -1;
-  bool resume = false, quiet = false, fail_fast = false, dry_run = false;
+  bool resume = false, quiet = false, fail_fast = false, dry_run = false, extend = false;
 };
 
 void add_sweep_options(po::options_description& opts, SweepCliOptions& o) {
@@ -300,6 +300,7 @@ int execute_sweep(SweepSpec spec, const SweepCliOptions& o) {
     return kExitOk;
   }
   options.resume = o.resume;
+  options.extend = o.extend;
   options.fail_fast = o.fail_fast;
   options.progress = !o.quiet && isatty(STDERR_FILENO);
   options.cluster = &cluster;
@@ -330,17 +331,21 @@ int command_sweep(const std::vector<std::string>& args) {
   SweepCliOptions o;
   po::options_description opts("sweep options");
   add_sweep_options(opts, o);
-  opts.add_options()("help,h", "this help");
+  opts.add_options()("extend", po::bool_switch(&o.extend),
+                     "the output holds this sweep with fewer samples (saltelli, sobol): keep its runs, run "
+                     "only the new points")("help,h", "this help");
   const auto vm = parse(args, opts, "sweep");
   if (vm.count("help")) {
-    std::cout << "usage: geosim sweep SWEEP.yaml [-o OUT.h5] [-j N] [--resume] [--fail-fast] [--quiet]\n"
-                 "       mpirun -n K geosim sweep SWEEP.yaml ...   (built with -DGEOSIM_MPI=ON)\n\n"
-                 "Runs every (point, replicate) of the sweep file's design and writes one HDF5\n"
-                 "file with a `run` dimension (docs/sweeps.md). Finished runs are kept in a\n"
-                 "journal beside the output, so a killed sweep loses nothing: --resume.\n"
-                 "A run that fails is recorded (run_status, run_error) and the sweep goes on;\n"
-                 "the exit status is then 1 (--fail-fast: stop at the first failure).\n\n"
-              << opts;
+    std::cout
+        << "usage: geosim sweep SWEEP.yaml [-o OUT.h5] [-j N] [--resume] [--extend] [--fail-fast] [--quiet]\n"
+           "       mpirun -n K geosim sweep SWEEP.yaml ...   (built with -DGEOSIM_MPI=ON)\n\n"
+           "Runs every (point, replicate) of the sweep file's design and writes one HDF5\n"
+           "file with a `run` dimension (docs/sweeps.md). Finished runs are kept in a\n"
+           "journal beside the output, so a killed sweep loses nothing: --resume. After\n"
+           "raising a saltelli or sobol sweep's samples, --extend runs only the new points.\n"
+           "A run that fails is recorded (run_status, run_error) and the sweep goes on;\n"
+           "the exit status is then 1 (--fail-fast: stop at the first failure).\n\n"
+        << opts;
     return kExitOk;
   }
   if (!vm.count("sweep")) throw UsageError({"command line"}, "", "sweep needs a SWEEP.yaml");

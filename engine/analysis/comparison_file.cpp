@@ -19,15 +19,16 @@ using namespace hdf5;
 
 void write_contents(hid_t file, const ComparisonReport& r) {
   Writer w(file);
-  std::vector<std::string> labels, metrics, elements, long_names;
+  std::vector<std::string> labels, metrics, elements, long_names, units;
   for (const auto& o : r.outputs)
     labels.push_back(o.label), metrics.push_back(o.metric), elements.push_back(o.element),
-        long_names.push_back(o.long_name);
+        long_names.push_back(o.long_name), units.push_back(o.units);
   const Dim& scenario = w.label_coordinate("scenario", r.scenarios, "scenario compared with the reference");
   const Dim& output = w.label_coordinate("output", labels, "metric and element: the quantity compared");
   w.string_variable("metric", output, metrics, "the metric of each output");
   w.string_variable("element", output, elements, "the labels of the output on the metric's other dimensions");
   w.string_variable("long_name", output, long_names, "what the metric is");
+  w.string_variable("units", output, units, "the metric's units (those of its differences too)");
   const Storage with_nan{false, {}, true};
   const std::string ci = std::to_string(static_cast<int>(std::lround(r.confidence * 100))) + "%";
   const std::string range = std::to_string(static_cast<int>(std::lround((1 - r.coverage) / 2 * 100))) +
@@ -55,6 +56,8 @@ void write_contents(hid_t file, const ComparisonReport& r) {
        [](const S& s) { return s.sd; });
   each("share_positive", "share of pairs where the scenario exceeds the reference",
        [](const S& s) { return s.share_positive; });
+  each("share_negative", "share of pairs where the scenario is below the reference (the rest tie)",
+       [](const S& s) { return s.share_negative; });
   each("reference_mean", "the reference's mean over the pairs", [](const S& s) { return s.reference_mean; });
   each("scenario_mean", "the scenario's mean over the pairs", [](const S& s) { return s.scenario_mean; });
   std::vector<std::int32_t> pairs;

@@ -45,7 +45,8 @@ DifferenceSummary summarize_differences(const std::vector<double>& scenario,
   }
   s.pairs = static_cast<std::int64_t>(d.size());
   if (d.empty()) {
-    s.mean = s.mean_lo = s.mean_hi = s.median = s.lo = s.hi = s.sd = s.share_positive = kNaN;
+    s.mean = s.mean_lo = s.mean_hi = s.median = s.lo = s.hi = s.sd = s.share_positive = s.share_negative =
+        kNaN;
     s.scenario_mean = s.reference_mean = kNaN;
     return s;
   }
@@ -54,6 +55,8 @@ DifferenceSummary summarize_differences(const std::vector<double>& scenario,
   s.mean = std::accumulate(d.begin(), d.end(), 0.0) / n;
   s.share_positive =
       static_cast<double>(std::count_if(d.begin(), d.end(), [](double x) { return x > 0; })) / n;
+  s.share_negative =
+      static_cast<double>(std::count_if(d.begin(), d.end(), [](double x) { return x < 0; })) / n;
   std::vector<double> sorted = d;
   std::sort(sorted.begin(), sorted.end());
   s.median = quantile(sorted, 0.5);
@@ -127,6 +130,7 @@ ComparisonReport compare_scenarios(const fs::path& path, const CompareOptions& o
     const std::size_t elements = v.values.size() / runs;
     const std::vector<std::string> labels = detail::element_labels(path, v);
     const std::string long_name = detail::attribute_or_empty_of(path, "long_name", name);
+    const std::string units = detail::attribute_or_empty_of(path, "units", name);
     const auto value = [&](std::size_t run, std::size_t e) {
       const double x = v.values[run * elements + e];
       return status.values[run] != 0.0 || v.missing(x) ? kNaN : x;
@@ -146,7 +150,7 @@ ComparisonReport compare_scenarios(const fs::path& path, const CompareOptions& o
       }
       if (!any) continue;  // an element no scenario shares with the reference (union axes)
       r.outputs.push_back(
-          {name, labels[e], labels[e].empty() ? name : name + "[" + labels[e] + "]", long_name});
+          {name, labels[e], labels[e].empty() ? name : name + "[" + labels[e] + "]", long_name, units});
       for (std::size_t c = 0; c < row.size(); ++c) r.summaries[c].push_back(row[c]);
     }
   }

@@ -135,6 +135,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
     check_output_writable(options.output, sweep.input_files());
     const fs::path jpath = journal_path(options.output);
     std::error_code ec;
+    bool extending = false;
     if (fs::exists(options.output, ec)) {
       if (results_sweep_id(options.output) != sweep.identity_hash()) {
         std::string before;
@@ -143,16 +144,30 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
         } catch (const std::exception&) {
           before.clear();  // not a sweep's results at all
         }
-        throw OutputError(SourceLocation{options.output.string(), 0, 0}, "-o",
-                          "the file exists and is not a results file of this sweep" +
-                              (before.empty() ? std::string()
-                                              : " (" + identity_difference(before, sweep.identity()) + ")") +
-                              "; refusing to overwrite it");
+        const std::string problem =
+            options.extend && !before.empty() ? extension_problem(before, sweep) : std::string("-");
+        if (!problem.empty())
+          throw OutputError(
+              SourceLocation{options.output.string(), 0, 0}, options.extend ? "--extend" : "-o",
+              options.extend && !before.empty()
+                  ? "cannot extend the finished sweep in this file: " + problem
+                  : "the file exists and is not a results file of this sweep" +
+                        (before.empty() ? std::string()
+                                        : " (" + identity_difference(before, sweep.identity()) + ")") +
+                        "; refusing to overwrite it" +
+                        (before.empty() || options.extend
+                             ? std::string()
+                             : " (to add samples to a finished saltelli or sobol "
+                               "sweep, use --extend)"));
+        extending = true;
+      } else {
+        complete = !fs::exists(jpath, ec);
       }
-      complete = !fs::exists(jpath, ec);
     }
     if (!complete) {
-      journal.emplace(jpath, sweep.identity(), sweep.runs(), !options.resume);
+      // Extending: a journal left by an interrupted extension is this sweep's; resume it.
+      journal.emplace(jpath, sweep.identity(), sweep.runs(), !options.resume && !extending);
+      if (extending) journal_finished_runs(options.output, sweep, layout, *journal);
       remove_earlier_temporaries(options.output);
     }
     mpi::announce(options.cluster, sweep, 0);
@@ -175,13 +190,18 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
 
   report_skipped(*journal);
   summary.skipped_records = static_cast<std::int64_t>(journal->skipped().size());
-  summary.recovered = journal->recovered();
+  // Runs already journaled: recovered from an earlier invocation, or kept from
+  // the finished sweep being extended.
   std::vector<char> todo(static_cast<std::size_t>(sweep.runs()), 0);
-  for (std::int64_t r = 0; r < sweep.runs(); ++r) todo[static_cast<std::size_t>(r)] = journal->has(r) ? 0 : 1;
-  const std::int64_t missing = sweep.runs() - journal->recovered();
+  std::int64_t missing = 0;
+  for (std::int64_t r = 0; r < sweep.runs(); ++r) {
+    todo[static_cast<std::size_t>(r)] = journal->has(r) ? 0 : 1;
+    missing += todo[static_cast<std::size_t>(r)];
+  }
+  summary.recovered = sweep.runs() - missing;
   WorkSource source(sweep, std::move(todo));
   ResultQueue results;
-  Progress progress(options.progress, sweep.runs(), journal->recovered());
+  Progress progress(options.progress, sweep.runs(), summary.recovered);
   try {
     const int jobs = static_cast<int>(
         std::min<std::int64_t>(default_jobs(options.jobs), std::max<std::int64_t>(missing, 1)));

@@ -37,6 +37,7 @@ TEST_CASE("paired differences: mean, Student-t interval, quantiles and share, by
   CHECK(s.lo == doctest::Approx(1.15));  // type 7: 1 + 0.05 * 3 * (2 - 1)
   CHECK(s.hi == doctest::Approx(3.85));
   CHECK(s.share_positive == 1.0);
+  CHECK(s.share_negative == 0.0);
   CHECK(s.scenario_mean == doctest::Approx(12.5));
   CHECK(s.reference_mean == 10.0);
 
@@ -47,6 +48,7 @@ TEST_CASE("paired differences: mean, Student-t interval, quantiles and share, by
   CHECK(std::isnan(one.sd));
   CHECK(std::isnan(one.mean_lo));
   CHECK(one.share_positive == 0.0);
+  CHECK(one.share_negative == 1.0);
   const DifferenceSummary none = summarize_differences({nan}, {1}, 0.95, 0.9);
   CHECK(none.pairs == 0);
   CHECK(std::isnan(none.mean));
@@ -97,6 +99,7 @@ TEST_CASE("compare: a crossed experiment's scenarios against the reference, run 
   CHECK(read_labels(report, "output")[1] == "final_attitude_mean[power=CHN, target=KAZ]");
   CHECK(read_string_attribute(report, "reference") == "other_powers");
   CHECK(read_variable(report, "pairs").values[0] == 10.0);
+  CHECK(read_labels(report, "units")[0] == "1");
   const std::string text = format_comparison(r, 1);
   CHECK(text.find("minimal - other_powers: the 1 largest of 2 outputs") != std::string::npos);
   CHECK(text.find("already differences, not compared again: d") != std::string::npos);

@@ -52,3 +52,30 @@ assert usa.isnull().all() and rus.isnull().all()
 assert t["total_campaigns"].sel(scenario="minimal", power="USA").isnull().all()
 assert t["final_alignment"].sel(scenario="minimal", power="RUS", target="KAZ").notnull().all()
 print("check_tidy: ok,", dict(t.sizes))
+
+# geosim compare on the same file: its numbers are numpy's on the tidy pairs,
+# and geosim.report draws the engine's own compare file.
+compare = os.path.join(work, "crossed.compare.h5")
+subprocess.run([geosim, "compare", out, "-o", compare, "--quiet"], check=True)
+c = xr.open_dataset(compare)
+assert c.attrs["reference"] == "minimal" and list(c["scenario"].values) == ["other_powers"]
+checked = 0
+for i, label in enumerate(c["output"].values):
+    metric = str(c["metric"].values[i])
+    sel = dict(item.split("=") for item in str(c["element"].values[i]).split(", ") if item)
+    d = (t[metric].sel(scenario="other_powers", **sel) - t[metric].sel(scenario="minimal", **sel)).values.ravel()
+    d = d[np.isfinite(d)]
+    got = c.sel(scenario="other_powers").isel(output=i)
+    assert int(got["pairs"]) == d.size, (label, int(got["pairs"]), d.size)
+    assert np.isclose(float(got["mean_difference"]), d.mean(), rtol=1e-12, atol=1e-15), label
+    assert np.isclose(float(got["difference_lo"]), np.quantile(d, 0.05), rtol=1e-12, atol=1e-15), label
+    assert np.isclose(float(got["difference_hi"]), np.quantile(d, 0.95), rtol=1e-12, atol=1e-15), label
+    assert np.isclose(float(got["share_negative"]), (d < 0).mean()), label
+    checked += 1
+assert checked >= 2, checked
+html = os.path.join(work, "crossed.html")
+env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(__file__), "..", "..", "tools", "python"))
+subprocess.run([sys.executable, "-m", "geosim.report", compare, "--sweep", out, "-o", html], check=True, env=env)
+text = open(html, encoding="utf-8").read()
+assert "paired differences from minimal" in text and text.count("<img") >= 2, len(text)
+print("check_tidy: compare and report ok,", checked, "outputs")

@@ -52,6 +52,8 @@ class Saltelli final : public SweepDesign {
                        "supports at most " +
                            std::to_string(kSobolMaxDimension / 2) + " parameters");
   }
+  // Base point n (point n) is the same for any samples > n.
+  bool extends_by_samples() const override { return true; }
   std::unique_ptr<DesignPoints> points(const SweepSpec& spec) const override {
     const std::int64_t n = spec.design_settings.integer("samples");
     const std::size_t k = spec.parameters.size();

@@ -24,6 +24,8 @@ class Sobol final : public SweepDesign {
           context.parameters_where, "parameters",
           "Sobol sequences support at most " + std::to_string(kSobolMaxDimension) + " parameters");
   }
+  // Base point n (point n) is the same for any samples > n.
+  bool extends_by_samples() const override { return true; }
   std::unique_ptr<DesignPoints> points(const SweepSpec& spec) const override {
     const std::int64_t n = spec.design_settings.integer("samples");
     auto points = std::make_unique<UnitPoints>(spec.parameters, n);

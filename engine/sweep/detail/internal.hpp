@@ -198,6 +198,16 @@ std::string results_sweep_id(const std::filesystem::path& path);
 
 double now_seconds();
 
+/// Why the finished sweep of identity `before` cannot be extended to `sweep`
+/// (only its design's `samples` may grow, with a design whose first points
+/// stay), or "" if it can (extend.cpp).
+std::string extension_problem(const std::string& before, const Sweep& sweep);
+/// Journals every run of the finished results file `output` (a smaller
+/// sample of `sweep`) at its run index in `sweep`, unless the journal has it;
+/// returns how many it added.
+std::int64_t journal_finished_runs(const std::filesystem::path& output, const Sweep& sweep,
+                                   const Layout& layout, Journal& journal);
+
 /// Where a sweep's errors point: its file, or "command line" for a batch.
 std::string sweep_file_name(const SweepSpec& spec);
 /// The memory of a design's points (SweepDesign::points_bytes).

@@ -19,6 +19,7 @@ struct DifferenceSummary {
   double median = 0.0, lo = 0.0, hi = 0.0;          // quantiles of the differences (coverage)
   double sd = 0.0;                                  // sample standard deviation of the differences
   double share_positive = 0.0;                      // share of pairs with a difference > 0
+  double share_negative = 0.0;                      // ... < 0 (the rest are ties: counts often tie)
   double scenario_mean = 0.0, reference_mean = 0.0;
 };
 
@@ -41,7 +42,7 @@ struct CompareOptions {
 /// One compared quantity: a metric at one element of its other dimensions.
 struct ComparedOutput {
   std::string metric, element, label;  // label: metric[element], or metric alone
-  std::string long_name;
+  std::string long_name, units;
 };
 
 struct ComparisonReport {

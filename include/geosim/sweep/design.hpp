@@ -146,6 +146,9 @@ class SweepDesign {
     (void)spec;
     return "";
   }
+  /// Whether the points for a larger `samples` begin with the points for a
+  /// smaller one, so a finished sweep can be extended (geosim sweep --extend).
+  virtual bool extends_by_samples() const { return false; }
   /// The points of a validated spec (its parameters, seed and design settings).
   virtual std::unique_ptr<DesignPoints> points(const SweepSpec& spec) const = 0;
   /// Bytes points() will hold and use for `spec` (a validated spec), so that a

@@ -213,6 +213,10 @@ struct SweepOptions {
   std::filesystem::path output;  // OUT.h5; the journal is OUT.h5.journal
   int jobs = 0;                  // worker threads per process (0: all cores)
   bool resume = false;
+  /// The output holds a finished sweep that this one extends (more samples of
+  /// a saltelli or sobol design, nothing else changed): its runs are kept,
+  /// only the new points run, and the file is rewritten when all are done.
+  bool extend = false;
   bool progress = false;   // progress line on stderr (rank 0)
   bool fail_fast = false;  // stop at the first failing run (its error is thrown) instead of recording it
   const Cluster* cluster = nullptr;  // null: this process alone
