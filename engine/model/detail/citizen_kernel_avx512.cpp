@@ -235,9 +235,8 @@ struct WordUpdate {
 };
 
 /// One word of a block: 64 citizens per step (4 Philox batches in flight);
-/// small groups and block tails take a masked step, whose Philox for
-/// counters past the block's end is computed and discarded (cheaper than
-/// batches one at a time, whose multiplies wait on each other).
+/// small groups and block tails take one more step of as many batches as
+/// they need (their multiplies still in flight together), the last masked.
 template <int kPowers, bool kDraw>
 GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const CitizenBlock& block, int word,
                                             const PhiloxKeys& keys) {
@@ -256,10 +255,19 @@ GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const C
 #pragma GCC unroll 4
     for (int b = 0; b < kBatches; ++b) update.template apply<kDraw>(i + b * kLanes, 0xffff, words[b]);
   }
-  if (i < block.size) {  // the last 1-63 citizens: one more step, batches masked
+  if (i < block.size) {  // the last 1-63 citizens: one more step, the last batch masked
     for (int b = 0; b < kBatches; ++b)
       counters[b] = _mm512_add_epi32(first, _mm512_set1_epi32(i + b * kLanes));
-    if constexpr (kDraw) philox<kBatches>(counters, block.tick, stream, word3, keys, words);
+    // Philox only for the batches that hold citizens: tails are an eighth of
+    // the draws of a world with 1,000 citizens per target in four groups.
+    if constexpr (kDraw) {
+      switch ((block.size - i + kLanes - 1) / kLanes) {
+        case 1: philox<1>(counters, block.tick, stream, word3, keys, words); break;
+        case 2: philox<2>(counters, block.tick, stream, word3, keys, words); break;
+        case 3: philox<3>(counters, block.tick, stream, word3, keys, words); break;
+        default: philox<kBatches>(counters, block.tick, stream, word3, keys, words); break;
+      }
+    }
     for (int b = 0; b < kBatches && i + b * kLanes < block.size; ++b) {
       const int left = block.size - (i + b * kLanes);
       const auto mask = static_cast<__mmask16>(left >= kLanes ? 0xffffu : (1u << left) - 1u);
