@@ -71,9 +71,14 @@ Population::Population(const Scenario& scenario, std::uint64_t seed)
         const auto first = static_cast<std::uint32_t>(target_begin_[t] + begin);
         for (int word = 0; 4 * word < powers_; ++word) {
           const int lanes = std::min(4, powers_ - 4 * word);
-          kernels::normals_block_dispatched(seed_, first, 0, rng::initial_attitudes,
-                                            static_cast<std::uint32_t>(word), n, lanes, normals.data(),
-                                            static_cast<int>(kBlockSize), words.data());
+          if (kernels::avx512_available())
+            kernels::normals_block_avx512(seed_, first, 0, rng::initial_attitudes,
+                                          static_cast<std::uint32_t>(word), n, lanes, normals.data(),
+                                          static_cast<int>(kBlockSize));
+          else
+            kernels::normals_block_dispatched(seed_, first, 0, rng::initial_attitudes,
+                                              static_cast<std::uint32_t>(word), n, lanes, normals.data(),
+                                              static_cast<int>(kBlockSize), words.data());
           for (int lane = 0; lane < lanes; ++lane) {
             const int p = 4 * word + lane;
             const float* z = normals.data() + lane * kBlockSize;
