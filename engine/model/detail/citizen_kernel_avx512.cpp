@@ -260,7 +260,7 @@ GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const C
   const __m512i first =
       _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block.first_citizen)),
                        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-  __m512i counters[kBatches], words[kBatches][4] = {};
+  __m512i counters[kBatches], words[kBatches][4];  // only the batches a step draws are read
   int i = 0;
   for (; i + kBatches * kLanes <= block.size; i += kBatches * kLanes) {
     for (int b = 0; b < kBatches; ++b)
@@ -305,7 +305,7 @@ GEOSIM_AVX512 void normals_block_avx512(std::uint64_t seed, std::uint32_t first,
   const __m512i base =
       _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first)),
                        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-  __m512i counters[kBatches], words[kBatches][4] = {};
+  __m512i counters[kBatches], words[kBatches][4];  // only the batches a step draws are read
   for (int i = 0; i < n; i += kBatches * kLanes) {
     for (int b = 0; b < kBatches; ++b)
       counters[b] = _mm512_add_epi32(base, _mm512_set1_epi32(i + b * kLanes));
