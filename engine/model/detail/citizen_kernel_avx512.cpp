@@ -238,11 +238,13 @@ struct WordUpdate {
 
   GEOSIM_AVX512_INLINE void store_tallies() const {
     for (int k = 0; k < kPowers; ++k) {
-      LaneTally lanes;
-      _mm512_storeu_ps(lanes.sum, sum[k]);
-      GroupTally tally = lanes.total(block.size);
+      alignas(64) float lanes[kLanes];  // LaneTally::total's sum, in its order (counts come from above)
+      _mm512_store_ps(lanes, sum[k]);
+      GroupTally tally;
+      for (int l = 0; l < kLanes; ++l) tally.sum += lanes[l];
       tally.negative = negative[k];
       tally.positive = positive[k];
+      tally.count = block.size;
       block.tallies[4 * word + k] = tally;
     }
   }
