@@ -241,7 +241,7 @@ struct WordUpdate {
       alignas(64) float lanes[kLanes];  // LaneTally::total's sum, in its order (counts come from above)
       _mm512_store_ps(lanes, sum[k]);
       GroupTally tally;
-      for (int l = 0; l < kLanes; ++l) tally.sum += lanes[l];
+      for (const float lane : lanes) tally.sum += lane;
       tally.negative = negative[k];
       tally.positive = positive[k];
       tally.count = block.size;
