@@ -97,9 +97,11 @@ std::string expected_number(const Bounds& b) {
 }
 
 double number(const Node& n, const std::string& path, const Bounds& b) {
-  const std::string what = expected_number(b);
+  // The message is built only for an error: formatting the bounds cost more
+  // than reading the number (a sweep validates a scenario per point).
+  const auto what = [&b] { return expected_number(b); };
   if (!n.is_scalar() || n.quoted)
-    throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
+    throw TypeError(place(n), path, "expected " + what() + ", got " + describe(n));
   std::string_view s = n.scalar;
   std::string lower(s);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -109,7 +111,7 @@ double number(const Node& n, const std::string& path, const Bounds& b) {
   double v = 0.0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || ec == std::errc::invalid_argument || end != s.data() + s.size())
-    throw TypeError(n.where, path, "expected " + what + ", got " + describe(n));
+    throw TypeError(n.where, path, "expected " + what() + ", got " + describe(n));
   if (ec == std::errc::result_out_of_range) {
     // Out of a double's range: an exponent too large, or so small that it would round to 0.
     const std::size_t e = lower.find('e');
@@ -121,7 +123,7 @@ double number(const Node& n, const std::string& path, const Bounds& b) {
                           : "got " + n.scalar + ", too large for a double (the largest is about 1.8e308)");
   }
   if (!std::isfinite(v)) throw RangeError(n.where, path, "expected a finite number, got " + n.scalar);
-  if (!b.contains(v)) throw RangeError(n.where, path, "expected " + what + ", got " + n.scalar);
+  if (!b.contains(v)) throw RangeError(n.where, path, "expected " + what() + ", got " + n.scalar);
   return v;
 }
 
@@ -132,9 +134,9 @@ double number_or(const Node& map, std::string_view key, const std::string& path,
 }
 
 std::int64_t integer(const Node& n, const std::string& path, std::int64_t min) {
-  const std::string what = "an integer >= " + std::to_string(min);
+  const auto what = [min] { return "an integer >= " + std::to_string(min); };
   if (!n.is_scalar() || n.quoted)
-    throw TypeError(place(n), path, "expected " + what + ", got " + describe(n));
+    throw TypeError(place(n), path, "expected " + what() + ", got " + describe(n));
   std::string_view s = n.scalar;
   if (!s.empty() && s.front() == '+') s.remove_prefix(1);
   std::int64_t v = 0;
@@ -142,11 +144,11 @@ std::int64_t integer(const Node& n, const std::string& path, std::int64_t min) {
   if (s.empty() || ec != std::errc() || end != s.data() + s.size()) {
     // 1e6 or 1000.0 are integers too; 1.5, .nan and "abc" are not.
     const double d = number(n, path);
-    if (d != std::floor(d)) throw TypeError(n.where, path, "expected " + what + ", got " + n.scalar);
+    if (d != std::floor(d)) throw TypeError(n.where, path, "expected " + what() + ", got " + n.scalar);
     if (std::fabs(d) > 9.0e15) throw RangeError(n.where, path, "integer too large: " + n.scalar);
     v = static_cast<std::int64_t>(d);
   }
-  if (v < min) throw RangeError(n.where, path, "expected " + what + ", got " + n.scalar);
+  if (v < min) throw RangeError(n.where, path, "expected " + what() + ", got " + n.scalar);
   return v;
 }
 

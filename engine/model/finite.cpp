@@ -4,7 +4,9 @@
 // [-1,1] but a NaN passes through the clamp and into the means, so checking
 // the means covers every citizen. The check reads (P + 1) * T * (3C + 4)
 // doubles and allocates nothing unless it fails.
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 #include "geosim/core/errors.hpp"
@@ -33,10 +35,22 @@ const std::string& power_name(const Scenario& sc, int p) {
   return p < sc.num_powers() ? sc.powers[p].code : kSelf;
 }
 
+/// Whether every value of `a` is finite: no exponent field all ones. A
+/// branch-free pass g++ vectorises (Eigen's isFinite().all() tests value by
+/// value, and the check runs every tick).
+bool all_finite(const Eigen::ArrayXXd& a) {
+  constexpr std::uint64_t kExponent = 0x7ff0000000000000ULL;
+  const double* values = a.data();
+  std::uint64_t bad = 0;
+  for (Eigen::Index i = 0; i < a.size(); ++i)
+    bad |= static_cast<std::uint64_t>((std::bit_cast<std::uint64_t>(values[i]) & kExponent) == kExponent);
+  return bad == 0;
+}
+
 // Checks a (power x target) array; rows past the powers are "self".
 void check_power_target(const Tick& k, const Eigen::ArrayXXd& a, const char* variable,
                         const std::string* channel) {
-  if (a.isFinite().all()) return;
+  if (all_finite(a)) return;
   for (Eigen::Index t = 0; t < a.cols(); ++t)
     for (Eigen::Index p = 0; p < a.rows(); ++p)
       if (!std::isfinite(a(p, t))) {
@@ -53,14 +67,14 @@ void check_finite(const Tick& k) {
   const Scenario& sc = k.scenario;
   const WorldState& s = k.state;
   const int C = sc.num_channels();
-  if (!s.budget.isFinite().all())
+  if (!all_finite(s.budget))
     for (int c = 0; c < C; ++c)
       for (int p = 0; p < sc.num_powers(); ++p)
         if (!std::isfinite(s.budget(p, c)))
           fail(k, "budget", sc.powers[p].code + ", " + sc.channels[c].name, s.budget(p, c));
   for (int c = 0; c < C; ++c) check_power_target(k, s.stock[c], "stock", &sc.channels[c].name);
   for (int c = 0; c < C; ++c) check_power_target(k, s.influence[c], "influence", &sc.channels[c].name);
-  if (!s.autonomy_share.isFinite().all())
+  if (!all_finite(s.autonomy_share))
     for (int t = 0; t < sc.num_targets(); ++t)
       for (int c = 0; c < C; ++c)
         if (!std::isfinite(s.autonomy_share(c, t)))

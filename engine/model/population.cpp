@@ -71,8 +71,14 @@ Population::Population(const Scenario& scenario, std::uint64_t seed)
         const auto first = static_cast<std::uint32_t>(target_begin_[t] + begin);
         for (int word = 0; 4 * word < powers_; ++word) {
           const int lanes = std::min(4, powers_ - 4 * word);
-          kernels::normals_block(seed_, first, 0, rng::initial_attitudes, static_cast<std::uint32_t>(word), n,
-                                 lanes, normals.data(), static_cast<int>(kBlockSize), words.data());
+          if (kernels::avx512_available())
+            kernels::normals_block_avx512(seed_, first, 0, rng::initial_attitudes,
+                                          static_cast<std::uint32_t>(word), n, lanes, normals.data(),
+                                          static_cast<int>(kBlockSize));
+          else
+            kernels::normals_block_dispatched(seed_, first, 0, rng::initial_attitudes,
+                                              static_cast<std::uint32_t>(word), n, lanes, normals.data(),
+                                              static_cast<int>(kBlockSize), words.data());
           for (int lane = 0; lane < lanes; ++lane) {
             const int p = 4 * word + lane;
             const float* z = normals.data() + lane * kBlockSize;
@@ -123,11 +129,12 @@ void Population::update(std::span<const UpdateCoefficients> coeffs, int tick, fl
     noise_scratch_.resize(threads * kScratchPerThread);
     word_scratch_.resize(threads * kScratchPerThread);
   }
-  // Small populations stay on the calling thread: waking a team costs more
-  // than it saves, and sweeps run many small worlds side by side.
+  // Small populations stay on the calling thread, outside any OpenMP region:
+  // waking a team (or even entering a region of one thread, which costs
+  // system calls) costs more than it saves, and sweeps run many small worlds
+  // side by side.
   const bool fused = kernels::avx512_available();
-#pragma omp parallel for schedule(static) if (size() >= kParallelThreshold)
-  for (std::int64_t k = 0; k < block_count; ++k) {
+  const auto update_block = [&](std::int64_t k, std::size_t thread) {
     const Block& block = blocks_[k];
     const kernels::CitizenBlock citizens{
         seed_,
@@ -141,13 +148,17 @@ void Population::update(std::span<const UpdateCoefficients> coeffs, int tick, fl
         static_cast<std::size_t>(target_size(block.target)),
         negative_threshold,
         &block_tallies_[k * powers_]};
-    if (fused) {
-      kernels::update_block_avx512(citizens);
-    } else {
-      const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+    if (fused) kernels::update_block_avx512(citizens);
+    else
       kernels::update_block_portable(citizens, {noise_scratch_.data() + thread * kScratchPerThread,
                                                 word_scratch_.data() + thread * kScratchPerThread});
-    }
+  };
+  if (size() >= kParallelThreshold) {
+#pragma omp parallel for schedule(static)
+    for (std::int64_t k = 0; k < block_count; ++k)
+      update_block(k, static_cast<std::size_t>(omp_get_thread_num()));
+  } else {
+    for (std::int64_t k = 0; k < block_count; ++k) update_block(k, 0);
   }
   combine_blocks(tallies);
 }

@@ -35,11 +35,30 @@ std::vector<double> RunRecord::as_doubles(std::string_view name) const {
                     (*this)[name]);
 }
 
+bool Recorder::records_all() const {
+  return std::all_of(recorded_.begin(), recorded_.end(), [](char r) { return r != 0; });
+}
+
 void Recorder::on_start(const World& world) {
   const Scenario& sc = world.scenario();
-  record_ = RunRecord::empty_for(sc, static_cast<std::size_t>(sc.ticks) + 1);
+  const auto vars = results_variables();
+  const auto rows = static_cast<std::size_t>(sc.ticks) + 1;
+  if (record_.series.size() != vars.size()) record_ = RunRecord::empty_for(sc);  // new, or released
+  record_.rows = 0;
+  record_.powers = sc.num_powers();
+  record_.targets = sc.num_targets();
+  record_.groups = sc.num_groups();
+  record_.institutions = static_cast<int>(sc.institutions.size());
   row_sizes_.clear();
-  for (const ResultsVariable& v : results_variables()) row_sizes_.push_back(v.row_size(sc));
+  for (std::size_t i = 0; i < vars.size(); ++i) {
+    row_sizes_.push_back(vars[i].row_size(sc));
+    std::visit(
+        [&](auto& vec) {
+          vec.clear();  // keeps the capacity of an earlier run
+          if (recorded(i)) vec.reserve(rows * row_sizes_.back());
+        },
+        record_.series[i]);
+  }
   row_.assign(*std::max_element(row_sizes_.begin(), row_sizes_.end()), 0.0);
   append(world.state());
 }
@@ -50,6 +69,7 @@ void Recorder::append(const WorldState& s) {
   ++record_.rows;
   const auto vars = results_variables();
   for (std::size_t i = 0; i < vars.size(); ++i) {
+    if (!recorded(i)) continue;
     vars[i].extract(s, row_.data());
     std::visit(
         [&](auto& out) {

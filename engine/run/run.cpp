@@ -18,8 +18,11 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   RunResult result;
   result.seed = options.seed.value_or(scenario.seed);
   const auto started = std::chrono::steady_clock::now();
+  Recorder own_recorder;
+  Recorder& recorder = options.recorder ? *options.recorder : own_recorder;
+  if (!options.output.empty() && !recorder.records_all())
+    throw RuntimeFailure("internal error: a results file needs a recorder of every variable");
   World world(scenario, result.seed);
-  Recorder recorder;
   // Writes snapshots as the run goes, if the scenario asks for them; removes
   // its temporary file if the run throws before finish().
   std::unique_ptr<ResultsWriter> writer;
@@ -32,7 +35,13 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
   for (auto* observer : observers) observer->on_start(world);
   while (world.tick() < scenario.ticks) {
     if (cancelled()) throw RunCancelled();
-    world.step();
+    if (options.time_ticks) {
+      const auto before = std::chrono::steady_clock::now();
+      world.step();
+      result.tick_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - before).count();
+    } else {
+      world.step();
+    }
     for (auto* observer : observers) observer->on_step(world);
   }
   for (auto* observer : observers) observer->on_finish(world);
@@ -46,7 +55,7 @@ RunResult run(const Scenario& scenario, const RunOptions& options) {
     const bool agents = scenario.output.agents == OutputSpec::Agents::final;
     writer->finish(recorder.record(), agents ? &world.population() : nullptr, info);
   }
-  result.record = recorder.release();
+  if (!options.recorder) result.record = recorder.release();
   result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return result;
 }

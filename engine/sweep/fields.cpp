@@ -348,9 +348,15 @@ Layout make_layout(const Sweep& sweep) {
   return layout;
 }
 
-std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& plan, const Scenario& scenario) {
+std::vector<char> execute(const Sweep&, const Layout& layout, const RunPlan& plan, const Scenario& scenario,
+                          RunContext& context) {
   // Memory was checked once for the whole sweep (geosim sweep, before any run).
-  const RunRecord rec = run(scenario, {.seed = plan.seed, .check_resources = false}).record;
+  context.tick_seconds += run(scenario, {.seed = plan.seed,
+                                         .check_resources = false,
+                                         .recorder = &context.recorder,
+                                         .time_ticks = context.time_ticks})
+                              .tick_seconds;
+  const RunRecord& rec = context.recorder.record();
   // Series are stored on the base scenario's time axis; a run whose period
   // differs (a parameter that moves time.start or time.end) cannot fit it.
   for (std::size_t i = 0; i < layout.fields.size(); ++i)

@@ -180,8 +180,21 @@ bool g_reporting = true;
 bool is_reporting_process() { return g_reporting; }
 
 #ifdef GEOSIM_HAVE_MPI
+namespace {
+/// Whether an MPI launcher (mpirun/mpiexec of Open MPI, MPICH or Intel MPI,
+/// srun) started this process: each sets one of these. Without one the
+/// process is a cluster of one, and MPI_Init would only start Open MPI's
+/// runtime (a daemon, a hardware scan: about half a second) for nothing.
+bool launched_by_mpi() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (std::getenv(name)) return true;
+  return false;
+}
+}  // namespace
+
 bool Cluster::mpi_available() { return true; }
 Cluster::Cluster() {
+  if (!launched_by_mpi()) return;  // this process alone: rank 0 of 1, MPI never used
   int provided = 0;
   MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
   initialized_ = true;

@@ -227,6 +227,12 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
     }
     workers.join();
     journal->sync();
+    if (Workers::timing_requested() && missing > 0) {  // for bench/sweep_bench.sh; not in the results
+      std::fprintf(stderr,
+                   "geosim: sweep timing: %lld runs, %.6f s in ticks, %.6f s in all (workers' wall time)\n",
+                   static_cast<long long>(missing), workers.tick_seconds(), workers.busy_seconds());
+      std::fflush(stderr);
+    }
   } catch (const std::exception& e) {
     mpi::abort_all(options.cluster, e);  // other ranks cannot be left waiting (no return under MPI)
     throw;

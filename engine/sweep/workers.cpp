@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "geosim/run/resources.hpp"
 
@@ -39,6 +40,16 @@ void ResultQueue::fail(std::exception_ptr error) {
   cv_.notify_one();
 }
 
+void ResultQueue::push(std::vector<RunOutcome>& batch) {
+  if (batch.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    for (RunOutcome& result : batch) items_.push_back(std::move(result));
+  }
+  batch.clear();
+  cv_.notify_one();
+}
+
 std::deque<RunOutcome> ResultQueue::take(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
   cv_.wait_for(lock, timeout, [&] { return !items_.empty() || error_; });
@@ -52,39 +63,67 @@ std::exception_ptr ResultQueue::error() {
   return error_;
 }
 
+RunContext::RunContext(const Layout& layout, bool time_ticks_)
+    : recorder([&layout] {
+        std::vector<char> recorded(results_variables().size(), 0);
+        for (const Field* f : layout.fields) recorded.at(f->source) = 1;
+        return recorded;
+      }()),
+      time_ticks(time_ticks_) {}
+
 void run_unit(const Sweep& sweep, const Layout& layout, std::int64_t first, std::int64_t last,
-              ResultQueue& results, bool fail_fast) {
+              ResultQueue& results, bool fail_fast, RunContext& context) {
   std::optional<Scenario> scenario;  // the same for every replicate of the point
+  std::vector<RunOutcome> done;
   for (std::int64_t r = first; r < last; ++r) {
     const RunPlan plan = sweep.plan(r);
     try {
       // Built once per point; a point whose scenario is refused is tried
       // again for each replicate, so that each run's message names it.
       if (!scenario) scenario.emplace(sweep.scenario(plan));
-      results.push({kRunRecord, execute(sweep, layout, plan, *scenario)});
+      done.push_back({kRunRecord, execute(sweep, layout, plan, *scenario, context)});
     } catch (const std::exception& e) {
       const std::optional<RunStatus> status = fail_fast ? std::nullopt : run_failure_status(e);
-      if (!status) throw;
+      if (!status) {
+        results.push(done);  // the runs before it are kept
+        throw;
+      }
       const auto* input = dynamic_cast<const InputError*>(&e);
-      results.push({kFailedRunRecord, failure_payload(r, *status, input ? input->detail() : e.what())});
+      done.push_back({kFailedRunRecord, failure_payload(r, *status, input ? input->detail() : e.what())});
     }
   }
+  results.push(done);
+}
+
+bool Workers::timing_requested() {
+  static const bool requested = std::getenv("GEOSIM_SWEEP_TIMING") != nullptr;
+  return requested;
 }
 
 Workers::Workers(int count, const Sweep& sweep, const Layout& layout, ResultQueue& results,
                  const std::function<std::optional<Unit>()>& next, bool fail_fast) {
+  const bool timing = timing_requested();
   for (int i = 0; i < count; ++i)
-    threads_.emplace_back([this, &sweep, &layout, &results, next, fail_fast] {
+    threads_.emplace_back([this, &sweep, &layout, &results, next, fail_fast, timing] {
       set_thread_count(1);  // this thread's OpenMP regions: one thread (no nesting)
+      const double started = now_seconds();
+      double ticks = 0.0;
       try {
+        RunContext context(layout, timing);  // reused by every run of this thread
         while (!stop_) {
           const auto unit = next();
           if (!unit) break;
-          run_unit(sweep, layout, unit->first, unit->second, results, fail_fast);
+          run_unit(sweep, layout, unit->first, unit->second, results, fail_fast, context);
         }
+        ticks = context.tick_seconds;
       } catch (...) {
         stop_ = true;
         results.fail(std::current_exception());
+      }
+      if (timing) {
+        std::lock_guard lock(timing_mutex_);
+        tick_seconds_ += ticks;
+        busy_seconds_ += now_seconds() - started;
       }
       ++finished_;
     });

@@ -11,6 +11,7 @@
 #include "geosim/io/variables.hpp"
 #include "geosim/model/world.hpp"
 #include "geosim/run/recorder.hpp"
+#include "geosim/run/run.hpp"
 #include "support/tiny_scenario.hpp"
 
 using namespace geosim;
@@ -118,4 +119,38 @@ TEST_CASE("recorder: observing World::run records the same as stepping by hand")
     for (std::size_t i = 0; i < x.size(); ++i)
       CHECK(((std::isnan(x[i]) && std::isnan(y[i])) || x[i] == y[i]));
   }
+}
+
+TEST_CASE("recorder: one recorder of a few variables, reused run after run, records what fresh ones do") {
+  // As a sweep's worker uses it (RunOptions::recorder): only the selected
+  // series, the others empty; its buffers kept from one run to the next.
+  const Scenario s = busy_scenario();
+  const auto vars = results_variables();
+  std::vector<char> selected(vars.size(), 0);
+  selected[results_variable_index("negative_share")] = 1;
+  selected[results_variable_index("campaigns_new")] = 1;
+  Recorder reused(selected);
+  CHECK_FALSE(reused.records_all());
+  CHECK(Recorder().records_all());
+  for (std::uint64_t seed : {3u, 4u, 3u}) {
+    CAPTURE(seed);
+    const RunResult r = run(s, {.seed = seed, .recorder = &reused});
+    CHECK(r.record.series.empty());  // the record stays in the recorder
+    const RunRecord fresh = run(s, {.seed = seed}).record;
+    const RunRecord& got = reused.record();
+    CHECK(got.rows == fresh.rows);
+    for (std::size_t i = 0; i < vars.size(); ++i) {
+      INFO("variable " << vars[i].name);
+      if (!selected[i]) {
+        CHECK(std::visit([](const auto& vec) { return vec.size(); }, got.series[i]) == 0);
+        continue;
+      }
+      const std::vector<double> x = got.as_doubles(vars[i].name), y = fresh.as_doubles(vars[i].name);
+      REQUIRE(x.size() == y.size());
+      for (std::size_t k = 0; k < x.size(); ++k)
+        CHECK(((std::isnan(x[k]) && std::isnan(y[k])) || x[k] == y[k]));
+    }
+  }
+  // A results file needs every variable.
+  CHECK_THROWS_AS(run(s, {.output = "unused.h5", .recorder = &reused}), RuntimeFailure);
 }

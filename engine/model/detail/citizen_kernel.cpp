@@ -63,4 +63,10 @@ GEOSIM_DISPATCH void update_block_portable(const CitizenBlock& block, BlockScrat
   }
 }
 
+GEOSIM_DISPATCH void normals_block_dispatched(std::uint64_t seed, std::uint32_t first, std::uint32_t tick,
+                                              std::uint32_t stream, std::uint32_t word3, int n, int lanes,
+                                              float* z, int stride, std::uint32_t* words) {
+  normals_block(seed, first, tick, stream, word3, n, lanes, z, stride, words);
+}
+
 }  // namespace geosim::kernels

@@ -58,10 +58,20 @@ struct BlockScratch {
 
 void update_block_portable(const CitizenBlock& block, BlockScratch scratch);
 
+/// kernels::normals_block (core/detail/kernels.hpp), compiled like the
+/// portable kernel for AVX-512, AVX2 and baseline x86-64 and picked at run
+/// time: the same bits, drawn faster (the initial attitudes of a world).
+void normals_block_dispatched(std::uint64_t seed, std::uint32_t first, std::uint32_t tick,
+                              std::uint32_t stream, std::uint32_t word3, int n, int lanes, float* z,
+                              int stride, std::uint32_t* words);
+
 /// True when this CPU runs update_block_avx512 (AVX-512 F) and the portable
 /// kernel is not forced.
 bool avx512_available();
 void update_block_avx512(const CitizenBlock& block);
+/// kernels::normals_block's normals (not its words) with AVX-512: the same bits.
+void normals_block_avx512(std::uint64_t seed, std::uint32_t first, std::uint32_t tick, std::uint32_t stream,
+                          std::uint32_t word3, int n, int lanes, float* z, int stride);
 
 /// Makes Population::update use the portable kernel even on an AVX-512 CPU
 /// (tests compare the two; both must give the same bits).

@@ -7,7 +7,9 @@
 //
 // Compiled in every build with a function-level target attribute, and only
 // called when the CPU reports AVX-512 F.
+#include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
 
 #include "core/detail/kernels.hpp"
@@ -110,6 +112,18 @@ GEOSIM_AVX512_INLINE void philox(const __m512i* counter0, std::uint32_t tick, st
     out[b][1] = c1[b];
     out[b][2] = c2[b];
     out[b][3] = c3[b];
+  }
+}
+
+/// Philox of the first `batches` (1 to 4) of kBatches x 16 counters.
+GEOSIM_AVX512_INLINE void philox_batches(int batches, const __m512i* counter0, std::uint32_t tick,
+                                         std::uint32_t stream, std::uint32_t word3, const PhiloxKeys& keys,
+                                         __m512i (*out)[4]) {
+  switch (batches) {
+    case 1: philox<1>(counter0, tick, stream, word3, keys, out); break;
+    case 2: philox<2>(counter0, tick, stream, word3, keys, out); break;
+    case 3: philox<3>(counter0, tick, stream, word3, keys, out); break;
+    default: philox<4>(counter0, tick, stream, word3, keys, out); break;
   }
 }
 
@@ -224,20 +238,21 @@ struct WordUpdate {
 
   GEOSIM_AVX512_INLINE void store_tallies() const {
     for (int k = 0; k < kPowers; ++k) {
-      LaneTally lanes;
-      _mm512_storeu_ps(lanes.sum, sum[k]);
-      GroupTally tally = lanes.total(block.size);
+      alignas(64) float lanes[kLanes];  // LaneTally::total's sum, in its order (counts come from above)
+      _mm512_store_ps(lanes, sum[k]);
+      GroupTally tally;
+      for (const float lane : lanes) tally.sum += lane;
       tally.negative = negative[k];
       tally.positive = positive[k];
+      tally.count = block.size;
       block.tallies[4 * word + k] = tally;
     }
   }
 };
 
 /// One word of a block: 64 citizens per step (4 Philox batches in flight);
-/// small groups and block tails take a masked step, whose Philox for
-/// counters past the block's end is computed and discarded (cheaper than
-/// batches one at a time, whose multiplies wait on each other).
+/// small groups and block tails take one more step of as many batches as
+/// they need (their multiplies still in flight together), the last masked.
 template <int kPowers, bool kDraw>
 GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const CitizenBlock& block, int word,
                                             const PhiloxKeys& keys) {
@@ -247,7 +262,7 @@ GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const C
   const __m512i first =
       _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(block.first_citizen)),
                        _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-  __m512i counters[kBatches], words[kBatches][4] = {};
+  __m512i counters[kBatches], words[kBatches][4];  // only the batches a step draws are read
   int i = 0;
   for (; i + kBatches * kLanes <= block.size; i += kBatches * kLanes) {
     for (int b = 0; b < kBatches; ++b)
@@ -256,10 +271,14 @@ GEOSIM_AVX512_INLINE void update_word_steps(WordUpdate<kPowers>& update, const C
 #pragma GCC unroll 4
     for (int b = 0; b < kBatches; ++b) update.template apply<kDraw>(i + b * kLanes, 0xffff, words[b]);
   }
-  if (i < block.size) {  // the last 1-63 citizens: one more step, batches masked
+  if (i < block.size) {  // the last 1-63 citizens: one more step, the last batch masked
     for (int b = 0; b < kBatches; ++b)
       counters[b] = _mm512_add_epi32(first, _mm512_set1_epi32(i + b * kLanes));
-    if constexpr (kDraw) philox<kBatches>(counters, block.tick, stream, word3, keys, words);
+    // Philox only for the batches that hold citizens: tails are an eighth of
+    // the draws of a world with 1,000 citizens per target in four groups.
+    if constexpr (kDraw)
+      philox_batches((block.size - i + kLanes - 1) / kLanes, counters, block.tick, stream, word3, keys,
+                     words);
     for (int b = 0; b < kBatches && i + b * kLanes < block.size; ++b) {
       const int left = block.size - (i + b * kLanes);
       const auto mask = static_cast<__mmask16>(left >= kLanes ? 0xffffu : (1u << left) - 1u);
@@ -278,6 +297,31 @@ GEOSIM_AVX512 void update_word(const CitizenBlock& block, int word, const Philox
 }
 
 }  // namespace
+
+GEOSIM_AVX512 void normals_block_avx512(std::uint64_t seed, std::uint32_t first, std::uint32_t tick,
+                                        std::uint32_t stream, std::uint32_t word3, int n, int lanes, float* z,
+                                        int stride) {
+  constexpr int kBatches = 4;
+  const PhiloxKeys keys(seed);
+  const InverseNormalTable table = load_inverse_normal_table();
+  const __m512i base =
+      _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first)),
+                       _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  __m512i counters[kBatches], words[kBatches][4];  // only the batches a step draws are read
+  for (int i = 0; i < n; i += kBatches * kLanes) {
+    for (int b = 0; b < kBatches; ++b)
+      counters[b] = _mm512_add_epi32(base, _mm512_set1_epi32(i + b * kLanes));
+    philox_batches((std::min(n - i, kBatches * kLanes) + kLanes - 1) / kLanes, counters, tick, stream, word3,
+                   keys, words);
+    for (int b = 0; b < kBatches && i + b * kLanes < n; ++b) {
+      const int left = n - (i + b * kLanes);
+      const auto mask = static_cast<__mmask16>(left >= kLanes ? 0xffffu : (1u << left) - 1u);
+      for (int lane = 0; lane < lanes; ++lane)
+        _mm512_mask_storeu_ps(z + static_cast<std::ptrdiff_t>(lane) * stride + i + b * kLanes, mask,
+                              normal16(words[b][lane], table));
+    }
+  }
+}
 
 bool avx512_available() {
   static const bool has_avx512 = __builtin_cpu_supports("avx512f");
@@ -300,8 +344,12 @@ GEOSIM_AVX512 void update_block_avx512(const CitizenBlock& block) {
 #else  // not x86-64: only the portable kernel exists
 
 bool avx512_available() { return false; }
-// Never called: Population::update asks avx512_available() first.
+// Never called: Population asks avx512_available() first.
 void update_block_avx512(const CitizenBlock&) { std::abort(); }
+void normals_block_avx512(std::uint64_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, int, int,
+                          float*, int) {
+  std::abort();
+}
 
 #endif
 

@@ -30,9 +30,9 @@ struct Scaled {
 
   void scale(const double* stocks, int powers, double autonomy, double exponent, double by) {
     largest = by;
-    self = std::pow(autonomy / by, exponent);
+    self = tullock_term(autonomy / by, exponent);
     terms.resize(static_cast<std::size_t>(powers));
-    for (int q = 0; q < powers; ++q) terms[q] = std::pow((stocks[q] + 0.0) / by, exponent);
+    for (int q = 0; q < powers; ++q) terms[q] = tullock_term((stocks[q] + 0.0) / by, exponent);
   }
   // tullock_share_of's sum, with p's own term.
   double share(int powers, int p, double own) const {
@@ -84,13 +84,13 @@ double share_of(TargetTerms& e, const double* stocks, int powers, int p, double 
   if (!(std::max(largest, mine) > 0.0)) return 1.0 / (powers + 1);  // no stock anywhere
   if (!(mine > largest)) {
     if (extra == 0.0) return e.common.terms[p] / e.denominator;
-    return e.common.share(powers, p, std::pow(mine / largest, exponent));
+    return e.common.share(powers, p, tullock_term(mine / largest, exponent));
   }
   // p's stock with the extra is the largest: everything is scaled by it.
   // NOLINTNEXTLINE(bugprone-suspicious-memory-comparison): keyed on the exact bits, as above
   if (std::memcmp(&e.raised.largest, &mine, sizeof mine) != 0)
     e.raised.scale(stocks, powers, autonomy, exponent, mine);
-  return e.raised.share(powers, p, std::pow(mine / mine, exponent));
+  return e.raised.share(powers, p, tullock_term(mine / mine, exponent));
 }
 
 class ContestPolicy final : public AllocationPolicy {

@@ -17,10 +17,10 @@ double tullock_shares(const double* stocks, int powers, double autonomy, double 
     std::fill(shares, shares + powers, even);
     return even;
   }
-  const double self_term = std::pow(autonomy / largest, exponent);
+  const double self_term = tullock_term(autonomy / largest, exponent);
   double denominator = self_term;
   for (int p = 0; p < powers; ++p) {  // each pow once: it is most of a small run's non-citizen time
-    shares[p] = std::pow(stocks[p] / largest, exponent);
+    shares[p] = tullock_term(stocks[p] / largest, exponent);
     denominator += shares[p];
   }
   for (int p = 0; p < powers; ++p) shares[p] /= denominator;
@@ -32,10 +32,10 @@ double tullock_share_of(const double* stocks, int powers, int p, double autonomy
   double largest = std::max(autonomy, stocks[p] + extra);
   for (int q = 0; q < powers; ++q) largest = std::max(largest, stocks[q]);
   if (!(largest > 0.0)) return 1.0 / (powers + 1);
-  double denominator = std::pow(autonomy / largest, exponent);
+  double denominator = tullock_term(autonomy / largest, exponent);
   double own = 0.0;
   for (int q = 0; q < powers; ++q) {
-    const double term = std::pow((stocks[q] + (q == p ? extra : 0.0)) / largest, exponent);
+    const double term = tullock_term((stocks[q] + (q == p ? extra : 0.0)) / largest, exponent);
     denominator += term;
     if (q == p) own = term;
   }

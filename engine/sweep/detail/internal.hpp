@@ -111,9 +111,20 @@ struct RunOutcome {
   std::vector<char> payload;
 };
 
+/// What a worker keeps from one run to the next: a recorder of only the
+/// catalogue entries the layout's fields read (its buffers reused, so a run
+/// allocates no record), and, with `time_ticks`, the seconds its runs spent
+/// in World::step() (GEOSIM_SWEEP_TIMING, for benchmarks).
+struct RunContext {
+  RunContext(const Layout& layout, bool time_ticks);
+  Recorder recorder;
+  bool time_ticks = false;
+  double tick_seconds = 0.0;
+};
+
 /// Runs `plan` and returns its payload (8-byte run index + doubles).
 std::vector<char> execute(const Sweep& sweep, const Layout& layout, const RunPlan& plan,
-                          const Scenario& scenario);
+                          const Scenario& scenario, RunContext& context);
 
 /// A failed run's payload: 8-byte run index, 1-byte status, the message (UTF-8).
 std::vector<char> failure_payload(std::int64_t run, RunStatus status, const std::string& message);

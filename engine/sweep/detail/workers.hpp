@@ -44,6 +44,8 @@ class WorkSource {
 class ResultQueue {
  public:
   void push(RunOutcome result);
+  /// Pushes every item of `batch` (emptied) at once.
+  void push(std::vector<RunOutcome>& batch);
   void fail(std::exception_ptr error);
   /// Waits up to `timeout` for results; returns them all.
   std::deque<RunOutcome> take(std::chrono::milliseconds timeout);
@@ -59,8 +61,10 @@ class ResultQueue {
 /// Runs [first, last) of one point and pushes each run's result: its payload,
 /// or, for a run that fails (run_failure_status), a failure payload. With
 /// `fail_fast`, or for an error that is not a run's failure, throws instead.
+/// The runs' outcomes are pushed together once the unit is done (one wake-up
+/// of the recording thread per unit, not per run).
 void run_unit(const Sweep& sweep, const Layout& layout, std::int64_t first, std::int64_t last,
-              ResultQueue& results, bool fail_fast);
+              ResultQueue& results, bool fail_fast, RunContext& context);
 
 /// Worker threads pulling units from `next` until it returns nullopt or `stop` is set.
 class Workers {
@@ -73,8 +77,15 @@ class Workers {
   void stop() { stop_ = true; }
   void join();
   bool all_finished() const { return finished_ == static_cast<int>(threads_.size()); }
+  /// With GEOSIM_SWEEP_TIMING set: seconds the workers spent in ticks and in
+  /// all (from start to exit), summed over them; valid after join().
+  double tick_seconds() const { return tick_seconds_; }
+  double busy_seconds() const { return busy_seconds_; }
+  static bool timing_requested();
 
  private:
+  std::mutex timing_mutex_;
+  double tick_seconds_ = 0.0, busy_seconds_ = 0.0;
   std::vector<std::thread> threads_;
   std::atomic<bool> stop_{false};
   std::atomic<int> finished_{0};

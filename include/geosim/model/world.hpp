@@ -4,6 +4,7 @@
 // in engine/model/world.cpp, the stages in engine/model/stages/). Observers (the Recorder, progress bars)
 // watch it through StepObserver without touching the loop.
 #include <Eigen/Core>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string_view>
@@ -76,6 +77,14 @@ class World {
   Population population_;
   std::unique_ptr<detail::Tick> tick_;  // scratch sized once, so a tick allocates nothing
 };
+
+/// ratio^exponent, a term of the Tullock contest: std::pow, except that an
+/// exponent of exactly 1 (most channels) gives the ratio itself without the
+/// call. std::pow(x, 1.0) is x, bit for bit (glibc's pow is within 0.52 ULP,
+/// and x is exact): the same results, and a third of a small run's pow time.
+inline double tullock_term(double ratio, double exponent) {
+  return exponent == 1.0 ? ratio : std::pow(ratio, exponent);
+}
 
 /// Tullock shares (model.md section 5) for one target and channel: fills
 /// shares[p] for each power and returns self's share. Exposed for tests.

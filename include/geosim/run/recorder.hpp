@@ -39,7 +39,16 @@ struct RunRecord {
 
 class Recorder : public StepObserver {
  public:
-  /// Reserves every row of the run up front: recording allocates nothing per tick.
+  /// Records every catalogue entry.
+  Recorder() = default;
+  /// Records only the catalogue entries i with recorded[i] != 0 (a sweep
+  /// keeping a few metrics); the others' series stay empty.
+  explicit Recorder(std::vector<char> recorded) : recorded_(std::move(recorded)) {}
+  /// Whether every catalogue entry is recorded.
+  bool records_all() const;
+  /// Reserves every row of the run up front: recording allocates nothing per
+  /// tick. A recorder used for several runs (record() read, not released)
+  /// keeps its buffers: after the first run, nothing is allocated.
   void on_start(const World& world) override;
   void on_step(const World& world) override;
   const RunRecord& record() const { return record_; }
@@ -48,6 +57,8 @@ class Recorder : public StepObserver {
 
  private:
   void append(const WorldState& s);
+  bool recorded(std::size_t i) const { return recorded_.empty() || recorded_[i]; }
+  std::vector<char> recorded_;  // by catalogue index; empty: every entry
   RunRecord record_;
   std::vector<std::size_t> row_sizes_;  // per catalogue entry, for the run's scenario
   std::vector<double> row_;             // one row of the widest variable, sized in on_start

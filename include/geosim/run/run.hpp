@@ -34,12 +34,21 @@ struct RunOptions {
   /// Refuse up front (ResourceError) a run that cannot fit in memory. Sweeps
   /// check once for all their runs and turn it off.
   bool check_resources = true;
+  /// Record into this recorder instead of a new one (a sweep's worker reuses
+  /// one for all its runs, recording only what it keeps); the result's record
+  /// is then left empty: read recorder->record(). With `output`, it must
+  /// record every variable (Recorder::records_all).
+  Recorder* recorder = nullptr;
+  /// Measure the wall time spent in World::step() (RunResult::tick_seconds):
+  /// two clock reads a tick, for benchmarks.
+  bool time_ticks = false;
 };
 
 struct RunResult {
   RunRecord record;           // every time series, row 0 included
   std::uint64_t seed = 0;     // the seed used
   double wall_seconds = 0.0;  // the run and the file, from world construction to rename
+  double tick_seconds = 0.0;  // in World::step(), with RunOptions::time_ticks (else 0)
 };
 
 /// Thrown by run() when `cancel` was set; the output file was not written.
