@@ -22,6 +22,9 @@ po::variables_map parse(const std::vector<std::string>& args, const po::options_
 /// rather than a scenario; false if it cannot be read or parsed.
 bool is_sweep_file(const std::filesystem::path& path);
 
+/// "a,b,c" as {"a", "b", "c"}; "" as none.
+std::vector<std::string> split_commas(const std::string& text);
+
 /// Prints what a validated sweep will do: runs, memory with `jobs` runs at
 /// once, the results file's size, and with `pilot` the time, from the
 /// median of up to three pilot runs timed here (sweep_plan.cpp).

@@ -51,11 +51,7 @@ int command_analyse(const std::vector<std::string>& args) {
     throw UsageError({"command line"}, "--resamples", "expected an integer in [0, 1000000]");
   if (!(options.bootstrap.confidence > 0.0 && options.bootstrap.confidence < 1.0))
     throw UsageError({"command line"}, "--confidence", "expected a number in (0, 1), e.g. 0.95");
-  for (std::size_t start = 0; !metrics.empty() && start <= metrics.size();) {
-    const std::size_t comma = std::min(metrics.find(',', start), metrics.size());
-    options.metrics.push_back(metrics.substr(start, comma - start));
-    start = comma + 1;
-  }
+  options.metrics = split_commas(metrics);
   const fs::path input = vm["results"].as<std::string>();
   const fs::path out =
       output.empty() ? fs::path(input).replace_extension(".sensitivity.h5") : fs::path(output);

@@ -50,11 +50,7 @@ int command_compare(const std::vector<std::string>& args) {
   }
   if (!vm.count("results"))
     throw UsageError({"command line"}, "", "compare needs a SWEEP.h5 (the results of a batch)");
-  for (std::size_t start = 0; !metrics.empty() && start <= metrics.size();) {
-    const std::size_t comma = std::min(metrics.find(',', start), metrics.size());
-    options.metrics.push_back(metrics.substr(start, comma - start));
-    start = comma + 1;
-  }
+  options.metrics = split_commas(metrics);
   const fs::path input = vm["results"].as<std::string>();
   const fs::path out = output.empty() ? fs::path(input).replace_extension(".compare.h5") : fs::path(output);
   check_output_writable(out, {input});

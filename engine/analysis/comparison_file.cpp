@@ -1,14 +1,12 @@
 // The netCDF file of `geosim compare` (analysis/scenario_comparison.hpp;
 // docs/sweeps.md): dimensions scenario x output, one variable per summary
 // of the paired differences, and where the numbers came from.
-#include <unistd.h>
-
 #include <cmath>
 
+#include "analysis/detail/report_output.hpp"
 #include "geosim/analysis/scenario_comparison.hpp"
 #include "geosim/core/errors.hpp"
 #include "io/detail/hdf5.hpp"
-#include "io/detail/output_file.hpp"
 
 namespace geosim::analysis {
 
@@ -87,19 +85,7 @@ void write_contents(hid_t file, const ComparisonReport& r) {
 }  // namespace
 
 void write_comparison(const fs::path& path, const ComparisonReport& report) {
-  const fs::path tmp = fs::path(path.string() + ".tmp." + std::to_string(::getpid()));
-  std::error_code ec;
-  try {
-    const SilenceHdf5 silence;
-    OutputFile file = OutputFile::create(tmp);
-    write_contents(file, report);
-    file.close("close " + tmp.string());
-    sync_path(tmp, false);
-    fs::rename(tmp, path);
-  } catch (const std::exception& e) {
-    fs::remove(tmp, ec);
-    throw RuntimeFailure("cannot write " + path.string() + ": " + e.what() + "; nothing was written");
-  }
+  detail::write_report_file(path, [&](hid_t file) { write_contents(file, report); });
 }
 
 }  // namespace geosim::analysis

@@ -1,14 +1,12 @@
 // The netCDF file of `geosim analyse` (analysis/sweep_sensitivity.hpp;
 // docs/sweeps.md): dimensions output x parameter, one variable per estimate
 // and interval bound, per-output counts, and where the numbers came from.
-#include <unistd.h>
-
 #include <cmath>
 
+#include "analysis/detail/report_output.hpp"
 #include "geosim/analysis/sweep_sensitivity.hpp"
 #include "geosim/core/errors.hpp"
 #include "io/detail/hdf5.hpp"
-#include "io/detail/output_file.hpp"
 
 namespace geosim::analysis {
 
@@ -101,19 +99,7 @@ void write_contents(hid_t file, const SensitivityReport& r) {
 }  // namespace
 
 void write_report(const fs::path& path, const SensitivityReport& report) {
-  const fs::path tmp = fs::path(path.string() + ".tmp." + std::to_string(::getpid()));
-  std::error_code ec;
-  try {
-    const SilenceHdf5 silence;
-    OutputFile file = OutputFile::create(tmp);
-    write_contents(file, report);
-    file.close("close " + tmp.string());
-    sync_path(tmp, false);
-    fs::rename(tmp, path);
-  } catch (const std::exception& e) {
-    fs::remove(tmp, ec);
-    throw RuntimeFailure("cannot write " + path.string() + ": " + e.what() + "; nothing was written");
-  }
+  detail::write_report_file(path, [&](hid_t file) { write_contents(file, report); });
 }
 
 }  // namespace geosim::analysis
