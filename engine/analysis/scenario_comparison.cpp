@@ -100,16 +100,26 @@ ComparisonReport compare_scenarios(const fs::path& path, const CompareOptions& o
                          config::list_names(scenarios));
   const auto ref = static_cast<std::size_t>(ref_it - scenarios.begin());
 
-  // Scenario-major runs: run j of scenario s is file run s * per + j.
+  // Scenario-major runs: run j of scenario s is file run s * per + j, with
+  // run j's point and seed. Files of format sweep-1.0 numbered a batch's
+  // runs otherwise (a point and a seed per scenario): their runs do not pair.
+  if (detail::attribute_or_empty(path, "geosim_results_format") == "sweep-1.0")
+    throw FileError(where, "",
+                    "was written by an older geosim (results format sweep-1.0), whose batches gave each "
+                    "scenario its own seeds; run the batch again to compare its scenarios run by run");
   const Variable index = read_variable(path, "scenario_index");
   const Variable point = read_variable(path, "point");
+  const Variable seed = read_variable(path, "seed");
   const Variable status = read_variable(path, "run_status");
   const std::size_t runs = index.values.size(), S = scenarios.size(), per = runs / S;
-  bool ordered = per * S == runs;
+  bool ordered = per * S == runs && per > 0;
   for (std::size_t run = 0; ordered && run < runs; ++run)
-    ordered = static_cast<std::size_t>(index.values[run]) == run / per;
-  if (!ordered || per == 0)
-    throw FileError(where, "", "its runs are not one block per scenario (a file of an older geosim?)");
+    ordered = static_cast<std::size_t>(index.values[run]) == run / per &&
+              point.values[run] == point.values[run % per] && seed.values[run] == seed.values[run % per];
+  if (!ordered)
+    throw FileError(where, "",
+                    "its runs are not one block per scenario with the same points and seeds in each; "
+                    "they cannot be paired");
   r.points = point.values.empty()
                  ? 0
                  : static_cast<std::int64_t>(*std::max_element(point.values.begin(), point.values.end())) + 1;

@@ -4,6 +4,7 @@
 // runs of the larger sweep: they are journaled from its results file at
 // their new run indices, and only the new points run.
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <sstream>
 
@@ -21,7 +22,9 @@ std::vector<std::string> lines_without_samples(const std::string& identity, std:
   samples = -1;
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("design.samples: ", 0) == 0) {
-      samples = std::stoll(line.substr(16));
+      const char* first = line.data() + 16;
+      const auto [end, ec] = std::from_chars(first, line.data() + line.size(), samples);
+      if (ec != std::errc() || end != line.data() + line.size()) samples = -1;
       continue;
     }
     out.push_back(line);
@@ -63,6 +66,15 @@ std::int64_t journal_finished_runs(const std::filesystem::path& output, const Sw
   const std::int64_t old_points = old_runs / (S * R);
   if (old_points * S * R != old_runs || old_points > sweep.points())
     throw RuntimeFailure("the results file " + output.string() + " does not hold whole points of the sweep");
+  // The finished runs' values are read back whole, so the extension is
+  // refused up front if they cannot fit beside the sweep's own needs.
+  {
+    MemoryEstimate e = estimate_sweep_memory(sweep, 0);
+    e.components.push_back({"the finished runs read back for --extend",
+                            saturating_mul(old_runs, static_cast<std::int64_t>(layout.doubles + 2) * 8),
+                            std::to_string(old_runs) + " runs", "time_series", "the kept time series"});
+    check_fits(e, available_memory_bytes(), "extension", sweep_file_name(sweep.spec()));
+  }
   std::vector<Variable> fields;
   for (std::size_t i = 0; i < layout.fields.size(); ++i) {
     fields.push_back(read_variable(output, layout.fields[i]->name));

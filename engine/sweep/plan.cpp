@@ -150,42 +150,59 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
                                problem + " those of " + spec_.scenarios.front().string());
   }
 
+  // Scenarios are named in the file, in compare and by difference_from: one name, one scenario.
+  for (std::size_t i = 1; i < bases_.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (bases_[i].scenario.name == bases_[j].scenario.name)
+        throw ReferenceError(spec_.scenario_where[i], "scenarios",
+                             "scenario " + spec_.scenarios[i].string() + " has the name " +
+                                 bases_[i].scenario.name + ", as " + spec_.scenarios[j].string() +
+                                 " does; a batch's scenarios need distinct names (give one a name:)");
+
   // Parameters: the path exists in the base, and every extreme value is valid
   // there. The largest run (for the memory check): the largest base, or each
   // parameter at the extreme that needs the most memory, all together if
   // that is a valid scenario.
   for (const auto& b : bases_)
     if (estimate_run_bytes(b.scenario) > largest_run_.total()) largest_run_ = estimate_run_memory(b.scenario);
-  std::vector<std::string> largest_values;
-  for (const auto& p : spec_.parameters) {
+  for (const auto& p : spec_.parameters)
     for (const Base& b : bases_) check_parameter_path(b.tree, p, b.scenario.name);
-    std::int64_t best = estimate_run_bytes(first);
-    std::string best_value;
-    for (const auto& value : extremes(p)) {
-      try {
-        const MemoryEstimate e = estimate_run_memory(
-            scenario_from_tree(bases_.front().tree, spec_.scenarios.front(), std::string(),
-                               LoadOptions{{p.path + "=" + value}, spec_.ticks, false, 0}));
-        if (e.total() > best) best = e.total(), best_value = value;
-        if (e.total() > largest_run_.total()) largest_run_ = e;
-      } catch (const InputError& e) {
-        if (is_path_error(e, p.path))
-          throw UnknownKeyError(p.where, "parameters." + p.path,
-                                e.detail() + " (in the base scenario " + first.name + ")");
-        throw RangeError(p.values_where, "parameters." + p.path,
-                         "value " + value + " is outside the parameter's domain: " + e.detail());
+  // Every extreme is tried in every scenario of a batch: a value one of them
+  // refuses is refused here, not recorded as that scenario's invalid runs.
+  for (std::size_t i = 0; i < bases_.size(); ++i) {
+    const Base& b = bases_[i];
+    const auto load = [&](const std::vector<std::string>& overrides) {
+      return estimate_run_memory(scenario_from_tree(b.tree, spec_.scenarios[i], std::string(),
+                                                    LoadOptions{overrides, spec_.ticks, false, 0}));
+    };
+    std::vector<std::string> largest_values;
+    for (const auto& p : spec_.parameters) {
+      std::int64_t best = estimate_run_bytes(b.scenario);
+      std::string best_value;
+      for (const auto& value : extremes(p)) {
+        try {
+          const MemoryEstimate e = load({p.path + "=" + value});
+          if (e.total() > best) best = e.total(), best_value = value;
+          if (e.total() > largest_run_.total()) largest_run_ = e;
+        } catch (const InputError& e) {
+          if (is_path_error(e, p.path))
+            throw UnknownKeyError(p.where, "parameters." + p.path,
+                                  e.detail() + " (in the base scenario " + b.scenario.name + ")");
+          throw RangeError(p.values_where, "parameters." + p.path,
+                           "value " + value + " is outside the parameter's domain" +
+                               (bases_.size() > 1 ? " in scenario " + b.scenario.name : std::string()) +
+                               ": " + e.detail());
+        }
       }
+      if (!best_value.empty()) largest_values.push_back(p.path + "=" + best_value);
     }
-    if (!best_value.empty()) largest_values.push_back(p.path + "=" + best_value);
-  }
-  if (largest_values.size() > 1) {
-    try {
-      const MemoryEstimate e =
-          estimate_run_memory(scenario_from_tree(bases_.front().tree, spec_.scenarios.front(), std::string(),
-                                                 LoadOptions{largest_values, spec_.ticks, false, 0}));
-      if (e.total() > largest_run_.total()) largest_run_ = e;
-    } catch (const InputError&) {
-      // Those extremes are not valid together: the largest single one stands.
+    if (largest_values.size() > 1) {
+      try {
+        const MemoryEstimate e = load(largest_values);
+        if (e.total() > largest_run_.total()) largest_run_ = e;
+      } catch (const InputError&) {
+        // Those extremes are not valid together: the largest single one stands.
+      }
     }
   }
 
@@ -201,6 +218,13 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     design_points_ = d.points(spec_);
     points_ = design_points_->count();
   }
+  std::int64_t runs = 0;
+  if (__builtin_mul_overflow(points_, static_cast<std::int64_t>(spec_.replicates), &runs) ||
+      __builtin_mul_overflow(runs, static_cast<std::int64_t>(bases_.size()), &runs))
+    throw RangeError(spec_.design_where, "design",
+                     "the sweep would have more runs than a 64-bit index counts (" +
+                         std::to_string(bases_.size()) + " scenarios x " + std::to_string(points_) +
+                         " points x " + std::to_string(spec_.replicates) + " replicates)");
   // Declared metrics: labels and windows checked against the bases; parameter names free.
   sweep_detail::check_parameter_names(*this, sweep_detail::make_layout(*this));
   check_fits(sweep_detail::plan_memory(*this), available_memory_bytes(), "sweep's plan",
@@ -210,7 +234,7 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
   std::ostringstream id;
   id << "geosim sweep identity 2\n"
      << "engine: " << build_info::version << " " << build_info::git_commit << "\n"
-     << "results_format: sweep-" << kResultsFormatVersion << "\n"
+     << "results_format: sweep-" << kSweepResultsFormatVersion << "\n"
      << "name: " << spec_.name << "\ndescription: " << spec_.description << "\n"
      << "design: " << spec_.design << "\n";
   // Every key the design declares (design.hpp: it can read no other), so a

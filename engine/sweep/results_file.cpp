@@ -76,8 +76,8 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     // Dimensions.
     std::vector<std::int64_t> run_index(static_cast<std::size_t>(N));
     for (std::int64_t r = 0; r < N; ++r) run_index[static_cast<std::size_t>(r)] = r;
-    const Dim& run =
-        w.coordinate<std::int64_t>("run", run_index, "1", "run index (point * replicates + replicate)");
+    const Dim& run = w.coordinate<std::int64_t>(
+        "run", run_index, "1", "run index ((scenario * points + point) * replicates + replicate)");
     run_index = {};
     std::vector<std::string> params;
     for (const auto& p : spec.parameters) params.push_back(p.path);
@@ -142,10 +142,11 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     // A batch's scenarios may run different periods (metrics only: with time
     // series they must share the time axis), so these are per scenario; the
     // global attributes ticks and start_date exist only when all agree.
-    std::vector<std::int32_t> sticks;
+    std::vector<std::int32_t> sticks, ssteps;
     std::vector<std::string> sstarts;
     for (std::size_t i = 0; i < spec.scenarios.size(); ++i) {
       sticks.push_back(sweep.base(static_cast<int>(i)).ticks);
+      ssteps.push_back(sweep.base(static_cast<int>(i)).step_months);
       sstarts.push_back(sweep.base(static_cast<int>(i)).start.str());
     }
     w.variable<std::int32_t>("scenario_ticks", {&scenario}, sticks, "1",
@@ -153,6 +154,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     w.string_variable("scenario_start_date", scenario, sstarts, "first simulated month of each scenario");
     const bool same_period =
         std::all_of(sticks.begin(), sticks.end(), [&](std::int32_t t) { return t == sticks.front(); }) &&
+        std::all_of(ssteps.begin(), ssteps.end(), [&](std::int32_t m) { return m == ssteps.front(); }) &&
         std::all_of(sstarts.begin(), sstarts.end(),
                     [&](const std::string& d) { return d == sstarts.front(); });
 
@@ -272,12 +274,18 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
           std::memcpy(buffers[i].data() + k * layout.sizes[i],
                       payload.data() + 8 + layout.offsets[i] * sizeof(double),
                       layout.sizes[i] * sizeof(double));
-        // Paired differences: the run of the reference scenario at the same point and replicate.
+        // Paired differences: the run of the reference scenario at the same
+        // point and replicate (read once for every field that refers to it).
+        std::int64_t twin_read = -1;
+        bool twin_ok = false;
         for (std::size_t i = 0; i < layout.fields.size(); ++i) {
           if (layout.reference[i] < 0) continue;
           const std::int64_t twin = r + (layout.reference[i] - plan.scenario) * per_scenario;
-          const bool twin_ok = journal.read(twin, twin_payload) != kFailedRunRecord;
-          if (twin_ok) check_size(twin_payload, twin);
+          if (twin != twin_read) {
+            twin_ok = journal.read(twin, twin_payload) != kFailedRunRecord;
+            if (twin_ok) check_size(twin_payload, twin);
+            twin_read = twin;
+          }
           const double fill = layout.fields[i]->fill();
           double* out = buffers[i].data() + k * layout.sizes[i];
           for (std::size_t e = 0; e < layout.sizes[i]; ++e) {
@@ -319,7 +327,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     const hid_t root = file;
     text_attribute(root, "Conventions", "CF-1.8", "/");
     text_attribute(root, "title", "geosim sweep " + spec.name, "/");
-    text_attribute(root, "geosim_results_format", std::string("sweep-") + kResultsFormatVersion, "/");
+    text_attribute(root, "geosim_results_format", std::string("sweep-") + kSweepResultsFormatVersion, "/");
     provenance_attributes(root);
     text_attribute(root, "sweep_name", spec.name, "/");
     utf8_attribute(root, "sweep_description", spec.description, "/");

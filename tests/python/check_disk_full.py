@@ -44,7 +44,9 @@ def command(out_dir):
     if kind == "sweep":
         return [geosim, "sweep", sweep, "--quiet", "-j", "1", "-o", out], out
     if kind == "batch":
-        return [geosim, "batch", scenario, scenario, "--quiet", "-j", "1", "-o", out], out
+        # Two scenarios with distinct names (a batch refuses a name twice).
+        other = os.path.join(os.path.dirname(scenario), "other_powers.yaml")
+        return [geosim, "batch", scenario, other, "--quiet", "-j", "1", "-o", out], out
     sys.exit(f"unknown kind {kind}")
 
 

@@ -16,6 +16,11 @@
 namespace geosim {
 
 inline constexpr const char* kResultsFormatVersion = "1.0";
+/// A sweep's results file (docs/sweeps.md): "sweep-" and this. 1.1: runs are
+/// scenario-major (a batch's runs have point 0 and share seeds across
+/// scenarios; 1.0 batches had point = scenario and a seed per run); one
+/// variable per parameter; union axes with fill values.
+inline constexpr const char* kSweepResultsFormatVersion = "1.1";
 
 struct RunInfo {
   std::uint64_t seed = 0;

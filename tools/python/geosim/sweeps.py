@@ -21,6 +21,9 @@ def tidy(ds: xr.Dataset) -> xr.Dataset:
     if "run" not in ds.dims or "point" not in ds or "replicate" not in ds:
         raise ValueError("not a geosim sweep or batch results file (no run, point and replicate)")
     crossed = ds.sizes.get("scenario", 1) > 1
+    if crossed and ds.attrs.get("geosim_results_format") == "sweep-1.0":
+        raise ValueError("a batch written by an older geosim (results format sweep-1.0) numbers its runs "
+                         "differently; run it again to unstack it by scenario")
     names = list(ds["parameter"].values) if "parameter" in ds.coords else []
     by_point = [v for v in names + ["parameter_value", "design_unit"] if v in ds]
     per_scenario = [v for v in ds.data_vars if ds[v].dims == ("scenario",)]
