@@ -69,6 +69,7 @@ SensitivityReport analyse_sweep(const fs::path& path, const AnalyseOptions& opti
       if (static_cast<std::int64_t>(index.values[run]) == chosen) kept_runs.push_back(run);
     const auto keep = [&](Variable& v) {
       std::vector<double> kept;
+      kept.reserve(kept_runs.size());
       for (std::size_t run : kept_runs) kept.push_back(v.values[run]);
       v.values = std::move(kept);
     };

@@ -63,8 +63,8 @@ void Field::extract(const RunRecord& r, const Scenario& sc, const std::vector<st
           }
           const double missing = fill();
           for (std::size_t row = 0; row < rows; ++row)
-            for (std::size_t k = 0; k < columns.size(); ++k)
-              *out++ = columns[k] == kAbsent ? missing : static_cast<double>(v[row * n + columns[k]]);
+            for (const std::size_t c : columns)
+              *out++ = c == kAbsent ? missing : static_cast<double>(v[row * n + c]);
           return;
         }
         std::size_t first = 0, last = rows - 1;
