@@ -79,3 +79,23 @@ subprocess.run([sys.executable, "-m", "geosim.report", compare, "--sweep", out, 
 text = open(html, encoding="utf-8").read()
 assert "paired differences from minimal" in text and text.count("<img") >= 2, len(text)
 print("check_tidy: compare and report ok,", checked, "outputs")
+
+# A batch of results format sweep-1.0 numbered its runs otherwise (each
+# scenario its own seeds): compare and tidy refuse it rather than pair it.
+import shutil  # noqa: E402
+
+import h5py  # noqa: E402
+
+old = os.path.join(work, "crossed_1_0.h5")
+shutil.copyfile(out, old)
+with h5py.File(old, "r+") as f:
+    f.attrs["geosim_results_format"] = np.bytes_("sweep-1.0")
+r = subprocess.run([geosim, "compare", old, "-o", os.path.join(work, "never.compare.h5"), "--quiet"],
+                   capture_output=True, text=True)
+assert r.returncode == 2 and "older geosim" in r.stderr, (r.returncode, r.stderr)
+try:
+    tidy(xr.open_dataset(old))
+    raise AssertionError("tidy accepted a sweep-1.0 batch")
+except ValueError as e:
+    assert "sweep-1.0" in str(e), e
+print("check_tidy: sweep-1.0 batches refused")
