@@ -30,12 +30,13 @@ Sweep over_named_actions(const std::string& name, const std::string& parameters)
 }  // namespace
 
 TEST_CASE("parameter variables: numbers as float64, booleans, dates and names as strings") {
-  const Sweep s = over_named_actions("parameter_variables",
-                                     "  campaigns.threshold: {range: [0.1, 0.3], levels: 2}\n"
-                                     "  events.sanctions.enabled: [true, false]\n"
-                                     "  events.sanctions.date: [2014-03, 2014-06]\n"
-                                     "  powers.CHN.policy.economic: [contest, value]\n"
-                                     "  events.sanctions.actions[rus_economy].scale_budget.factor: [0.5, 1]\n");
+  const Sweep s =
+      over_named_actions("parameter_variables",
+                         "  campaigns.threshold: {range: [0.1, 0.3], levels: 2}\n"
+                         "  events.sanctions.enabled: [true, false]\n"
+                         "  events.sanctions.date: [2014-03, 2014-06]\n"
+                         "  powers.CHN.policy.economic: [contest, value]\n"
+                         "  events.sanctions.actions[rus_economy].scale_budget.factor: [0.5, 1]\n");
   const std::vector<sweep_detail::ParameterVariable> vars = sweep_detail::parameter_variables(s);
   REQUIRE(vars.size() == 5);
   CHECK(vars[0].numeric);
