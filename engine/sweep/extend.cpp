@@ -86,8 +86,9 @@ std::int64_t journal_finished_runs(const std::filesystem::path& output, const Sw
   std::vector<double> values(1 + layout.doubles);
   for (std::int64_t r = 0; r < old_runs; ++r) {
     // (scenario, point, replicate) of the finished sweep, at its index in this one.
-    const std::int64_t s = r / (old_points * R), within = r % (old_points * R);
-    const std::int64_t run = (s * sweep.points() + within / R) * R + within % R;
+    const std::int64_t within = r % (old_points * R);
+    const std::int64_t run =
+        sweep.run_index(static_cast<int>(r / (old_points * R)), within / R, static_cast<int>(within % R));
     if (journal.has(run)) continue;
     const auto k = static_cast<std::size_t>(r);
     if (status.values[k] != 0.0) {

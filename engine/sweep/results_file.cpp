@@ -226,7 +226,6 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
 
     // Rows, a block at a time.
     const std::size_t P = spec.parameters.size();
-    const std::int64_t per_scenario = sweep.points() * spec.replicates;
     const auto check_size = [&](const std::vector<char>& record, std::int64_t r) {
       if (record.size() != 8 + layout.doubles * sizeof(double))
         throw RuntimeFailure("the journal record of run " + std::to_string(r) + " has the wrong size");
@@ -280,7 +279,7 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
         bool twin_ok = false;
         for (std::size_t i = 0; i < layout.fields.size(); ++i) {
           if (layout.reference[i] < 0) continue;
-          const std::int64_t twin = r + (layout.reference[i] - plan.scenario) * per_scenario;
+          const std::int64_t twin = sweep.run_index(layout.reference[i], plan.point, plan.replicate);
           if (twin != twin_read) {
             twin_ok = journal.read(twin, twin_payload) != kFailedRunRecord;
             if (twin_ok) check_size(twin_payload, twin);

@@ -138,6 +138,10 @@ class Sweep {
     return static_cast<std::int64_t>(spec_.scenarios.size()) * points_ * spec_.replicates;
   }
   RunPlan plan(std::int64_t run) const;
+  /// The index of run (scenario, point, replicate): scenario-major.
+  std::int64_t run_index(int scenario, std::int64_t point, int replicate) const {
+    return (scenario * points_ + point) * spec_.replicates + replicate;
+  }
   /// The scenario of a planned run (overrides applied and validated, seed set).
   Scenario scenario(const RunPlan& plan) const;
   /// The base scenario `index` with the sweep's `set:` (dimensions, names).
