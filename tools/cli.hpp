@@ -1,6 +1,7 @@
 #pragma once
 // What the geosim command's files share: exit statuses, option parsing, and
 // the commands defined outside geosim_main.cpp.
+#include <atomic>
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <string>
@@ -34,5 +35,7 @@ void describe_sweep(const Sweep& sweep, int jobs, bool pilot);
 int command_analyse(const std::vector<std::string>& args);
 /// `geosim compare SWEEP.h5`: scenarios against a reference as paired differences (command_compare.cpp).
 int command_compare(const std::vector<std::string>& args);
+/// `geosim calibrate CALIB.yaml`: ABC calibration against observations (command_calibrate.cpp).
+int command_calibrate(const std::vector<std::string>& args, const std::atomic<bool>* cancel);
 
 }  // namespace geosim::cli

@@ -60,6 +60,7 @@ const char* kUsage =
     "  batch A.yaml B.yaml ... run several scenarios with replicates into one HDF5 file\n"
     "  analyse SWEEP.h5        Sobol indices or Morris effects of a saltelli or morris sweep\n"
     "  compare SWEEP.h5        a batch's scenarios against a reference, as paired differences\n"
+    "  calibrate CALIB.yaml    ABC calibration of priors against observations (docs/calibration.md)\n"
     "  schema                  list every scenario key: type, unit, default, range, meaning\n"
     "\n"
     "options:\n"
@@ -447,6 +448,10 @@ int main(int argc, char** argv) {
     if (command == "validate") return command_validate(rest);
     if (command == "analyse" || command == "analyze") return cli::command_analyse(rest);
     if (command == "compare") return cli::command_compare(rest);
+    if (command == "calibrate") {
+      install_interrupt_handlers();
+      return cli::command_calibrate(rest, &interrupted);
+    }
     if (command == "schema") return command_schema(rest);
     if (command == "sweep") {
       install_interrupt_handlers();
@@ -457,7 +462,7 @@ int main(int argc, char** argv) {
       return command_batch(rest);
     }
     std::cerr << "geosim: unknown command '" << command
-              << "' (expected run, validate, sweep, batch, analyse, compare or schema)\n\n"
+              << "' (expected run, validate, sweep, batch, analyse, compare, calibrate or schema)\n\n"
               << kUsage;
     return kExitBadInput;
   } catch (const InputError& error) {

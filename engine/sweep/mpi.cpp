@@ -205,10 +205,18 @@ Cluster::Cluster() {
 Cluster::~Cluster() {
   if (initialized_) MPI_Finalize();
 }
+void Cluster::broadcast(std::vector<double>& values) const {
+  if (!initialized_ || size_ == 1) return;
+  auto n = static_cast<unsigned long long>(values.size());
+  MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+  values.resize(static_cast<std::size_t>(n));
+  MPI_Bcast(values.data(), static_cast<int>(n), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+}
 #else
 bool Cluster::mpi_available() { return false; }
 Cluster::Cluster() = default;
 Cluster::~Cluster() = default;
+void Cluster::broadcast(std::vector<double>& values) const { (void)values; }
 #endif
 
 }  // namespace geosim

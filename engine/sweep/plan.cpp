@@ -103,7 +103,9 @@ std::string fmt(double v) {
 
 }  // namespace
 
-Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
+Sweep::Sweep(SweepSpec spec) : Sweep(std::move(spec), nullptr) {}
+
+Sweep::Sweep(SweepSpec spec, std::shared_ptr<const DesignPoints> given) : spec_(std::move(spec)) {
   const LoadOptions base_options{{}, spec_.ticks, false, 0};
   if (!spec_.file.empty()) input_files_.push_back(spec_.file);
   for (std::size_t i = 0; i < spec_.scenarios.size(); ++i) {
@@ -206,10 +208,15 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
     }
   }
 
+  bool given_points = false;
   // Design points (without parameters, one: each scenario as it is),
   // refused before they are made if they cannot fit.
   if (spec_.parameters.empty()) {
     points_ = 1;
+  } else if (given) {
+    given_points = true;
+    design_points_ = std::move(given);
+    points_ = design_points_->count();
   } else {
     const SweepDesign& d = design(spec_.design);
     MemoryEstimate e;
@@ -246,6 +253,20 @@ Sweep::Sweep(SweepSpec spec) : spec_(std::move(spec)) {
   }
   if (const std::string extra = design(spec_.design).identity(spec_); !extra.empty())
     id << "design.identity: " << extra << "\n";
+  if (given_points) {
+    // The given points' coordinates, exactly (hex floats), hashed.
+    std::string units;
+    char buf[32];
+    for (std::int64_t i = 0; i < points_; ++i)
+      for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
+        std::snprintf(buf, sizeof buf, "%a,", design_points_->unit(i, j));
+        units += buf;
+      }
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(sweep_detail::fnv1a64(units.data(), units.size())));
+    id << "design.points: " << points_ << " given, " << hash << "\n";
+  }
   id << "replicates: " << spec_.replicates << "\nseed: " << spec_.seed
      << "\ncommon_random_numbers: " << spec_.common_random_numbers << "\nticks: " << spec_.ticks << "\n";
   for (const auto& o : spec_.set) id << "set: " << o << "\n";

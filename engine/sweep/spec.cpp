@@ -388,7 +388,7 @@ std::vector<std::string> time_series_names() {
 
 namespace {
 
-SweepSpec spec_from_tree(const Node& root, const std::filesystem::path& path) {
+SweepSpec spec_from_tree(const Node& root, const std::filesystem::path& path, bool require_outputs = true) {
   const std::vector<std::string> designs = design_names();
   const config::Schema schema = base_schema(designs);
   SweepSpec s;
@@ -456,7 +456,7 @@ SweepSpec spec_from_tree(const Node& root, const std::filesystem::path& path) {
   const Node* metrics = root.find("metrics");
   s.metrics = names("metrics", "metric", metric_names(), &s.declared_metrics);
   s.time_series = names("time_series", "time series", time_series_names(), nullptr);
-  if (s.metrics.empty() && s.declared_metrics.empty() && s.time_series.empty())
+  if (require_outputs && s.metrics.empty() && s.declared_metrics.empty() && s.time_series.empty())
     throw TypeError(metrics ? place(*metrics) : root.where, "metrics",
                     "the sweep keeps nothing: give metrics or time_series");
   return s;
@@ -470,6 +470,11 @@ SweepSpec load_sweep_spec(const std::filesystem::path& path) {
 
 SweepSpec sweep_spec_from_text(std::string_view text, const std::filesystem::path& path) {
   return spec_from_tree(config::parse_text(text, path.string()), path);
+}
+
+SweepSpec sweep_spec_from_tree(const config::Node& root, const std::filesystem::path& path,
+                               bool require_outputs) {
+  return spec_from_tree(root, path, require_outputs);
 }
 
 SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates, std::uint64_t seed,

@@ -19,6 +19,7 @@
 #include <limits>
 #include <set>
 
+#include "geosim/config/csv.hpp"
 #include "geosim/config/key_path.hpp"
 #include "geosim/config/node.hpp"
 #include "geosim/run/resources.hpp"
@@ -44,34 +45,6 @@ struct Table {
   std::size_t rows = 0;
 };
 
-/// Splits one CSV line into fields (RFC 4180 quoting within the line).
-std::vector<std::string> fields(const std::string& line, const std::string& file, int number) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') out.back() += '"', ++i;
-      else if (c == '"') quoted = false;
-      else out.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else {
-      out.back() += c;
-    }
-  }
-  if (quoted)
-    throw SyntaxError(SourceLocation{file, number, static_cast<int>(line.size())}, "",
-                      "a quoted field is not closed on its line");
-  for (auto& f : out) {  // surrounding blanks are not part of a value
-    const auto b = f.find_first_not_of(" \t"), e = f.find_last_not_of(" \t");
-    f = b == std::string::npos ? "" : f.substr(b, e - b + 1);
-  }
-  return out;
-}
-
 Table read_table(const SweepSpec& spec) {
   const fs::path path = table_path(spec);
   std::string text;
@@ -81,46 +54,27 @@ Table read_table(const SweepSpec& spec) {
     throw FileError(spec.design_settings.where("table"), "table",
                     "cannot read the design table '" + path.string() + "': " + e.detail());
   }
-  const std::string file = path.string();
+  const config::CsvTable csv = config::parse_csv(text, path.string());
   Table t;
-  int number = 0;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    start = end + 1;
-    ++number;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    std::vector<std::string> row = fields(line, file, number);
-    if (t.header.empty()) {
-      int column = 1;
-      for (const std::string& name : row) {
-        const SourceLocation where{file, number, column};
-        column += static_cast<int>(name.size()) + 1;
-        if (name.empty())
-          throw TypeError(where, "", "expected a parameter's key path as every column's header");
-        config::split_key_path(name, where);  // UsageError with what is wrong
-        if (std::find(t.header.begin(), t.header.end(), name) != t.header.end())
-          throw DuplicateKeyError(where, name, "the column '" + name + "' appears twice in the header");
-        t.header.push_back(name);
-        t.header_where.push_back(where);
-      }
-      continue;
-    }
-    if (row.size() != t.header.size())
-      throw TypeError(SourceLocation{file, number, 1}, "",
-                      "expected " + std::to_string(t.header.size()) +
-                          " fields (one per header column), got " + std::to_string(row.size()));
-    for (std::size_t j = 0; j < row.size(); ++j)
-      if (row[j].empty())
+  for (std::size_t j = 0; j < csv.header.size(); ++j) {
+    const std::string& name = csv.header[j];
+    const SourceLocation& where = csv.header_where[j];
+    config::split_key_path(name, where);  // UsageError with what is wrong
+    if (std::find(t.header.begin(), t.header.end(), name) != t.header.end())
+      throw DuplicateKeyError(where, name, "the column '" + name + "' appears twice in the header");
+    t.header.push_back(name);
+    t.header_where.push_back(where);
+  }
+  for (const auto& row : csv.rows) {
+    for (std::size_t j = 0; j < row.cells.size(); ++j)
+      if (row.cells[j].empty())
         throw TypeError(
-            SourceLocation{file, number, 1}, t.header[j],
+            csv.where(row, j), t.header[j],
             "empty cell in column '" + t.header[j] + "': every point gives every parameter a value");
-    t.cells.insert(t.cells.end(), row.begin(), row.end());
+    t.cells.insert(t.cells.end(), row.cells.begin(), row.cells.end());
     ++t.rows;
   }
+  const std::string& file = csv.file;
   if (t.header.empty() || t.rows == 0)
     throw FileError(SourceLocation{file, 0, 0}, "",
                     "the design table needs a header of key paths and at least one row of values");

@@ -96,6 +96,12 @@ SweepSpec load_sweep_spec(const std::filesystem::path& path);
 /// messages and anchors relative scenario paths; it is not opened).
 SweepSpec sweep_spec_from_text(std::string_view text, const std::filesystem::path& path);
 
+/// load_sweep_spec on a tree another file holds (a calibration file's sweep
+/// keys); without `require_outputs` it may keep nothing (the caller declares
+/// its metrics).
+SweepSpec sweep_spec_from_tree(const config::Node& root, const std::filesystem::path& path,
+                               bool require_outputs);
+
 /// The spec of `geosim batch A.yaml B.yaml ...`: each scenario is a point.
 SweepSpec batch_spec(const std::vector<std::filesystem::path>& scenarios, int replicates, std::uint64_t seed,
                      bool common_random_numbers, int ticks);
@@ -127,6 +133,9 @@ struct RunPlan {
 class Sweep {
  public:
   explicit Sweep(SweepSpec spec);
+  /// A sweep of given points (a calibration's proposals) instead of its
+  /// design's: the identity records their coordinates.
+  Sweep(SweepSpec spec, std::shared_ptr<const DesignPoints> points);
 
   const SweepSpec& spec() const { return spec_; }
   std::int64_t points() const { return points_; }
@@ -187,6 +196,8 @@ class Cluster {
   int rank() const { return rank_; }
   int size() const { return size_; }
   static bool mpi_available();
+  /// Rank 0's `values` on every rank (a collective call: every rank makes it).
+  void broadcast(std::vector<double>& values) const;
 
  private:
   int rank_ = 0, size_ = 1;
