@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "geosim/io/variables.hpp"
@@ -60,6 +61,12 @@ std::string unmeasurable(const MetricSpec& term, const Observation& row, const S
   return "";
 }
 
+std::string config_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.12g", v);
+  return buf;
+}
+
 /// Refuses a term that keeps an axis for a row: every axis of its variable
 /// is selected with one label ({state} may be combined for REGION rows).
 void check_axes(const MetricSpec& term, const ObservationOperator& op, const std::string& key) {
@@ -94,8 +101,9 @@ Calibration::Calibration(CalibrationSpec spec) : spec_(std::move(spec)) {
     table_ = read_observations(spec_.observations);
   } catch (const FileError& e) {
     if (e.where().file != spec_.observations.string()) throw;
-    throw FileError(spec_.observations_where, "observations.file",
-                    "cannot read the observations table '" + spec_.observations.string() + "': " + e.detail());
+    throw FileError(
+        spec_.observations_where, "observations.file",
+        "cannot read the observations table '" + spec_.observations.string() + "': " + e.detail());
   }
   for (std::size_t i = 0; i < spec_.exclude.size(); ++i)
     if (!table_.find(spec_.exclude[i].first))
@@ -158,22 +166,41 @@ Calibration::Calibration(CalibrationSpec spec) : spec_(std::move(spec)) {
           t.divisor_index = static_cast<int>(metrics_.size());
           metrics_.push_back(term_for(*op.divided_by, row, t.divisor_metric));
         }
-        const double sd_row = row.standard_deviation();
-        if (op.scale == ObservationOperator::Scale::log) {
-          if (!(row.value > 0.0))
-            throw RangeError(row.where, "value",
+        const bool log = op.scale == ObservationOperator::Scale::log;
+        const auto on_scale = [&](double v, const char* what) {
+          if (log && !(v > 0.0))
+            throw RangeError(row.where, what,
                              "row " + row.id + " is read on a log scale by operator " + op.name +
-                                 " and needs a value > 0, got " + std::to_string(row.value));
-          t.observed = std::log(row.value);
-          t.sd = std::hypot(sd_row / row.value, op.error);
+                                 " and needs a " + what + " > 0, got " + config_number(v));
+          return log ? std::log(v) : v;
+        };
+        t.observed = on_scale(row.value, "value");
+        if (op.compare == ObservationOperator::Compare::band) {
+          if (!row.has_lower && !row.has_upper)
+            throw RangeError(row.where, "lower",
+                             "row " + row.id + " is compared with its bounds by operator " + op.name +
+                                 " (compare: band) and gives none: give lower, upper or both");
+          t.band = true;
+          t.lo = row.has_lower ? on_scale(row.lower, "lower") : -std::numeric_limits<double>::infinity();
+          t.hi = row.has_upper ? on_scale(row.upper, "upper") : std::numeric_limits<double>::infinity();
+          t.sd = op.error;
+          if (!(t.sd > 0.0))
+            throw RangeError(op.where, "operators." + op.name + ".error",
+                             "an operator with compare: band needs an error > 0: the scale of a miss");
         } else {
-          t.observed = row.value;
-          t.sd = std::hypot(sd_row, op.error);
+          if ((row.has_lower != row.has_upper) && row.sd < 0.0)
+            throw RangeError(row.where, row.has_lower ? "lower" : "upper",
+                             "row " + row.id + " gives only a bound (" +
+                                 (row.has_lower ? "at least " : "at most ") +
+                                 config_number(row.has_lower ? row.lower : row.upper) +
+                                 "): read it with an operator that has compare: band");
+          const double sd_row = row.standard_deviation();
+          t.sd = std::hypot(log ? sd_row / row.value : sd_row, op.error);
+          if (!(t.sd > 0.0))
+            throw RangeError(row.where, "sd",
+                             "row " + row.id + " has no uncertainty: give it an sd or a band, or operator " +
+                                 op.name + " an error > 0");
         }
-        if (!(t.sd > 0.0))
-          throw RangeError(row.where, "sd",
-                           "row " + row.id + " has no uncertainty: give it an sd or a band, or operator " +
-                               op.name + " an error > 0");
         t.weight = op.weight;
       }
     }
@@ -236,7 +263,11 @@ double Calibration::distance(const std::vector<double>& measured) const {
     double m = measured[i];
     if (op.scale == ObservationOperator::Scale::log) m = m > 0.0 ? std::log(m) : kNaN;
     if (!std::isfinite(m)) return std::numeric_limits<double>::infinity();
-    const double r = (m - t.observed) / t.sd;
+    const double r = t.band ? (m < t.lo   ? m - t.lo
+                               : m > t.hi ? m - t.hi
+                                          : 0.0) /
+                                  t.sd
+                            : (m - t.observed) / t.sd;
     sum += t.weight * r * r;
     weights += t.weight;
   }

@@ -36,7 +36,7 @@ std::optional<Date> period_end(const std::string& s, bool last) {
 
 double Observation::standard_deviation() const {
   if (sd >= 0.0) return sd;
-  if (has_band) return (upper - lower) / 4.0;
+  if (has_band()) return (upper - lower) / 4.0;
   return 0.0;
 }
 
@@ -116,15 +116,18 @@ ObservationTable read_observations(const std::filesystem::path& path) {
     if (!cell("sd").empty() && (!parse_number(cell("sd"), o.sd) || o.sd < 0.0))
       throw RangeError(where("sd"), "sd",
                        "expected a number >= 0 (or an empty cell), got '" + cell("sd") + "'");
-    if (cell("lower").empty() != cell("upper").empty())
-      throw TypeError(where(cell("lower").empty() ? "lower" : "upper"), "lower",
-                      "a band needs both lower and upper (or neither)");
-    if (!cell("lower").empty()) {
-      if (!parse_number(cell("lower"), o.lower) || !parse_number(cell("upper"), o.upper) ||
-          o.lower > o.value || o.value > o.upper)
-        throw RangeError(where("lower"), "lower", "expected numbers with lower <= value <= upper");
-      o.has_band = true;
+    for (const char* bound : {"lower", "upper"}) {
+      if (cell(bound).empty()) continue;
+      double& v = bound[0] == 'l' ? o.lower : o.upper;
+      if (!parse_number(cell(bound), v))
+        throw TypeError(where(bound), bound,
+                        "expected a number (or an empty cell), got '" + cell(bound) + "'");
+      (bound[0] == 'l' ? o.has_lower : o.has_upper) = true;
     }
+    if ((o.has_lower && o.lower > o.value) || (o.has_upper && o.value > o.upper))
+      throw RangeError(where(o.has_lower && o.lower > o.value ? "lower" : "upper"), "lower",
+                       "expected lower <= value <= upper, got " + cell("lower") + " <= " + cell("value") +
+                           " <= " + cell("upper"));
     o.unit = required("unit", "the value's unit (share, count, USD million, ...)");
     o.source = required("source", "the source's title: every figure is cited");
     o.publisher = required("publisher", "the source's publisher");

@@ -63,7 +63,10 @@ PredictiveCheck predictive_check(const Calibration& calibration, std::vector<std
     c.model_lo[i] = quantile_of(m, 0.05), c.model_median[i] = quantile_of(m, 0.5),
     c.model_hi[i] = quantile_of(m, 0.95);
     c.lo[i] = quantile_of(y, 0.05), c.median[i] = quantile_of(y, 0.5), c.hi[i] = quantile_of(y, 0.95);
-    c.covered[i] = c.lo[i] <= t.row->value && t.row->value <= c.hi[i] ? 1 : 0;
+    if (t.band)  // a bound or a range: covered if the interval reaches into it
+      c.covered[i] =
+          (!t.row->has_lower || c.hi[i] >= t.row->lower) && (!t.row->has_upper || c.lo[i] <= t.row->upper);
+    else c.covered[i] = c.lo[i] <= t.row->value && t.row->value <= c.hi[i] ? 1 : 0;
   }
   c.model = std::move(model);
   return c;
@@ -148,7 +151,7 @@ void write_posterior_file(const fs::path& path, const Calibration& calibration, 
       use.push_back(use_name(t.use)), reason.push_back(t.reason);
       op.push_back(t.op >= 0 ? spec.operators[static_cast<std::size_t>(t.op)].name : "");
       observed.push_back(r.value);
-      sd.push_back(r.sd >= 0 ? r.sd : (r.has_band ? r.standard_deviation() : kNaN));
+      sd.push_back(r.sd >= 0 ? r.sd : (r.has_band() ? r.standard_deviation() : kNaN));
       target_sd.push_back(t.metric_index >= 0 ? t.sd : kNaN);
     }
     for (int c : check.covered) covered.push_back(static_cast<std::int8_t>(c < 0 ? -127 : c));

@@ -41,9 +41,9 @@ ObservationOperator read_operator(const std::string& name, const Node& n, const 
   op.name = name;
   op.where = n.key_where;
   config::expect_map(n, path, "an operator: quantity, value, error, ... (docs/calibration.md)");
-  config::check_keys(
-      n, path,
-      {"doc", "quantity", "instrument", "value", "divided_by", "scale", "error", "region", "weight"});
+  config::check_keys(n, path,
+                     {"doc", "quantity", "instrument", "value", "divided_by", "scale", "compare", "error",
+                      "region", "weight"});
   op.doc = config::text(config::req(n, "doc", path, "what the operator measures and why"),
                         config::join(path, "doc"));
   op.quantity = config::text(config::req(n, "quantity", path, "the quantity of the rows it reads"),
@@ -55,6 +55,9 @@ ObservationOperator read_operator(const std::string& name, const Node& n, const 
   if (const Node* s = config::opt(n, "scale"))
     op.scale = static_cast<ObservationOperator::Scale>(
         config::choice(*s, config::join(path, "scale"), {"linear", "log"}));
+  if (const Node* c = config::opt(n, "compare"))
+    op.compare = static_cast<ObservationOperator::Compare>(
+        config::choice(*c, config::join(path, "compare"), {"value", "band"}));
   op.error = config::number(config::req(n, "error", path, "the operator's own error (sd on its scale)"),
                             config::join(path, "error"), config::kNonNeg);
   if (const Node* r = config::opt(n, "region"))

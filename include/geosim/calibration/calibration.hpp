@@ -31,6 +31,10 @@ namespace geosim::calibration {
 /// row's own sd and the operator's `error` (in the scale's units) combined.
 struct ObservationOperator {
   enum class Scale { linear, log };
+  /// value: the row's value with its sd; band: within the row's bounds is a
+  /// perfect fit, outside them the distance to the nearer one counts (in
+  /// units of `error`): for "more than 40", or the article's ranges.
+  enum class Compare { value, band };
   enum class Region { none, sum, mean };  // rows of state REGION: combine the targets so
   std::string name;
   std::string doc;
@@ -38,6 +42,7 @@ struct ObservationOperator {
   MetricSpec value;
   std::optional<MetricSpec> divided_by;
   Scale scale = Scale::linear;
+  Compare compare = Compare::value;
   double error = 0.0;
   Region region = Region::none;
   double weight = 1.0;  // of each of its rows in the distance
@@ -72,6 +77,9 @@ struct Target {
   int metric_index = -1, divisor_index = -1;  // into Calibration::metrics()
   double observed = 0.0;                      // on the operator's scale
   double sd = 0.0;                            // the row's and the operator's error combined, on that scale
+  bool band =
+      false;  // compared with its bounds, lo..hi on the scale (+-inf where none); sd is the operator's error
+  double lo = 0.0, hi = 0.0;
   double weight = 1.0;
 };
 const char* use_name(Target::Use use);

@@ -22,8 +22,9 @@ struct Observation {
   Date first, last;        // the period's first and last month
   double value = 0.0;
   double sd = -1.0;                 // < 0: not given
-  double lower = 0.0, upper = 0.0;  // a band; has_band
-  bool has_band = false;
+  double lower = 0.0, upper = 0.0;  // bounds: "more than 40" is lower 40 alone
+  bool has_lower = false, has_upper = false;
+  bool has_band() const { return has_lower && has_upper; }
   std::string unit, source, publisher, url, note;
   int source_year = 0;
   SourceLocation where;  // its row (column 1)
@@ -45,8 +46,8 @@ const std::vector<std::string>& observation_columns();
 
 /// Reads and checks a table: the header is observation_columns(); every row
 /// has a unique id, a period (YYYY, YYYY..YYYY, YYYY-MM, YYYY-MM..YYYY-MM), a
-/// finite value, a non-negative sd or a band lower <= value <= upper (or
-/// neither), a unit, and a source with its publisher and year: a figure
+/// finite value, a non-negative sd, bounds lower <= value <= upper (either,
+/// both or neither), a unit, and a source with its publisher and year: a figure
 /// without a source is refused. InputError subclasses at file:line:column.
 ObservationTable read_observations(const std::filesystem::path& path);
 
