@@ -204,3 +204,18 @@ geosim_cli_test(enormous_campaign_rate 0 "" run ${_cli_scenario} --ticks 24 --se
                 --set targets.KAZ.campaign_rate=1e300 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_campaign_rate.h5)
 geosim_cli_test(large_campaign_rate 0 "" run ${_cli_scenario} --ticks 24 --set campaigns.threshold=0
                 --set targets.KAZ.campaign_rate=1e10 -o ${CMAKE_CURRENT_BINARY_DIR}/cli_campaign_rate_1e10.h5)
+
+# geosim calibrate: help, a file that reads and lists its rows, bad input with its place.
+geosim_cli_test(calibrate_help 0 "" calibrate --help)
+geosim_cli_test(calibrate_without_output 2 "calibrate needs -o POSTERIOR.h5"
+                calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml)
+geosim_cli_test(calibrate_dry_run 0 "" calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml --dry-run)
+geosim_cli_test(calibrate_missing_table 2
+                "recovery.yaml:16:9: observations.file: cannot read the observations table"
+                calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/recovery.yaml --dry-run)
+geosim_cli_test(calibrate_unknown_key 2 "bad_key.yaml:3:1: helf_out_from: unknown key"
+                calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/bad_key.yaml --dry-run)
+# A whole (small) calibration through the command line; --resume so that a rerun rewrites its file.
+geosim_cli_test(calibrate_runs 0 "geosim: generation 0:"
+                calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml -o ${CMAKE_BINARY_DIR}/cli_calibration.h5
+                -j 1 --resume)

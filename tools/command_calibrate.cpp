@@ -30,7 +30,8 @@ int command_calibrate(const std::vector<std::string>& args, const std::atomic<bo
       "finish an interrupted calibration: finished generations are read back, the unfinished one resumes "
       "from its journal")("dry-run", po::bool_switch(&dry_run),
                           "check the file, the observations and the operators, print what would be fitted")(
-      "quiet,q", po::bool_switch(&quiet), "print only the summary")("help,h", "this help");
+      "quiet,q", po::bool_switch(&quiet), "no line per generation; print only the summary")("help,h",
+                                                                                            "this help");
   const auto vm = parse(args, opts, "calibration");
   if (vm.count("help")) {
     std::cout << "usage: geosim calibrate CALIB.yaml -o POSTERIOR.h5 [-j N] [--resume] [--dry-run]\n\n"
@@ -72,6 +73,7 @@ int command_calibrate(const std::vector<std::string>& args, const std::atomic<bo
   options.jobs = jobs > 0 ? jobs : (cluster.size() > 1 ? 1 : 0);
   options.resume = resume;
   options.progress = !quiet && isatty(STDERR_FILENO);
+  options.quiet = quiet;
   options.cluster = &cluster;
   options.cancel = cancel;
   const calibration::CalibrationSummary s = calibration::run_calibration(calib, options);

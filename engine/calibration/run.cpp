@@ -114,7 +114,7 @@ CalibrationSummary run_calibration(const Calibration& calibration, const Calibra
                            "; widen the priors, or check the runs in " + runs_dir.string());
     }
     const AbcGeneration& now = sampler.history().back();
-    if (reporting)
+    if (reporting && !options.quiet)
       std::fprintf(stderr,
                    "geosim: generation %d: %lld simulations (%lld failed), acceptance %.3f, tolerance %.4g, "
                    "ESS %.0f, %.1f s\n",

@@ -120,7 +120,8 @@ struct CalibrateOptions {
   std::filesystem::path output;  // POSTERIOR.h5; the generations' sweeps go in OUTPUT.runs/
   int jobs = 0;
   bool resume = false;
-  bool progress = false;
+  bool progress = false;  // each sweep's progress line on stderr
+  bool quiet = false;     // no line per generation on stderr
   const Cluster* cluster = nullptr;
   const std::atomic<bool>* cancel = nullptr;
 };
