@@ -4,3 +4,8 @@ add_test(NAME docs.scenario_tables_match_schema
   COMMAND ${GEOSIM_PYTHON} ${PROJECT_SOURCE_DIR}/tools/scenario_tables.py $<TARGET_FILE:geosim>
           ${PROJECT_SOURCE_DIR}/docs/scenario-format.md --check)
 set_tests_properties(docs.scenario_tables_match_schema PROPERTIES LABELS docs)
+# The derived rows of the observations table (ratios of its primary rows) are up to date.
+add_test(NAME docs.derived_observations_up_to_date
+  COMMAND ${GEOSIM_PYTHON} ${PROJECT_SOURCE_DIR}/tools/derive_observations.py
+          ${PROJECT_SOURCE_DIR}/scenarios/data/observations.csv --check)
+set_tests_properties(docs.derived_observations_up_to_date PROPERTIES LABELS docs)

@@ -69,9 +69,16 @@ std::string config_number(double v) {
 
 /// Refuses a term that keeps an axis for a row: every axis of its variable
 /// is selected with one label ({state} may be combined for REGION rows).
-void check_axes(const MetricSpec& term, const ObservationOperator& op, const std::string& key) {
-  for (Axis a : results_variable(term.variable).dims) {
-    const std::string axis(axis_name(a));
+void check_axes(const MetricSpec& term, const std::vector<std::string>& sum_over,
+                const ObservationOperator& op, const std::string& key) {
+  std::vector<std::string> axes;
+  for (Axis a : results_variable(term.variable).dims) axes.emplace_back(axis_name(a));
+  for (const std::string& axis : sum_over)
+    if (!contains(axes, axis))
+      throw UnknownKeyError(term.where, "operators." + op.name + "." + key + ".sum_over",
+                            term.variable + " has no axis '" + axis + "' to sum over");
+  for (const std::string& axis : axes) {
+    if (contains(sum_over, axis)) continue;  // every label, or the listed ones, summed
     const auto s = std::find_if(term.select.begin(), term.select.end(),
                                 [&](const MetricSpec::Selection& sel) { return sel.axis == axis; });
     if (s == term.select.end() || !s->single)
@@ -111,8 +118,8 @@ Calibration::Calibration(CalibrationSpec spec) : spec_(std::move(spec)) {
           spec_.exclude_where[i], "observations.exclude." + spec_.exclude[i].first,
           "no row of " + spec_.observations.string() + " has the id " + spec_.exclude[i].first);
   for (const ObservationOperator& op : spec_.operators) {
-    check_axes(op.value, op, "value");
-    if (op.divided_by) check_axes(*op.divided_by, op, "divided_by");
+    check_axes(op.value, op.value_sum_over, op, "value");
+    if (op.divided_by) check_axes(*op.divided_by, op.divisor_sum_over, op, "divided_by");
   }
   const Sweep plain(spec_.sweep);  // the base and the priors checked once
   const Scenario& base = plain.base();
@@ -123,7 +130,7 @@ Calibration::Calibration(CalibrationSpec spec) : spec_(std::move(spec)) {
     int generic = -1;
     for (std::size_t k = 0; k < spec_.operators.size(); ++k) {
       const ObservationOperator& op = spec_.operators[k];
-      if (op.quantity != row.quantity) continue;
+      if (op.quantity != row.quantity || (!op.unit.empty() && op.unit != row.unit)) continue;
       if (op.instrument == row.instrument) {
         if (t.op >= 0)
           throw ReferenceError(op.where, "operators." + op.name,
@@ -146,7 +153,7 @@ Calibration::Calibration(CalibrationSpec spec) : spec_(std::move(spec)) {
       t.reason = excluded->second;
     } else if (t.op < 0) {
       t.use = Target::Use::no_operator;
-      t.reason = "no operator reads " + row.quantity + " (" + row.instrument + ")";
+      t.reason = "no operator reads " + row.quantity + " (" + row.instrument + ", " + row.unit + ")";
     } else {
       const ObservationOperator& op = spec_.operators[static_cast<std::size_t>(t.op)];
       std::string why = unmeasurable(op.value, row, base);
@@ -240,8 +247,12 @@ std::vector<double> Calibration::measure(const std::vector<Variable>& variables,
       sum += x;
     }
     if (per_run == 0) return kNaN;
-    if (per_run > 1 && region == ObservationOperator::Region::none) return kNaN;  // refused at construction
-    return region == ObservationOperator::Region::mean ? sum / static_cast<double>(per_run) : sum;
+    // Several elements: labels summed (sum_over) and, for a REGION row, the
+    // targets; a mean over the targets divides by their number.
+    if (region == ObservationOperator::Region::mean)
+      for (std::size_t d = 1; d < v.dims.size(); ++d)
+        if (v.dims[d] == "target") sum /= static_cast<double>(v.shape[d]);
+    return sum;
   };
   std::vector<double> out(targets_.size(), kNaN);
   for (std::size_t i = 0; i < targets_.size(); ++i) {

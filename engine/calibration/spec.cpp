@@ -28,10 +28,18 @@ Node scalar_node(const std::string& text, const SourceLocation& where) {
 }
 
 /// A metric term of an operator: a declared metric without name or window.
-MetricSpec read_term(const Node& item, const std::string& path) {
-  config::expect_map(item, path, "a metric: variable, select and reduce (docs/calibration.md)");
-  config::check_keys(item, path, {"variable", "select", "reduce", "quantile"});
+MetricSpec read_term(const Node& item, const std::string& path, std::vector<std::string>& sum_over) {
+  config::expect_map(item, path, "a metric: variable, select, reduce and sum_over (docs/calibration.md)");
+  config::check_keys(item, path, {"variable", "select", "reduce", "quantile", "sum_over"});
   Node named = item;
+  if (const Node* axes = config::opt(item, "sum_over")) {
+    const std::string sp = config::join(path, "sum_over");
+    config::expect_list(*axes, sp,
+                        "a list of axes whose labels the term sums (power, target, channel, group)");
+    for (std::size_t i = 0; i < axes->items.size(); ++i)
+      sum_over.push_back(config::text(axes->items[i], config::indexed(sp, i)));
+    std::erase_if(named.entries, [](const Node::Entry& e) { return e.key == "sum_over"; });
+  }
   named.entries.insert(named.entries.begin(), Node::Entry{"name", scalar_node("operator_term", item.where)});
   return sweep_detail::read_metric(named, path, {});
 }
@@ -42,16 +50,18 @@ ObservationOperator read_operator(const std::string& name, const Node& n, const 
   op.where = n.key_where;
   config::expect_map(n, path, "an operator: quantity, value, error, ... (docs/calibration.md)");
   config::check_keys(n, path,
-                     {"doc", "quantity", "instrument", "value", "divided_by", "scale", "compare", "error",
-                      "region", "weight"});
+                     {"doc", "quantity", "instrument", "unit", "value", "divided_by", "scale", "compare",
+                      "error", "region", "weight"});
   op.doc = config::text(config::req(n, "doc", path, "what the operator measures and why"),
                         config::join(path, "doc"));
   op.quantity = config::text(config::req(n, "quantity", path, "the quantity of the rows it reads"),
                              config::join(path, "quantity"));
   op.instrument = config::text_or(n, "instrument", path, "");
-  op.value = read_term(config::req(n, "value", path, "the model's measure"), config::join(path, "value"));
+  op.unit = config::text_or(n, "unit", path, "");
+  op.value = read_term(config::req(n, "value", path, "the model's measure"), config::join(path, "value"),
+                       op.value_sum_over);
   if (const Node* d = config::opt(n, "divided_by"))
-    op.divided_by = read_term(*d, config::join(path, "divided_by"));
+    op.divided_by = read_term(*d, config::join(path, "divided_by"), op.divisor_sum_over);
   if (const Node* s = config::opt(n, "scale"))
     op.scale = static_cast<ObservationOperator::Scale>(
         config::choice(*s, config::join(path, "scale"), {"linear", "log"}));

@@ -39,8 +39,11 @@ struct ObservationOperator {
   std::string name;
   std::string doc;
   std::string quantity, instrument;  // instrument "": any
+  std::string unit;                  // "": any; else only rows in this unit (USD million, not EUR million)
   MetricSpec value;
   std::optional<MetricSpec> divided_by;
+  /// Axes a term sums over (its `sum_over`): e.g. every power, for a share among them.
+  std::vector<std::string> value_sum_over, divisor_sum_over;
   Scale scale = Scale::linear;
   Compare compare = Compare::value;
   double error = 0.0;
