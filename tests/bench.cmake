@@ -24,3 +24,9 @@ add_test(NAME bench.unwritable_json
           "-DEXPECT_STDERR=geosim-bench: --json: cannot write /nonexistent_dir/bench.json"
           -P ${CMAKE_CURRENT_SOURCE_DIR}/cli.cmake)
 set_tests_properties(bench.unwritable_json PROPERTIES LABELS bench)
+# The calibration bench runs the shipped baseline calibration (a reduced budget:
+# one generation and the predictive check) and prints its figures.
+add_test(NAME bench.calibration_smoke
+  COMMAND ${PROJECT_SOURCE_DIR}/bench/calibration_bench.sh $<TARGET_FILE:geosim> 2000)
+set_tests_properties(bench.calibration_smoke PROPERTIES LABELS bench TIMEOUT 600
+  PASS_REGULAR_EXPRESSION "simulations/s \\(-j 2\\)")

@@ -79,10 +79,11 @@ int command_calibrate(const std::vector<std::string>& args, const std::atomic<bo
   const calibration::CalibrationSummary s = calibration::run_calibration(calib, options);
   if (!s.reporting) return kExitOk;
   std::printf(
-      "wrote %s: %d generations, %lld simulations (%lld failed, %lld recovered), tolerance %.4g (%s); "
-      "%.1f s, %.0f simulations/s\n",
+      "wrote %s: %d generations, %lld simulations (%lld rejected as not finite, %lld recovered), tolerance "
+      "%.4g "
+      "(%s); %.1f s (%.1f s in the sweeps), %.0f simulations/s\n",
       output.c_str(), s.generations, static_cast<long long>(s.simulations), static_cast<long long>(s.failed),
-      static_cast<long long>(s.recovered), s.tolerance, s.stop.c_str(), s.seconds,
+      static_cast<long long>(s.recovered), s.tolerance, s.stop.c_str(), s.seconds, s.simulation_seconds,
       s.seconds > 0 ? static_cast<double>(s.simulations) / s.seconds : 0.0);
   std::printf(
       "predictive check (90%% intervals): %lld of %lld fitted observations covered, %lld of %lld held "

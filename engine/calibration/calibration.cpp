@@ -55,9 +55,10 @@ std::string unmeasurable(const MetricSpec& term, const Observation& row, const S
       if (label == "{state}" && row.state != "REGION" && !contains(targets, row.state))
         return "the scenario has no target " + row.state;
     }
-  if (row.first < base.start || base.end < row.last)
+  const Date last = base.row_date(base.ticks);  // the last row a run records (ticks: may end early)
+  if (row.first < base.start || last < row.last)
     return "its period " + row.period + " is not within the simulated " + base.start.str().substr(0, 7) +
-           ".." + base.end.str().substr(0, 7);
+           ".." + last.str().substr(0, 7);
   return "";
 }
 
@@ -91,6 +92,30 @@ void check_axes(const MetricSpec& term, const std::vector<std::string>& sum_over
 }
 
 }  // namespace
+
+double to_scale(ObservationOperator::Scale scale, double x) {
+  switch (scale) {
+    case ObservationOperator::Scale::log: return x > 0.0 ? std::log(x) : kNaN;
+    case ObservationOperator::Scale::log1p: return x > -1.0 ? std::log1p(x) : kNaN;
+    default: return x;
+  }
+}
+
+double from_scale(ObservationOperator::Scale scale, double y) {
+  switch (scale) {
+    case ObservationOperator::Scale::log: return std::exp(y);
+    case ObservationOperator::Scale::log1p: return std::expm1(y);
+    default: return y;
+  }
+}
+
+double scale_slope(ObservationOperator::Scale scale, double x) {
+  switch (scale) {
+    case ObservationOperator::Scale::log: return 1.0 / x;
+    case ObservationOperator::Scale::log1p: return 1.0 / (1.0 + x);
+    default: return 1.0;
+  }
+}
 
 const char* use_name(Target::Use use) {
   switch (use) {
@@ -173,13 +198,15 @@ Calibration::Calibration(CalibrationSpec spec) : spec_(std::move(spec)) {
           t.divisor_index = static_cast<int>(metrics_.size());
           metrics_.push_back(term_for(*op.divided_by, row, t.divisor_metric));
         }
-        const bool log = op.scale == ObservationOperator::Scale::log;
         const auto on_scale = [&](double v, const char* what) {
-          if (log && !(v > 0.0))
+          const double y = to_scale(op.scale, v);
+          if (!std::isfinite(y))
             throw RangeError(row.where, what,
                              "row " + row.id + " is read on a log scale by operator " + op.name +
-                                 " and needs a " + what + " > 0, got " + config_number(v));
-          return log ? std::log(v) : v;
+                                 " and needs a " + what +
+                                 (op.scale == ObservationOperator::Scale::log ? " > 0" : " > -1") + ", got " +
+                                 config_number(v));
+          return y;
         };
         t.observed = on_scale(row.value, "value");
         if (op.compare == ObservationOperator::Compare::band) {
@@ -202,7 +229,7 @@ Calibration::Calibration(CalibrationSpec spec) : spec_(std::move(spec)) {
                                  config_number(row.has_lower ? row.lower : row.upper) +
                                  "): read it with an operator that has compare: band");
           const double sd_row = row.standard_deviation();
-          t.sd = std::hypot(log ? sd_row / row.value : sd_row, op.error);
+          t.sd = std::hypot(sd_row * scale_slope(op.scale, row.value), op.error);
           if (!(t.sd > 0.0))
             throw RangeError(row.where, "sd",
                              "row " + row.id + " has no uncertainty: give it an sd or a band, or operator " +
@@ -272,7 +299,7 @@ double Calibration::distance(const std::vector<double>& measured) const {
     if (t.use != Target::Use::fitted) continue;
     const ObservationOperator& op = spec_.operators[static_cast<std::size_t>(t.op)];
     double m = measured[i];
-    if (op.scale == ObservationOperator::Scale::log) m = m > 0.0 ? std::log(m) : kNaN;
+    m = to_scale(op.scale, m);
     if (!std::isfinite(m)) return std::numeric_limits<double>::infinity();
     const double r = t.band ? (m < t.lo   ? m - t.lo
                                : m > t.hi ? m - t.hi

@@ -45,19 +45,19 @@ PredictiveCheck predictive_check(const Calibration& calibration, std::vector<std
   for (std::size_t i = 0; i < n; ++i) {
     const Target& t = calibration.targets()[i];
     if (t.metric_index < 0) continue;
-    const bool log =
-        calibration.spec().operators[static_cast<std::size_t>(t.op)].scale == ObservationOperator::Scale::log;
+    const ObservationOperator::Scale scale =
+        calibration.spec().operators[static_cast<std::size_t>(t.op)].scale;
     std::vector<double> m, y;
     for (std::size_t d = 0; d < model.size(); ++d) {
       const double x = model[d][i];
-      if (!std::isfinite(x) || (log && !(x > 0.0))) continue;
+      if (!std::isfinite(to_scale(scale, x))) continue;
       m.push_back(x);
       // What an observation would read: the measure plus the measurement error on the operator's scale.
       const auto w =
           rng::philox(seed, static_cast<std::uint32_t>(d), static_cast<std::uint32_t>(i), rng::other,
                       0x6f627321U);  // "obs!"
       const double eps = rng::normal_quantile((static_cast<double>(w[0]) + 0.5) / 4294967296.0);
-      y.push_back(log ? std::exp(std::log(x) + t.sd * eps) : x + t.sd * eps);
+      y.push_back(from_scale(scale, to_scale(scale, x) + t.sd * eps));
     }
     if (m.empty()) continue;
     c.model_lo[i] = quantile_of(m, 0.05), c.model_median[i] = quantile_of(m, 0.5),
@@ -119,8 +119,10 @@ void write_posterior_file(const fs::path& path, const Calibration& calibration, 
                        "(sum of weights)^2 / sum of squared weights of the kept particles", plain);
     w.variable<std::int64_t>("simulations", {&generation}, simulations, "1", "runs made in the generation",
                              plain);
-    w.variable<std::int64_t>("failed", {&generation}, failed, "1",
-                             "runs that failed or were invalid (counted as rejected)", plain);
+    w.variable<std::int64_t>(
+        "failed", {&generation}, failed, "1",
+        "runs with an infinite distance (failed or invalid, or a measure not finite on its scale): rejected",
+        plain);
     w.variable<double>("unit", {&generation, &particle, &parameter}, unit, "1",
                        "kept particle's design coordinate (prior CDF) in (0, 1)");
     w.variable<double>("value", {&generation, &particle, &parameter}, value, "",

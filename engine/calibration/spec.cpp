@@ -64,7 +64,7 @@ ObservationOperator read_operator(const std::string& name, const Node& n, const 
     op.divided_by = read_term(*d, config::join(path, "divided_by"), op.divisor_sum_over);
   if (const Node* s = config::opt(n, "scale"))
     op.scale = static_cast<ObservationOperator::Scale>(
-        config::choice(*s, config::join(path, "scale"), {"linear", "log"}));
+        config::choice(*s, config::join(path, "scale"), {"linear", "log", "log1p"}));
   if (const Node* c = config::opt(n, "compare"))
     op.compare = static_cast<ObservationOperator::Compare>(
         config::choice(*c, config::join(path, "compare"), {"value", "band"}));

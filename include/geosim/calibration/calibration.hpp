@@ -30,7 +30,7 @@ namespace geosim::calibration {
 /// `divided_by` if given, over the row's period, compared on `scale` with the
 /// row's own sd and the operator's `error` (in the scale's units) combined.
 struct ObservationOperator {
-  enum class Scale { linear, log };
+  enum class Scale { linear, log, log1p };  // log1p: log(1 + x), for counts that may be 0
   /// value: the row's value with its sd; band: within the row's bounds is a
   /// perfect fit, outside them the distance to the nearer one counts (in
   /// units of `error`): for "more than 40", or the article's ranges.
@@ -51,6 +51,12 @@ struct ObservationOperator {
   double weight = 1.0;  // of each of its rows in the distance
   SourceLocation where;
 };
+
+/// A value on an operator's scale (NaN where the scale has none: log of x <= 0), and back.
+double to_scale(ObservationOperator::Scale scale, double x);
+double from_scale(ObservationOperator::Scale scale, double y);
+/// The derivative of to_scale at x: a standard deviation's factor on the scale.
+double scale_slope(ObservationOperator::Scale scale, double x);
 
 struct CalibrationSpec {
   std::filesystem::path file;
