@@ -215,7 +215,21 @@ geosim_cli_test(calibrate_missing_table 2
                 calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/recovery.yaml --dry-run)
 geosim_cli_test(calibrate_unknown_key 2 "bad_key.yaml:3:1: helf_out_from: unknown key"
                 calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/bad_key.yaml --dry-run)
-# A whole (small) calibration through the command line; --resume so that a rerun rewrites its file.
+# A whole (small) calibration through the command line, from a clean start.
+add_test(NAME cli.calibrate_clean COMMAND ${CMAKE_COMMAND} -E rm -rf ${CMAKE_BINARY_DIR}/cli_calibration.h5
+         ${CMAKE_BINARY_DIR}/cli_calibration.h5.runs)
+set_tests_properties(cli.calibrate_clean PROPERTIES FIXTURES_SETUP cli_calibration LABELS cli)
 geosim_cli_test(calibrate_runs 0 "geosim: generation 0:"
                 calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml -o ${CMAKE_BINARY_DIR}/cli_calibration.h5
-                -j 1 --resume)
+                -j 1)
+set_tests_properties(cli.calibrate_runs PROPERTIES FIXTURES_REQUIRED cli_calibration)
+# Again: the file exists and is refused without --resume; with it, the finished generations are read back.
+geosim_cli_test(calibrate_exists 2 "cli_calibration.h5: -o: the file exists; refusing to overwrite it"
+                calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml -o ${CMAKE_BINARY_DIR}/cli_calibration.h5)
+set_tests_properties(cli.calibrate_exists PROPERTIES DEPENDS cli.calibrate_runs FIXTURES_REQUIRED cli_calibration)
+add_test(NAME cli.calibrate_resume_recovers
+  COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:geosim>|calibrate|${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml|-o|${CMAKE_BINARY_DIR}/cli_calibration.h5|--resume"
+          -DEXPECT_RC=0 "-DEXPECT_STDOUT=200 simulations (0 rejected as not finite, 220 recovered)"
+          -P ${CMAKE_CURRENT_LIST_DIR}/cli.cmake)
+set_tests_properties(cli.calibrate_resume_recovers PROPERTIES LABELS cli DEPENDS cli.calibrate_exists
+  FIXTURES_REQUIRED cli_calibration)

@@ -87,7 +87,15 @@ CalibrationSummary run_calibration(const Calibration& calibration, const Calibra
     so.progress = options.progress;
     so.cluster = options.cluster;
     so.cancel = options.cancel;
-    const SweepSummary s = run_sweep(sweep, so);
+    SweepSummary s;
+    try {
+      s = run_sweep(sweep, so);
+    } catch (const OutputError& e) {
+      if (e.where().file != so.output.string()) throw;
+      throw OutputError(e.where(), "-o",
+                        e.detail() + "; it was left by another calibration or another geosim build: remove " +
+                            runs_dir.string() + " to start again");
+    }
     summary.simulation_seconds += s.seconds;
     summary.recovered += s.recovered;
     failed = s.failed;

@@ -155,7 +155,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
                         (before.empty() ? std::string()
                                         : " (" + identity_difference(before, sweep.identity()) + ")") +
                         "; refusing to overwrite it" +
-                        (before.empty() || options.extend
+                        (before.empty() || options.extend || !design(sweep.spec().design).extends_by_samples()
                              ? std::string()
                              : " (to add samples to a finished saltelli or sobol "
                                "sweep, use --extend)"));
