@@ -21,6 +21,12 @@ constexpr detail::Stage kTick[] = {
     {"budgets", detail::grow_budgets},        // 7. budgets for the next tick
 };
 
+/// What a spin-up tick leaves out (time.spin_up): no events, no campaigns, and
+/// the budgets stay at their start values.
+bool skipped_in_spin_up(std::string_view stage) {
+  return stage == "events" || stage == "campaigns" || stage == "budgets";
+}
+
 }  // namespace
 
 namespace detail {
@@ -93,6 +99,21 @@ World::World(const Scenario& scenario, std::uint64_t seed)
   detail::compute_influence(*tick_);
   population_.tally(static_cast<float>(scenario.negative_threshold), tick_->tallies);
   detail::reduce_tallies(*tick_);
+  if (scenario.spin_up_ticks > 0) spin_up(scenario.spin_up_ticks);
+}
+
+void World::spin_up(int ticks) {
+  // The spin-up's ticks are numbered -ticks .. -1: their random numbers (the
+  // tick is a Philox counter word) never meet those of a recorded tick.
+  for (int k = 0; k < ticks; ++k) {
+    state_.tick = k - ticks;
+    for (const detail::Stage& stage : kTick)
+      if (!skipped_in_spin_up(stage.name)) stage.run(*tick_);
+    detail::check_finite(*tick_);
+  }
+  state_.tick = 0;
+  // Row 0 as without a spin-up: nothing spent before the first tick.
+  for (auto& a : state_.allocation) a = std::numeric_limits<double>::quiet_NaN();
 }
 
 World::~World() = default;

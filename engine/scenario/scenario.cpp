@@ -136,6 +136,7 @@ class Validator {
     s_.dt = s_.step_months / 12.0;
     s_.ticks = (s_.end.month_index() - s_.start.month_index()) / s_.step_months + 1;
     s_.scenario_ticks = s_.ticks;
+    s_.spin_up_ticks = static_cast<int>(std::lround(num(t, "time.spin_up", "time") * 12.0 / s_.step_months));
   }
 
   /// The channels the scenario declares, in file order; without `channels:`,

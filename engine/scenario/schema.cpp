@@ -58,6 +58,14 @@ void top_level(Schema& s) {
          .doc =
              "the period every budget, rate and duration of the scenario is given per; the engine converts "
              "them to the step, so changing the step keeps the scenario's meaning"});
+  s.add({.path = "time.spin_up",
+         .type = V::number,
+         .unit = "years",
+         .default_text = "0",
+         .range = config::Bounds{0.0, 1000.0, false, false},
+         .doc = "years run before time.start and not recorded, budgets held at their start values and no "
+                "events or campaigns, so that row 0 is the state the model's own equations reach from the "
+                "initial values instead of those values (docs/model.md, section 8)"});
   s.add({.path = "channels",
          .type = V::mapping,
          .default_text = "{economic: {}, security: {}, soft: {}}",

@@ -128,7 +128,7 @@ TEST_CASE("scenario schema: specs built in code start at the schema's defaults")
 
 TEST_CASE("scenario schema: the loader accepts exactly the schema's keys at each level") {
   const config::Schema schema = scenario_schema();
-  CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step", "rates_per"});
+  CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step", "rates_per", "spin_up"});
   CHECK(schema.children("campaigns") ==
         std::vector<std::string>{"threshold", "duration", "penalty", "channels"});
   // A key the schema does not declare is refused by the loader, with a suggestion.

@@ -71,6 +71,10 @@ class World {
   int tick() const { return state_.tick; }
 
  private:
+  /// time.spin_up: the tick's stages but events, campaigns and budget growth,
+  /// `ticks` times, unrecorded; row 0 is the state they reach.
+  void spin_up(int ticks);
+
   const Scenario& scenario_;
   std::uint64_t seed_;
   WorldState state_;

@@ -149,6 +149,7 @@ struct Scenario {
   double dt = 1.0 / 12;    // tick length in years
   int ticks = 0;           // K
   int scenario_ticks = 0;  // K before any --ticks override
+  int spin_up_ticks = 0;   // ticks run before row 0 (time.spin_up), not recorded
   std::uint64_t seed = static_cast<std::uint64_t>(scenario_default("seed"));
 
   std::vector<ChannelSpec> channels;                                           // in the file's order
