@@ -340,6 +340,9 @@ class Validator {
     }
     t.responsiveness = num(n, "targets.<target>.responsiveness", path);
     t.opinion_sensitivity = num(n, "targets.<target>.opinion_sensitivity", path);
+    t.alignment_access = num(n, "targets.<target>.alignment_access", path);
+    t.independence = num(n, "targets.<target>.independence", path);
+    t.balancing = num(n, "targets.<target>.balancing", path);
 
     t.initial_alignment.assign(P() + 1, 1.0 / (P() + 1));
     if (const Node* a = opt(n, "alignment")) {

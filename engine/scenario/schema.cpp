@@ -187,6 +187,27 @@ void targets(Schema& s) {
          .default_text = "0",
          .range = kNonNeg,
          .doc = "`beta_t`"});
+  s.add({.path = "targets.<target>.alignment_access",
+         .type = V::number,
+         .default_text = "0",
+         .range = config::Bounds{0.0, 20.0, false, false},
+         .doc = "`kappa_t`: a power's stock inflow in the target is multiplied by exp(kappa_t (a[t,p] - "
+                "1/(|P|+1))), so the government's alignment opens or closes its access"});
+  s.add({.path = "targets.<target>.independence",
+         .type = V::number,
+         .default_text = "0",
+         .range = config::Bounds{-10.0, 10.0, false, false},
+         .doc =
+             "`nu_t`: the government's own (self) pull in the alignment target is multiplied by exp(nu_t): "
+             "a standing preference for a multi-vector policy"});
+  s.add(
+      {.path = "targets.<target>.balancing",
+       .type = V::number,
+       .default_text = "0",
+       .range = config::Bounds{0.0, 20.0, false, false},
+       .doc =
+           "`chi_t`: the self pull is also multiplied by exp(chi_t (max_p a[t,p] - 1/(|P|+1))): the more one "
+           "power dominates the alignment, the more the government hedges"});
   s.add({.path = "targets.<target>.alignment.<power>",
          .type = V::number,
          .default_rule = "uniform over the powers and self without the mapping, 0 when unlisted in it",

@@ -1,5 +1,6 @@
 // Stage 5 of a tick: alignment moves towards the influence-weighted,
 // opinion-tilted target (model.md section 6).
+#include <algorithm>
 #include <cmath>
 
 #include "model/detail/tick.hpp"
@@ -11,13 +12,20 @@ void update_alignment(Tick& k) {
   WorldState& s = k.state;
   for (int t = 0; t < T; ++t) {
     const TargetSpec& target = k.scenario.targets[t];
+    // Multi-vector policy: the self pull's standing preference and its hedging against dominance.
+    double self_tilt = target.independence;
+    if (target.balancing != 0.0) {
+      double top = 0.0;
+      for (int p = 0; p < P; ++p) top = std::max(top, s.alignment(p, t));
+      self_tilt += target.balancing * (top - 1.0 / (P + 1));
+    }
     double total = 0.0;
     for (int j = 0; j <= P; ++j) {  // j == P is self, whose public attitude is 0
       double weighted = 0.0;
       for (int c = 0; c < C; ++c)
         weighted += target.channel_weights[c] * (j < P ? s.influence[c](j, t) : s.autonomy_share(c, t));
-      const double opinion = j < P ? s.attitude_mean(j, t) : 0.0;
-      k.alignment_target[j] = weighted * std::exp(target.opinion_sensitivity * opinion);
+      const double tilt = j < P ? target.opinion_sensitivity * s.attitude_mean(j, t) : self_tilt;
+      k.alignment_target[j] = weighted * std::exp(tilt);
       total += k.alignment_target[j];
     }
     if (!(total > 0.0)) continue;  // no pull anywhere: alignment stays

@@ -9,7 +9,8 @@ namespace geosim::detail {
 namespace {
 
 /// eta of model.md section 4: institution bonuses of leaders inside members,
-/// times (1 - phi)^n for n active campaigns on the channels campaigns penalise.
+/// times (1 - phi)^n for n active campaigns on the channels campaigns penalise,
+/// times the access the government's alignment grants.
 double efficiency(const Tick& k, int c, int p, int t) {
   double eta = 1.0;
   for (std::size_t i = 0; i < k.scenario.institutions.size(); ++i) {
@@ -20,6 +21,9 @@ double efficiency(const Tick& k, int c, int p, int t) {
   }
   if (k.campaign_penalised[c] && k.state.campaigns_active(p, t) > 0)
     eta *= std::pow(1.0 - k.scenario.campaigns.penalty, k.state.campaigns_active(p, t));
+  // Access follows alignment (model.md section 6): the government's alignment at the tick's start.
+  if (const double kappa = k.scenario.targets[t].alignment_access; kappa != 0.0)
+    eta *= std::exp(kappa * (k.state.alignment(p, t) - 1.0 / (k.scenario.num_powers() + 1)));
   return eta;
 }
 

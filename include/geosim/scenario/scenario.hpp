@@ -64,6 +64,9 @@ struct TargetSpec {
   PerChannel channel_weights{};                                                 // w[t,c], sums to 1
   double responsiveness = scenario_default("targets.<target>.responsiveness");  // lambda_t
   double opinion_sensitivity = scenario_default("targets.<target>.opinion_sensitivity");  // beta_t
+  double alignment_access = scenario_default("targets.<target>.alignment_access");        // kappa_t
+  double independence = scenario_default("targets.<target>.independence");                // nu_t
+  double balancing = scenario_default("targets.<target>.balancing");                      // chi_t
   std::vector<double> initial_alignment;  // by power, then self last (size P+1), sums to 1
   PerChannel autonomy{};                  // S[c,self,t]
   std::vector<PerChannel> initial_stock;  // S[c,p,t](0), by power
