@@ -65,7 +65,7 @@ Population::Population(const Scenario& scenario, std::uint64_t seed)
   std::vector<std::uint32_t> words(4 * static_cast<std::size_t>(kBlockSize));
   for (int t = 0; t < targets; ++t) {
     for (int g = 0; g < groups_; ++g) {
-      const GroupSpec& group = scenario.groups[g];
+      const GroupParameters group = scenario.group_in(t, g);  // the target's overrides included
       for (std::int64_t begin = group_begin(t, g); begin < group_begin(t, g + 1); begin += kBlockSize) {
         const int n = static_cast<int>(std::min(kBlockSize, group_begin(t, g + 1) - begin));
         const auto first = static_cast<std::uint32_t>(target_begin_[t] + begin);

@@ -187,3 +187,43 @@ TEST_CASE("two Richardson rivals converge to the arms-race equilibrium") {
   CHECK(world.state().budget(1, security) ==
         doctest::Approx((m1 * h2 + a2 * h1) / denominator).epsilon(1e-9));
 }
+
+TEST_CASE("two groups with opposite valences converge to their own fixed points: a divided public") {
+  Scenario s = tiny_scenario(1, 1, 2, 300, 4000);
+  s.targets[0].initial_stock[0] = {3.0, 0.0, 3.0};
+  s.targets[0].autonomy = {1.0, 1.0, 1.0};
+  s.powers[0].valence = {0.1, 0.0, 0.2};  // what the power's presence means to no group here
+  s.groups[0].valence = {{0.9, std::nullopt, 0.8}};
+  s.groups[1].valence = {{-0.9, std::nullopt, -0.8}};
+  for (GroupSpec& g : s.groups) {
+    g.susceptibility = 0.3;
+    g.anchoring = 0.05;
+    g.exposure[0] = {1.0, 0.0, 1.0};
+    g.attitude_sd[0] = 0.1;
+  }
+  World world(s, 5);
+  std::vector<double> x_star(2), x0(2);
+  for (int g = 0; g < 2; ++g) {
+    double weight = 0.0, pull = 0.0;
+    for (int c = 0; c < geosim::testing::kTinyChannels; ++c) {
+      const double ei = s.groups[g].exposure[0][c] * world.state().influence[c](0, 0);
+      weight += ei;
+      pull += ei * s.groups[g].valence[0][c].value_or(s.powers[0].valence[c]);
+    }
+    const double alpha = s.groups[g].susceptibility, mu = s.groups[g].anchoring;
+    x0[g] = world.state().group_mean[g](0, 0);  // the mean of the group's x0 (no clamp binds)
+    const double denominator = 1.0 - (1.0 - mu) * (1.0 - alpha * weight);
+    REQUIRE(denominator > 0.0);
+    x_star[g] = ((1.0 - mu) * alpha * pull + mu * x0[g]) / denominator;
+  }
+  world.run();
+  for (int g = 0; g < 2; ++g)
+    CHECK(world.state().group_mean[g](0, 0) == doctest::Approx(x_star[g]).epsilon(1e-5));
+  const double positive = world.state().positive_share(0, 0), negative = world.state().negative_share(0, 0);
+  CHECK(positive > 0.25);
+  CHECK(negative > 0.25);
+  MESSAGE("divided public: group means " << world.state().group_mean[0](0, 0) << " and "
+                                         << world.state().group_mean[1](0, 0) << " (closed form " << x_star[0]
+                                         << " and " << x_star[1] << "); positive share " << positive
+                                         << ", negative share " << negative);
+}
