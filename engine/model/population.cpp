@@ -181,6 +181,17 @@ void Population::tally(float negative_threshold, std::span<GroupTally> tallies) 
   combine_blocks(tallies);
 }
 
+void Population::shift_attitudes(int t, int g, int p, double amount, bool anchors) {
+  const std::int64_t begin = group_begin(t, g), end = group_begin(t, g + 1);
+  // In double, rounded once to float: x + amount exactly where it is representable.
+  const auto shift = [&](float* v) {
+    for (std::int64_t i = begin; i < end; ++i)
+      v[i] = static_cast<float>(std::clamp(static_cast<double>(v[i]) + amount, -1.0, 1.0));
+  };
+  shift(slice(x_, t, p).data());
+  if (anchors) shift(slice(x0_, t, p).data());
+}
+
 void Population::combine_blocks(std::span<GroupTally> tallies) const {
   std::fill(tallies.begin(), tallies.end(), GroupTally{});
   for (std::size_t k = 0; k < blocks_.size(); ++k)

@@ -437,7 +437,7 @@ class Validator {
       e.note = text(req(value, "note", path, "a string"), join(path, "note"));
       const Node& actions = req(value, "actions", path, "a non-empty list of actions");
       e.actions = detail::read_actions(actions, join(path, "actions"), names_.powers, names_.targets,
-                                       names_.institutions, names_.channels);
+                                       names_.groups, names_.institutions, names_.channels);
       if (enabled) s_.events.push_back(std::move(e));
     }
     std::stable_sort(s_.events.begin(), s_.events.end(),
