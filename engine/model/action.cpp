@@ -15,6 +15,7 @@ std::unique_ptr<const ActionType> add_stock();
 std::unique_ptr<const ActionType> set_stock();
 std::unique_ptr<const ActionType> join();
 std::unique_ptr<const ActionType> leave();
+std::unique_ptr<const ActionType> shift_attitudes();
 }  // namespace actions_builtin
 
 void register_builtin_actions(ActionRegistry& registry) {
@@ -25,6 +26,7 @@ void register_builtin_actions(ActionRegistry& registry) {
   registry.add(actions_builtin::set_stock());
   registry.add(actions_builtin::join());
   registry.add(actions_builtin::leave());
+  registry.add(actions_builtin::shift_attitudes());
 }
 
 ActionRegistry& actions() {
@@ -98,6 +100,8 @@ int ActionInput::power(const config::KeySpec& key) const {
 
 int ActionInput::target(const config::KeySpec& key) const { return name_arg(*this, key, "target", targets); }
 
+int ActionInput::group(const config::KeySpec& key) const { return name_arg(*this, key, "group", groups); }
+
 int ActionInput::institution(const config::KeySpec& key) const {
   return name_arg(*this, key, "institution", institutions);
 }
@@ -130,6 +134,14 @@ config::KeySpec channel_argument() {
           .doc = "the channel, or all"};
 }
 
+config::KeySpec group_argument() {
+  return {.path = "group",
+          .type = config::ValueType::name,
+          .required = true,
+          .choices = {"all"},
+          .doc = "the citizen group, or all"};
+}
+
 config::KeySpec institution_argument() {
   return {.path = "institution", .type = config::ValueType::name, .required = true, .doc = "the institution"};
 }
@@ -140,17 +152,20 @@ int ActionInput::channel(const config::KeySpec& key) const {
 
 double ActionInput::number(const config::KeySpec& key) const { return config::read_number(args, key, path); }
 
+bool ActionInput::boolean(const config::KeySpec& key) const { return config::read_boolean(args, key, path); }
+
 EventAction make_event_action(const Scenario& scenario, std::string_view name, const config::Node& args,
                               const std::string& path) {
   const ActionType* type = actions().find(name);
   if (!type) throw std::logic_error("no action '" + std::string(name) + "' is registered");
-  std::vector<std::string> powers, targets, institutions, channels = scenario.channel_names();
+  std::vector<std::string> powers, targets, groups, institutions, channels = scenario.channel_names();
   for (const auto& p : scenario.powers) powers.push_back(p.code);
   for (const auto& t : scenario.targets) targets.push_back(t.code);
+  for (const auto& g : scenario.groups) groups.push_back(g.name);
   for (const auto& i : scenario.institutions) institutions.push_back(i.name);
   config::expect_map(args, path, "a mapping of action arguments");
   config::check_keys(args, path, type->keys(), "");
-  return {type, type->parse(ActionInput{args, path, powers, targets, institutions, channels})};
+  return {type, type->parse(ActionInput{args, path, powers, targets, groups, institutions, channels})};
 }
 
 }  // namespace geosim

@@ -65,7 +65,7 @@ Population::Population(const Scenario& scenario, std::uint64_t seed)
   std::vector<std::uint32_t> words(4 * static_cast<std::size_t>(kBlockSize));
   for (int t = 0; t < targets; ++t) {
     for (int g = 0; g < groups_; ++g) {
-      const GroupSpec& group = scenario.groups[g];
+      const GroupParameters group = scenario.group_in(t, g);  // the target's overrides included
       for (std::int64_t begin = group_begin(t, g); begin < group_begin(t, g + 1); begin += kBlockSize) {
         const int n = static_cast<int>(std::min(kBlockSize, group_begin(t, g + 1) - begin));
         const auto first = static_cast<std::uint32_t>(target_begin_[t] + begin);
@@ -179,6 +179,17 @@ void Population::tally(float negative_threshold, std::span<GroupTally> tallies) 
     }
   }
   combine_blocks(tallies);
+}
+
+void Population::shift_attitudes(int t, int g, int p, double amount, bool anchors) {
+  const std::int64_t begin = group_begin(t, g), end = group_begin(t, g + 1);
+  // In double, rounded once to float: x + amount exactly where it is representable.
+  const auto shift = [&](float* v) {
+    for (std::int64_t i = begin; i < end; ++i)
+      v[i] = static_cast<float>(std::clamp(static_cast<double>(v[i]) + amount, -1.0, 1.0));
+  };
+  shift(slice(x_, t, p).data());
+  if (anchors) shift(slice(x0_, t, p).data());
 }
 
 void Population::combine_blocks(std::span<GroupTally> tallies) const {

@@ -40,6 +40,9 @@ Tick::Tick(const Scenario& sc, std::uint64_t seed_, WorldState& state_, Populati
       policy_uses.push_back(resolve_policy_use(sc, p, sc.powers[p].policy[c]));
       policies.push_back({policy_uses.back().policy, policy_uses.back().settings.get()});
     }
+  // Each (target, group)'s parameters, the target's overrides and the group's valences resolved once.
+  for (int t = 0; t < T; ++t)
+    for (int g = 0; g < G; ++g) group_parameters.push_back(sc.group_in(t, g));
   coeffs.resize(static_cast<std::size_t>(T) * G * P);
   tallies.resize(coeffs.size());
   weights.resize(T);

@@ -133,9 +133,14 @@ MemoryEstimate estimate_run_memory(const Scenario& sc) {
       product({P, T, 6}),  // alignment, attitude means and shares, strategic values, campaigns
       product({T, P, C + kVector / kDouble}),      // initial stocks (a vector per power and target)
       product({G, P, C + kVector / kDouble + 2}),  // exposures, attitude means and sds
-      product({P, C, 12}),                         // budgets, valences, policy uses
-      product({T, G + 4 * C + 32}),                // per-target values and names
-      product({I, T}),                             // membership
+      product({G, P, 2 * C + kVector / kDouble}),  // group valences (optional values, 2 doubles each)
+      // Each (target, group)'s resolved parameters (exposure, valence, attitudes)
+      // and, where a target gives them, its group_parameters (optional values).
+      product({T, G, P, 2 * C + 2 + 3 * kVector / kDouble}),
+      product({T, G, P, 4 * C + 4 + 4 * kVector / kDouble}),
+      product({P, C, 12}),           // budgets, valences, policy uses
+      product({T, G + 4 * C + 32}),  // per-target values and names
+      product({I, T}),               // membership
   });
   e.components.push_back({"the per-power and per-target state",
                           sum({product({doubles, kDouble}),

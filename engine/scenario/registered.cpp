@@ -52,7 +52,8 @@ std::vector<PolicyUse> read_policy_settings(const PolicyInput& input,
 namespace {
 
 EventAction read_action(const Node& item, const std::string& path, const std::vector<std::string>& powers,
-                        const std::vector<std::string>& targets, const std::vector<std::string>& institutions,
+                        const std::vector<std::string>& targets, const std::vector<std::string>& groups,
+                        const std::vector<std::string>& institutions,
                         const std::vector<std::string>& channels) {
   const std::vector<std::string> kinds = actions().names();
   const Node* name = item.is_map() ? item.find("name") : nullptr;
@@ -89,7 +90,7 @@ EventAction read_action(const Node& item, const std::string& path, const std::ve
   expect_map(body, bp, "a mapping of action arguments");
   check_keys(body, bp, type->keys(), "");
   out.type = type;
-  out.action = type->parse(ActionInput{body, bp, powers, targets, institutions, channels});
+  out.action = type->parse(ActionInput{body, bp, powers, targets, groups, institutions, channels});
   return out;
 }
 
@@ -98,13 +99,15 @@ EventAction read_action(const Node& item, const std::string& path, const std::ve
 std::vector<EventAction> read_actions(const Node& list, const std::string& path,
                                       const std::vector<std::string>& powers,
                                       const std::vector<std::string>& targets,
+                                      const std::vector<std::string>& groups,
                                       const std::vector<std::string>& institutions,
                                       const std::vector<std::string>& channels) {
   expect_list(list, path, "a non-empty list of actions");
   if (list.items.empty()) throw RangeError(list.where, path, "expected at least one action");
   std::vector<EventAction> out;
   for (std::size_t k = 0; k < list.items.size(); ++k) {
-    out.push_back(read_action(list.items[k], indexed(path, k), powers, targets, institutions, channels));
+    out.push_back(
+        read_action(list.items[k], indexed(path, k), powers, targets, groups, institutions, channels));
     const std::string& name = out.back().name;
     for (std::size_t j = 0; j < k && !name.empty(); ++j)
       if (out[j].name == name)

@@ -20,6 +20,7 @@
 #include "geosim/model/policy.hpp"
 #include "geosim/scenario/readers.hpp"
 #include "geosim/scenario/schema.hpp"
+#include "scenario/detail/groups.hpp"
 #include "scenario/detail/registered.hpp"
 #include "scenario/detail/validator.hpp"
 
@@ -91,6 +92,7 @@ class Validator {
     for (std::size_t i = 0; i < power_nodes_.size(); ++i) check_policies(i);
     for (std::size_t i = 0; i < target_nodes_.size(); ++i) target(i);
     for (std::size_t i = 0; i < group_nodes_.size(); ++i) group(i);
+    for (std::size_t i = 0; i < target_nodes_.size(); ++i) group_parameters(i);
     if (const Node* n = opt(root, "institutions")) institutions(*n);
     if (const Node* n = opt(root, "events")) events(*n);
   }
@@ -376,59 +378,22 @@ class Validator {
   }
 
   void group(std::size_t i) {
-    const auto& [name, node] = group_nodes_[i];
-    const Node& n = body(group_nodes_[i]);
-    const std::string path = join("groups", name);
-    check_keys(n, path, scenario_core_schema(), "groups.<group>");
-    GroupSpec g;
-    g.name = name;
-    g.susceptibility = num(n, "groups.<group>.susceptibility", path);
-    g.anchoring = num(n, "groups.<group>.anchoring", path);
-    g.peer_weight = num(n, "groups.<group>.peer_weight", path);
-    g.noise = num(n, "groups.<group>.noise", path);
-    constexpr std::string_view kExposure = "groups.<group>.exposure.<power>.<channel>";
-    const PerChannel every_exposure(C(), key(kExposure).default_number());
-    g.exposure.assign(P(), every_exposure);
-    if (const Node* e = opt(n, "exposure"))
-      for_each_named(*e, join(path, "exposure"), "power", names_.powers,
-                     [&](int p, const Node& v, const std::string& pp) {
-                       if (!v.is_null()) g.exposure[p] = per_channel(v, pp, kExposure);
-                     });
-    g.attitude_mean.assign(P(), key("groups.<group>.attitude.<power>.mean").default_number());
-    g.attitude_sd.assign(P(), key("groups.<group>.attitude.<power>.sd").default_number());
-    if (const Node* a = opt(n, "attitude"))
-      for_each_named(*a, join(path, "attitude"), "power", names_.powers,
-                     [&](int p, const Node& v, const std::string& pp) {
-                       if (v.is_null()) return;
-                       expect_map(v, pp, "a mapping with mean and sd");
-                       check_keys(v, pp, scenario_core_schema(), "groups.<group>.attitude.<power>");
-                       g.attitude_mean[p] = num(v, "groups.<group>.attitude.<power>.mean", pp);
-                       g.attitude_sd[p] = num(v, "groups.<group>.attitude.<power>.sd", pp);
-                     });
-    stable_update(g, n, path);
-    s_.groups.push_back(std::move(g));
+    const std::string& name = group_nodes_[i].first;
+    s_.groups.push_back(
+        detail::read_group(body(group_nodes_[i]), join("groups", name), name, group_names(), s_.powers));
   }
 
-  /// Refuses a group whose citizen update can overshoot (model.md section 7,
-  /// "Stability"): the slope (1-mu)(1 - alpha (sum_c e I + gamma)) is at most
-  /// 1 - mu <= 1 and falls linearly in the exposure-weighted influence, which
-  /// ranges over [0, sum_c e] as each I lies in [0,1]; so |slope| > 1 is
-  /// possible exactly when (1-mu)(alpha (sum_c e + gamma) - 1) > 1.
-  void stable_update(const GroupSpec& g, const Node& n, const std::string& path) const {
-    for (int p = 0; p < P(); ++p) {
-      double exposure = 0.0;
-      for (int c = 0; c < C(); ++c) exposure += g.exposure[p][c];
-      const double gain = (1.0 - g.anchoring) * (g.susceptibility * (exposure + g.peer_weight) - 1.0);
-      if (gain > 1.0)
-        throw RangeError(n.where, path,
-                         "susceptibility " + fmt(g.susceptibility) + ", peer_weight " + fmt(g.peer_weight) +
-                             ", anchoring " + fmt(g.anchoring) + " and exposure to " + names_.powers[p] +
-                             " summing to " + fmt(exposure) +
-                             " make the citizen update unstable: (1 - anchoring) * (susceptibility * "
-                             "(exposure + peer_weight) - 1) is " +
-                             fmt(gain) + ", expected at most 1");
-    }
+  /// A target's group_parameters, read once the groups are (each override is
+  /// checked with the group's values it does not replace).
+  void group_parameters(std::size_t i) {
+    const Node* n = opt(body(target_nodes_[i]), "group_parameters");
+    if (!n) return;
+    const std::string path = join(join("targets", target_nodes_[i].first), "group_parameters");
+    s_.targets[i].group_parameters =
+        detail::read_group_parameters(*n, path, group_names(), s_.groups, s_.powers);
   }
+
+  detail::GroupNames group_names() const { return {names_.powers, names_.groups, names_.channels}; }
 
   void institutions(const Node&) {
     for (const auto& entry : institution_nodes_) {
@@ -476,7 +441,7 @@ class Validator {
       e.note = text(req(value, "note", path, "a string"), join(path, "note"));
       const Node& actions = req(value, "actions", path, "a non-empty list of actions");
       e.actions = detail::read_actions(actions, join(path, "actions"), names_.powers, names_.targets,
-                                       names_.institutions, names_.channels);
+                                       names_.groups, names_.institutions, names_.channels);
       if (enabled) s_.events.push_back(std::move(e));
     }
     std::stable_sort(s_.events.begin(), s_.events.end(),

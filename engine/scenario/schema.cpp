@@ -275,6 +275,29 @@ void groups(Schema& s) {
          .default_text = "0",
          .range = kNonNeg,
          .doc = "standard deviation of the initial attitudes"});
+  s.add({.path = "groups.<group>.valence.<power>.<channel>",
+         .type = V::number,
+         .default_rule = "no override: the power's valence",
+         .range = kSigned,
+         .doc = "`v[g,c,p]`, the valence of the power's presence as the group's citizens perceive it"});
+}
+
+/// A target's group_parameters: every key of a group again, for the target's
+/// own citizens of that group, declared from the group's declarations (so the
+/// ranges, units and time scaling are the group's, written once).
+void group_overrides(Schema& s) {
+  constexpr std::string_view kGroup = "groups.<group>.";
+  std::vector<KeySpec> overrides;
+  for (const KeySpec& k : s.keys()) {
+    if (!k.path.starts_with(kGroup)) continue;
+    KeySpec o = k;
+    o.path = "targets.<target>.group_parameters.<group>." + k.path.substr(kGroup.size());
+    o.default_text.clear();
+    o.default_rule = "no override: the group's value";
+    o.doc = k.doc + ", for this target's citizens of the group";
+    overrides.push_back(std::move(o));
+  }
+  for (KeySpec& o : overrides) s.add(std::move(o));
 }
 
 void institutions_and_events(Schema& s) {
@@ -320,6 +343,7 @@ Schema build() {
   powers(s);
   targets(s);
   groups(s);
+  group_overrides(s);
   institutions_and_events(s);
   return s;
 }

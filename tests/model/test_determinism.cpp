@@ -7,6 +7,7 @@
 #include "support/tiny_scenario.hpp"
 
 using namespace geosim;
+using geosim::testing::action;
 using geosim::testing::tiny_scenario;
 
 namespace {
@@ -49,6 +50,27 @@ TEST_CASE("1, 2 and 4 threads give bit-identical records") {
     CHECK(many.values<double>("group_negative_share") == one.values<double>("group_negative_share"));
     CHECK(many.values<double>("alignment") == one.values<double>("alignment"));
     CHECK(many.values<std::int32_t>("campaigns_new") == one.values<std::int32_t>("campaigns_new"));
+  }
+}
+
+TEST_CASE("with opinion shocks, group valences and a target's overrides, 1, 2 and 4 threads agree") {
+  Scenario s = noisy_scenario();
+  s.groups[1].valence = {{-0.8, std::nullopt, std::nullopt}, {}, {0.5, 0.5, 0.5}};
+  s.targets[2].group_parameters.resize(2);
+  s.targets[2].group_parameters[0].susceptibility = 0.1;
+  s.targets[2].group_parameters[0].valence = {{}, {0.9, 0.9, 0.9}};
+  EventSpec e{"shock", s.start.plus_months(6), 6, "shock", {}};
+  e.actions.push_back(action(s, "shift_attitudes", "{power: P0, target: all, group: G1, amount: -0.4}"));
+  e.actions.push_back(
+      action(s, "shift_attitudes", "{power: P3, target: T2, group: all, amount: 0.3, persistent: true}"));
+  s.events.push_back(e);
+  const RunRecord one = run(s, 99, 1);
+  CHECK(one.values<double>("attitude_mean") != run(noisy_scenario(), 99, 1).values<double>("attitude_mean"));
+  for (int threads : {2, 4}) {
+    const RunRecord many = run(s, 99, threads);
+    CHECK(many.values<double>("attitude_mean") == one.values<double>("attitude_mean"));
+    CHECK(many.values<double>("group_negative_share") == one.values<double>("group_negative_share"));
+    CHECK(many.values<double>("alignment") == one.values<double>("alignment"));
   }
 }
 

@@ -82,6 +82,9 @@ TEST_CASE("a tick allocates no heap memory once the world is built" *
   EventSpec e{"join", Date{2020, 6, 1}, 5, "join", {}};
   e.actions.push_back(geosim::testing::action(s, "join", "{institution: EAEU, target: T2}"));
   e.actions.push_back(geosim::testing::action(s, "scale_budget", "{power: P1, channel: all, factor: 1.5}"));
+  // An opinion shock: the citizens change, and the means and shares are taken again.
+  e.actions.push_back(
+      geosim::testing::action(s, "shift_attitudes", "{power: P2, target: all, group: G1, amount: -0.3}"));
   s.events.push_back(e);
 
   World world(s, 3);

@@ -34,16 +34,17 @@ struct Tick {
   WorldState& state;
   Population& population;
 
-  std::size_t next_event = 0;              // events: the first not yet applied
-  std::vector<PolicyUse> policy_uses;      // allocation, budgets: [p * C + c], owns the settings
-  std::vector<PolicySlot> policies;        // the same as plain pointers
-  std::vector<UpdateCoefficients> coeffs;  // citizens: [(t*G + g)*P + p]
-  std::vector<GroupTally> tallies;         // citizens: likewise
-  std::vector<double> weights;             // allocation: one power's split, by target
-  std::vector<double> alignment_target;    // alignment: (power + self) unnormalised target of section 6
-  std::vector<char> campaign_penalised;    // stocks: by channel, whether campaigns reduce its efficiency
-  Eigen::ArrayXXd next_budget;             // budgets: power x channel
-  Eigen::ArrayXXi campaign_history;        // campaigns: (P*T) x duration ring buffer of new campaigns
+  std::size_t next_event = 0;                     // events: the first not yet applied
+  std::vector<PolicyUse> policy_uses;             // allocation, budgets: [p * C + c], owns the settings
+  std::vector<PolicySlot> policies;               // the same as plain pointers
+  std::vector<GroupParameters> group_parameters;  // citizens: [t*G + g], Scenario::group_in(t, g)
+  std::vector<UpdateCoefficients> coeffs;         // citizens: [(t*G + g)*P + p]
+  std::vector<GroupTally> tallies;                // citizens: likewise
+  std::vector<double> weights;                    // allocation: one power's split, by target
+  std::vector<double> alignment_target;  // alignment: (power + self) unnormalised target of section 6
+  std::vector<char> campaign_penalised;  // stocks: by channel, whether campaigns reduce its efficiency
+  Eigen::ArrayXXd next_budget;           // budgets: power x channel
+  Eigen::ArrayXXi campaign_history;      // campaigns: (P*T) x duration ring buffer of new campaigns
   // campaigns: [p*T + t], the running sum of its row of campaign_history
   std::vector<std::int64_t> campaign_active;
 };

@@ -14,14 +14,15 @@ void update_citizens(Tick& k) {
   const int P = sc.num_powers(), T = sc.num_targets(), G = sc.num_groups(), C = sc.num_channels();
   for (int t = 0; t < T; ++t)
     for (int g = 0; g < G; ++g) {
-      const GroupSpec& group = sc.groups[g];
+      // The group's parameters in this target (its overrides and the group's valences included).
+      const GroupParameters& group = k.group_parameters[t * G + g];
       for (int p = 0; p < P; ++p) {
         // drift = sum_c e I (v - x) + gamma (xbar - x) = pull - (exposure + gamma) x + gamma xbar
         double exposure = 0.0, pull = 0.0;
         for (int c = 0; c < C; ++c) {
           const double weight = group.exposure[p][c] * s.influence[c](p, t);
           exposure += weight;
-          pull += weight * sc.powers[p].valence[c];
+          pull += weight * group.valence[p][c];
         }
         const double xbar = s.attitude_mean(p, t);
         const double alpha = group.susceptibility, mu = group.anchoring, gamma = group.peer_weight;

@@ -30,6 +30,7 @@ std::vector<PolicyUse> read_policy_settings(const PolicyInput& input,
 std::vector<EventAction> read_actions(const config::Node& list, const std::string& path,
                                       const std::vector<std::string>& powers,
                                       const std::vector<std::string>& targets,
+                                      const std::vector<std::string>& groups,
                                       const std::vector<std::string>& institutions,
                                       const std::vector<std::string>& channels);
 

@@ -7,7 +7,8 @@
 // test or a plugin registers its own with actions().add(...).
 //
 // The loader checks the argument keys against the declared ones, then calls
-// the parser; the events stage calls Action::apply at the event's tick.
+// the parser; the events stage calls Action::apply at the event's tick, then
+// Action::apply_to_citizens (which only actions that change citizens override).
 #include <functional>
 #include <memory>
 #include <string>
@@ -27,6 +28,11 @@ class Action {
   virtual ~Action() = default;
   /// Changes the state at the start of the event's tick. Must not allocate.
   virtual void apply(const Scenario& scenario, WorldState& state) const = 0;
+  /// Changes the citizens at the start of the event's tick, after apply();
+  /// returns whether it changed any, so that the events stage recomputes the
+  /// means and shares this tick's update reads (xbar, model.md section 7).
+  /// Most actions change none. Must not allocate.
+  virtual bool apply_to_citizens(const Scenario&, Population&) const { return false; }
 };
 
 /// What an action's parser reads: the mapping of its arguments, whose keys the
@@ -38,6 +44,7 @@ struct ActionInput {
   const std::string& path;                 // e.g. "events.e.actions[0].scale_budget"
   const std::vector<std::string>& powers;  // names, in file order
   const std::vector<std::string>& targets;
+  const std::vector<std::string>& groups;
   const std::vector<std::string>& institutions;
   const std::vector<std::string>& channels;  // the scenario's channels, in its order
 
@@ -45,12 +52,16 @@ struct ActionInput {
   int power(const config::KeySpec& key) const;
   /// A target index; a word of key.choices (e.g. `all`) gives -1.
   int target(const config::KeySpec& key) const;
+  /// A group index; a word of key.choices (e.g. `all`) gives -1.
+  int group(const config::KeySpec& key) const;
   /// An institution index.
   int institution(const config::KeySpec& key) const;
   /// A channel index; a word of key.choices (e.g. `all`) gives -1.
   int channel(const config::KeySpec& key) const;
   /// A number within key.range (its default if absent and not required).
   double number(const config::KeySpec& key) const;
+  /// true or false (its default if absent and not required).
+  bool boolean(const config::KeySpec& key) const;
 };
 
 class ActionType {
@@ -80,7 +91,7 @@ void register_builtin_actions(ActionRegistry& registry);
 config::Schema action_keys();
 
 /// The action `name` with `args` (a mapping) for `scenario` (whose powers,
-/// targets, institutions and channels must be complete), checked as the loader checks
+/// targets, groups, institutions and channels must be complete), checked as the loader checks
 /// it; `path` names it in messages. For scenarios built in code;
 /// std::logic_error if no action has that name.
 EventAction make_event_action(const Scenario& scenario, std::string_view name, const config::Node& args,
@@ -93,6 +104,8 @@ config::KeySpec power_argument(bool or_self);
 config::KeySpec target_argument(bool or_all);
 /// `channel`: a channel name, or also `all`.
 config::KeySpec channel_argument();
+/// `group`: a citizen group name, or also `all`.
+config::KeySpec group_argument();
 /// `institution`: an institution name.
 config::KeySpec institution_argument();
 

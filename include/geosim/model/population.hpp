@@ -46,8 +46,13 @@ class Population {
   /// Noise is stream 1 at `tick`. Deterministic whatever the thread count.
   void update(std::span<const UpdateCoefficients> coeffs, int tick, float negative_threshold,
               std::span<GroupTally> tallies);
-  /// Tallies of the current attitudes without changing them (row 0).
+  /// Tallies of the current attitudes without changing them (row 0, and
+  /// after events that changed attitudes).
   void tally(float negative_threshold, std::span<GroupTally> tallies);
+  /// An opinion shock (the shift_attitudes action, model.md section 7):
+  /// x[i,p] = clamp(x[i,p] + amount, -1, 1) for each citizen i of group g in
+  /// target t, and x0[i,p] likewise if `anchors`. Allocates nothing.
+  void shift_attitudes(int t, int g, int p, double amount, bool anchors);
 
   /// Bytes of attitude storage per citizen (for the memory check).
   static std::int64_t bytes_per_citizen(int powers) { return 2 * powers * sizeof(float); }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,10 @@ double scenario_default(std::string_view schema_path);
 
 /// One value per channel, in the scenario's channel order (Scenario::channels).
 using PerChannel = std::vector<double>;
+/// Values by power, then channel, each of which a scenario may give or leave
+/// out (nullopt, so that it comes from elsewhere); an empty vector, or an
+/// empty row of a power, gives none.
+using ByPowerChannel = std::vector<std::vector<std::optional<double>>>;
 
 // Registry entries named by a scenario (model/policy.hpp, model/action.hpp).
 class AllocationPolicy;
@@ -57,6 +62,15 @@ struct PowerSpec {
   PerChannel valence{};                 // v[c,p] in [-1,1]
 };
 
+/// What a target changes in one group's parameters for its own citizens of
+/// that group (targets.<target>.group_parameters.<group>): each value given
+/// replaces the group's, the others stay the group's.
+struct GroupOverride {
+  std::optional<double> susceptibility, anchoring, peer_weight, noise;
+  ByPowerChannel exposure, valence;
+  std::vector<std::optional<double>> attitude_mean, attitude_sd;  // by power; empty: none given
+};
+
 struct TargetSpec {
   std::string code, name;
   std::int64_t citizens = static_cast<std::int64_t>(scenario_default("targets.<target>.citizens"));  // N_t
@@ -72,6 +86,9 @@ struct TargetSpec {
   std::vector<PerChannel> initial_stock;  // S[c,p,t](0), by power
   double campaign_rate =
       scenario_default("targets.<target>.campaign_rate");  // kappa_t, per year per unit excess
+  /// This target's overrides of the groups' parameters for its own citizens
+  /// (targets.<target>.group_parameters), by group; empty: none.
+  std::vector<GroupOverride> group_parameters;
 };
 
 struct GroupSpec {
@@ -83,6 +100,20 @@ struct GroupSpec {
   std::vector<PerChannel> exposure;                                           // e[g,c,p], by power
   std::vector<double> attitude_mean;                                          // m[g,p], by power
   std::vector<double> attitude_sd;                                            // s[g,p], by power
+  /// v[g,c,p]: the valence of power p's presence as this group's citizens
+  /// perceive it (groups.<group>.valence), by power then channel; where it
+  /// gives none, the power's own v[c,p] (PowerSpec::valence).
+  ByPowerChannel valence;
+};
+
+/// The parameters of one group's citizens in one target with every value
+/// resolved (Scenario::group_in): what the citizen update of model.md
+/// section 7 and the initial draws use.
+struct GroupParameters {
+  double susceptibility = 0, anchoring = 0, peer_weight = 0, noise = 0;  // alpha, mu, gamma, sigma
+  std::vector<PerChannel> exposure;                                      // e[g,c,p], by power
+  std::vector<PerChannel> valence;                                       // v[g,c,p], by power
+  std::vector<double> attitude_mean, attitude_sd;                        // m[g,p], s[g,p], by power
 };
 
 struct InstitutionSpec {
@@ -172,6 +203,10 @@ struct Scenario {
   int num_channels() const { return static_cast<int>(channels.size()); }
   std::vector<std::string> channel_names() const;
   std::int64_t num_citizens() const;
+  /// Group g's parameters for the citizens of target t: the group's own,
+  /// target t's group_parameters over them, and each power's own valence
+  /// where neither gives the group one (engine/scenario/groups.cpp).
+  GroupParameters group_in(int t, int g) const;
   Date row_date(int row) const { return start.plus_months(row * step_months); }
 };
 
