@@ -25,6 +25,16 @@ add_test(NAME python.setup.run_minimal_snapshots
 set_tests_properties(python.setup.run_minimal_snapshots PROPERTIES
   FIXTURES_SETUP geosim_python_snapshots LABELS python)
 
+# With migration (given by --set): its variables are written, with their NaN fill.
+set(GEOSIM_PY_MIGRATION ${CMAKE_CURRENT_BINARY_DIR}/python_minimal_migration.h5)
+add_test(NAME python.setup.run_minimal_migration
+  COMMAND $<TARGET_FILE:geosim> run ${CMAKE_CURRENT_SOURCE_DIR}/data/minimal.yaml
+          -o ${GEOSIM_PY_MIGRATION} --quiet
+          --set "targets.KGZ.migration={host: RUS, share: 0.2, attitude_effect: 0.5, remittance: 0.5, leverage: 0.3}"
+          --set "events={shortage: {date: 2014-03, note: n, actions: [{scale_labour_demand: {power: RUS, factor: 1.3}}]}}")
+set_tests_properties(python.setup.run_minimal_migration PROPERTIES
+  FIXTURES_SETUP geosim_python_migration LABELS python)
+
 add_test(NAME python.check_results
   COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py ${GEOSIM_PY_MINIMAL})
 set_tests_properties(python.check_results PROPERTIES
@@ -39,6 +49,11 @@ add_test(NAME python.check_results_snapshots
   COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py --agents --snapshots ${GEOSIM_PY_SNAPSHOTS})
 set_tests_properties(python.check_results_snapshots PROPERTIES
   FIXTURES_REQUIRED geosim_python_snapshots LABELS python)
+
+add_test(NAME python.check_results_migration
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py --migration ${GEOSIM_PY_MIGRATION})
+set_tests_properties(python.check_results_migration PROPERTIES
+  FIXTURES_REQUIRED geosim_python_migration LABELS python)
 
 # The checker must reject what readers would mangle (phony dims, no units, raw time).
 add_test(NAME python.check_results_rejects_bad_files

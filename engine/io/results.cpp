@@ -240,7 +240,7 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
     w.string_variable("target_name", target, tnames, "target name");
 
     // Time series: one variable per catalogue entry (geosim/io/variables.hpp).
-    write_time_series(w, dims, rec);
+    write_time_series(w, dims, sc, rec);
 
     // Event log.
     std::vector<std::string> ids, notes;

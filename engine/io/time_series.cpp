@@ -43,7 +43,7 @@ std::vector<double> days_since_start(const Scenario& sc, const std::vector<int>&
   return days;
 }
 
-void write_time_series(Writer& w, const RunDims& dims, const RunRecord& rec) {
+void write_time_series(Writer& w, const RunDims& dims, const Scenario& sc, const RunRecord& rec) {
   const auto vars = results_variables();
   require(rec.series.size() == vars.size(), "run record has " + std::to_string(rec.series.size()) +
                                                 " series, the catalogue " + std::to_string(vars.size()));
@@ -51,6 +51,7 @@ void write_time_series(Writer& w, const RunDims& dims, const RunRecord& rec) {
     const ResultsVariable& v = vars[i];
     require(rec.series[i].index() == static_cast<std::size_t>(v.type),
             "series " + v.name + " is not of its catalogue type");
+    if (!v.in_file(sc)) continue;  // a mechanism the scenario does not use
     std::vector<const Dim*> d{dims.time};
     for (Axis a : v.dims) d.push_back(&dims.of(a));
     const Storage storage{true, {}, v.nan_fill};

@@ -27,6 +27,8 @@ void put_each(const Arrays& arrays, double* out) {
 using A = Axis;
 using V = ValueType;
 
+bool with_migration(const Scenario& sc) { return sc.has_migration(); }
+
 const std::vector<ResultsVariable>& catalogue() {
   static const std::vector<ResultsVariable> table{
       {"budget",
@@ -168,6 +170,35 @@ const std::vector<ResultsVariable>& catalogue() {
          for (const auto& members : s.member)
            for (char m : members) *row++ = static_cast<double>(m);
        }},
+      // Labour migration (model.md section 12): only in the files of scenarios with migration.
+      {"migrant_share",
+       {A::target},
+       V::f64,
+       "1",
+       "share of each target's population working in its host power (NaN for targets without migration)",
+       true,
+       "",
+       [](const WorldState& s, double* row) { put(s.migrant_share, row); },
+       with_migration},
+      {"remittances",
+       {A::target},
+       V::f64,
+       "budget units per tick",
+       "remittances sent home from the host in the tick ending at this row (NaN in row 0 and for targets "
+       "without migration)",
+       true,
+       "",
+       [](const WorldState& s, double* row) { put(s.remittances, row); },
+       with_migration},
+      {"labour_demand",
+       {A::power},
+       V::f64,
+       "1",
+       "labour-demand index of each power as a host of migrants, for the next tick",
+       false,
+       "",
+       [](const WorldState& s, double* row) { put(s.labour_demand, row); },
+       with_migration},
   };
   return table;
 }

@@ -16,6 +16,7 @@ std::unique_ptr<const ActionType> set_stock();
 std::unique_ptr<const ActionType> join();
 std::unique_ptr<const ActionType> leave();
 std::unique_ptr<const ActionType> shift_attitudes();
+std::unique_ptr<const ActionType> scale_labour_demand();
 }  // namespace actions_builtin
 
 void register_builtin_actions(ActionRegistry& registry) {
@@ -27,6 +28,7 @@ void register_builtin_actions(ActionRegistry& registry) {
   registry.add(actions_builtin::join());
   registry.add(actions_builtin::leave());
   registry.add(actions_builtin::shift_attitudes());
+  registry.add(actions_builtin::scale_labour_demand());
 }
 
 ActionRegistry& actions() {

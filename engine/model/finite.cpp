@@ -1,9 +1,10 @@
 // Finite or refused (model.md section 11): after every tick, the aggregates
 // of the state (budgets, stocks, influence, alignment, attitude means and
-// shares) are checked for inf and NaN. A citizen's attitude is clamped to
-// [-1,1] but a NaN passes through the clamp and into the means, so checking
-// the means covers every citizen. The check reads (P + 1) * T * (3C + 4)
-// doubles and allocates nothing unless it fails.
+// shares, labour demand, migrant shares and remittances) are checked for inf
+// and NaN. A citizen's attitude is clamped to [-1,1] but a NaN passes through
+// the clamp and into the means, so checking the means covers every citizen.
+// The check reads (P + 1) * T * (3C + 4) + P + 2T doubles and allocates
+// nothing unless it fails.
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -83,6 +84,14 @@ void check_finite(const Tick& k) {
   check_power_target(k, s.attitude_mean, "attitude_mean", nullptr);
   check_power_target(k, s.negative_share, "negative_share", nullptr);
   check_power_target(k, s.positive_share, "positive_share", nullptr);
+  for (int p = 0; p < sc.num_powers(); ++p)
+    if (!std::isfinite(s.labour_demand[p])) fail(k, "labour_demand", sc.powers[p].code, s.labour_demand[p]);
+  // Targets without migration hold NaN by design (the results' fill value).
+  for (int t = 0; t < sc.num_targets(); ++t) {
+    if (!sc.targets[t].migration.active()) continue;
+    if (!std::isfinite(s.migrant_share[t])) fail(k, "migrant_share", sc.targets[t].code, s.migrant_share[t]);
+    if (!std::isfinite(s.remittances[t])) fail(k, "remittances", sc.targets[t].code, s.remittances[t]);
+  }
 }
 
 }  // namespace geosim::detail

@@ -13,7 +13,8 @@ namespace {
 constexpr detail::Stage kTick[] = {
     {"events", detail::apply_events},   // 1. events dated at this tick
     {"allocation", detail::allocate},   // 2. split budgets by policy
-    {"stocks", detail::update_stocks},  // 3. stocks, then influence from them
+    {"stocks", detail::update_stocks},  // 3. stocks, remittances, then influence from them
+    {"migration", detail::migrate},     //    migrant shares and remittances (section 12)
     {"influence", detail::compute_influence},
     {"citizens", detail::update_citizens},    // 4. citizens, then means and shares
     {"alignment", detail::update_alignment},  // 5. alignment
@@ -93,6 +94,12 @@ World::World(const Scenario& scenario, std::uint64_t seed)
   s.group_positive = s.group_mean;
   s.campaigns_new = Eigen::ArrayXXi::Zero(P, T);
   s.campaigns_active = Eigen::ArrayXXi::Zero(P, T);
+  s.labour_demand.resize(P);
+  for (int p = 0; p < P; ++p) s.labour_demand[p] = scenario.powers[p].labour_demand;
+  s.migrant_share = Eigen::ArrayXd::Constant(T, nan);  // no migration
+  s.remittances = Eigen::ArrayXd::Constant(T, nan);    // nothing sent yet
+  for (int t = 0; t < T; ++t)
+    if (scenario.targets[t].migration.active()) s.migrant_share[t] = scenario.targets[t].migration.share;
   s.member.assign(scenario.institutions.size(), std::vector<char>(T, 0));
   for (std::size_t i = 0; i < scenario.institutions.size(); ++i)
     for (int t : scenario.institutions[i].members) s.member[i][t] = 1;

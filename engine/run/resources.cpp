@@ -139,7 +139,9 @@ MemoryEstimate estimate_run_memory(const Scenario& sc) {
       product({T, G, P, 2 * C + 2 + 3 * kVector / kDouble}),
       product({T, G, P, 4 * C + 4 + 4 * kVector / kDouble}),
       product({P, C, 12}),           // budgets, valences, policy uses
+      product({P, 3}),               // labour demand, at the start, now and its growth
       product({T, G + 4 * C + 32}),  // per-target values and names
+      product({T, 9}),               // migration: its spec, shares and remittances
       product({I, T}),               // membership
   });
   e.components.push_back({"the per-power and per-target state",

@@ -56,6 +56,7 @@ class Expander {
     key_ = &key;
     out_ = &out;
     parts_ = split(key.path);
+    optional_at_ = optional_mapping();
     walk(0, &tree_, "", "");
   }
 
@@ -101,7 +102,9 @@ class Expander {
     const std::string_view part = parts_[i];
     const std::string prefix = path.empty() ? "" : path + ".";
     if (part.front() != '<') {
-      walk(i + 1, child(node, part), prefix + std::string(part), entry);
+      const Node* next = child(node, part);
+      if ((!next || next->is_null()) && i == optional_at_) return;  // not given: its keys take no defaults
+      walk(i + 1, next, prefix + std::string(part), entry);
       return;
     }
     // Shares of a target that lists none: the rule fills them only with one group.
@@ -134,6 +137,19 @@ class Expander {
     out_->push_back(std::move(d));
   }
 
+  /// The part of parts_ that ends a mapping whose absence means none (a
+  /// target's `migration`), whose keys have defaults only where it is given;
+  /// npos if no prefix of the key is one.
+  std::size_t optional_mapping() const {
+    std::string pattern;
+    for (std::size_t i = 0; i + 1 < parts_.size(); ++i) {
+      pattern += (i ? "." : "") + std::string(parts_[i]);
+      const KeySpec* k = scenario_core_schema().find(pattern);
+      if (k && k->type == config::ValueType::mapping && k->default_rule.rfind("no ", 0) == 0) return i;
+    }
+    return std::string::npos;
+  }
+
   /// Whether the mapping holding `path`'s last key is in the tree.
   bool parent_given(const std::string& path) const {
     const Node* n = &tree_;
@@ -148,6 +164,7 @@ class Expander {
   const KeySpec* key_ = nullptr;
   std::vector<AppliedDefault>* out_ = nullptr;
   std::vector<std::string_view> parts_;
+  std::size_t optional_at_ = std::string::npos;
 };
 
 }  // namespace

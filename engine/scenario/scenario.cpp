@@ -272,12 +272,15 @@ class Validator {
     const std::string path = join("powers", code);
     // The power's own keys, then those of every registered policy.
     check_keys(n, path,
-               detail::power_keys({"name", "budget", "growth", "policy", "strategic_value", "valence"}));
+               detail::power_keys({"name", "budget", "growth", "labour_demand", "labour_growth", "policy",
+                                   "strategic_value", "valence"}));
     PowerSpec p;
     p.code = code;
     p.name = text_or(n, "name", path, code);
     p.budget = per_channel_or(n, "budget", path, "powers.<power>.budget.<channel>");
     p.growth = num(n, "powers.<power>.growth", path);
+    p.labour_demand = num(n, "powers.<power>.labour_demand", path);
+    p.labour_growth = num(n, "powers.<power>.labour_growth", path);
     const auto chosen = detail::read_policy_names(n, path, names_.channels);
     const KeySpec& sv_key = key("powers.<power>.strategic_value.<target>");
     p.strategic_value.assign(T(), sv_key.default_number());
@@ -374,6 +377,8 @@ class Validator {
                        if (!v.is_null()) t.initial_stock[p] = per_channel(v, pp, kStocks);
                      });
     t.campaign_rate = num(n, "targets.<target>.campaign_rate", path);
+    if (const Node* m = opt(n, "migration"))
+      t.migration = detail::read_migration(*m, join(path, "migration"), names_.powers, names_.channels);
     s_.targets.push_back(std::move(t));
   }
 

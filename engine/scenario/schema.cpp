@@ -140,6 +140,19 @@ void powers(Schema& s) {
          .default_text = "0",
          .range = Bounds{-1.0, config::kInf, true, false},
          .doc = "`g[p]`: b *= 1 + g after each tick"});
+  s.add(
+      {.path = "powers.<power>.labour_demand",
+       .type = V::number,
+       .default_text = "1",
+       .range = kNonNeg,
+       .doc = "`L[p]` at the start: the power's demand for migrant labour, an index (model.md section 12)"});
+  s.add({.path = "powers.<power>.labour_growth",
+         .type = V::number,
+         .unit = "per period",
+         .per_time = config::TimeScaling::compound,
+         .default_text = "0",
+         .range = Bounds{-1.0, config::kInf, true, false},
+         .doc = "`gL[p]`: L *= 1 + gL after each tick"});
   s.add({.path = "powers.<power>.policy.<channel>",
          .type = V::name,
          .default_text = "value",
@@ -154,6 +167,58 @@ void powers(Schema& s) {
          .default_text = "0",
          .range = kSigned,
          .doc = "`v[c,p]`, where presence pulls opinion"});
+}
+
+/// A target's labour migration to one host power (model.md section 12). Its
+/// keys take their defaults only where the mapping is given.
+void migration(Schema& s) {
+  s.add({.path = "targets.<target>.migration",
+         .type = V::mapping,
+         .default_rule = "no migration",
+         .doc = "labour migration from the target to one host power, and the remittances it sends home"});
+  s.add({.path = "targets.<target>.migration.host",
+         .type = V::name,
+         .required = true,
+         .doc = "`h`, the power whose labour market the target's migrants work in"});
+  s.add({.path = "targets.<target>.migration.share",
+         .type = V::number,
+         .required = true,
+         .range = kUnit,
+         .doc = "`m0_t`, share of the target's population working in the host at the start"});
+  s.add({.path = "targets.<target>.migration.elasticity",
+         .type = V::number,
+         .default_text = "1",
+         .range = kNonNeg,
+         .doc = "`eps_t`: the target share moves with L[h]^eps"});
+  s.add(
+      {.path = "targets.<target>.migration.attitude_effect",
+       .type = V::number,
+       .default_text = "0",
+       .doc =
+           "`zeta_t`: the target share moves with exp(zeta * o[t,h]), o the mean attitude toward the host"});
+  s.add({.path = "targets.<target>.migration.adjustment",
+         .type = V::number,
+         .unit = "per period",
+         .per_time = config::TimeScaling::fraction,
+         .default_text = "0.1",
+         .range = kUnit,
+         .doc = "`lambda_m`, share of the gap to the target share that closes in a period"});
+  s.add({.path = "targets.<target>.migration.remittance",
+         .type = V::number,
+         .unit = "budget units per period per unit of share",
+         .per_time = config::TimeScaling::flow,
+         .default_text = "0",
+         .range = kNonNeg,
+         .doc = "`r_t`: remittances R = r * m * L[h]"});
+  s.add({.path = "targets.<target>.migration.leverage",
+         .type = V::number,
+         .default_text = "1",
+         .range = kNonNeg,
+         .doc = "`eta_m`: the host's stock in the target gains eta_m * R a tick"});
+  s.add({.path = "targets.<target>.migration.channel",
+         .type = V::name,
+         .default_text = "economic",
+         .doc = "the channel whose stock remittances add to (the default needs `economic` declared)"});
 }
 
 void targets(Schema& s) {
@@ -231,6 +296,7 @@ void targets(Schema& s) {
          .default_text = "0",
          .range = kNonNeg,
          .doc = "`kappa_t`"});
+  migration(s);
 }
 
 void groups(Schema& s) {

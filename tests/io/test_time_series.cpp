@@ -102,6 +102,10 @@ TEST_CASE("output: flags and the NaN fill are written as the catalogue declares"
   H5Aclose(a);
   H5Dclose(ds);
   for (const ResultsVariable& v : results_variables()) {
+    if (!v.in_file(s)) {  // a mechanism the scenario does not use (migration): no dataset at all
+      CHECK_MESSAGE(H5Lexists(f, v.name.c_str(), H5P_DEFAULT) == 0, v.name);
+      continue;
+    }
     const hid_t d = H5Dopen2(f, v.name.c_str(), H5P_DEFAULT);
     CHECK_MESSAGE((H5Aexists(d, "_FillValue") > 0) == v.nan_fill, v.name);
     CHECK_MESSAGE((H5Aexists(d, "flag_values") > 0) == !v.flag_meanings.empty(), v.name);

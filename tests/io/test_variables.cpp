@@ -32,7 +32,8 @@ using namespace geosim;
 namespace {
 
 /// Every part of the state busy: three policies, groups, campaigns, an
-/// institution that a target joins mid-run, a budget event.
+/// institution that a target joins mid-run, a budget event, migration from
+/// one target (the others hold the fill value).
 Scenario busy_scenario() {
   Scenario s = testing::tiny_scenario(3, 4, 2, 12, 300);
   for (auto& p : s.powers) {
@@ -57,6 +58,15 @@ Scenario busy_scenario() {
   EventSpec e{"join", Date{2020, 6, 1}, 5, "join", {}};
   e.actions.push_back(testing::action(s, "join", "{institution: EAEU, target: T2}"));
   s.events.push_back(e);
+  s.powers[1].labour_growth = 0.01;
+  s.targets[1].migration = {.host = 1,
+                            .channel = 0,
+                            .share = 0.2,
+                            .elasticity = 1.0,
+                            .attitude_effect = 0.3,
+                            .adjustment = 0.2,
+                            .remittance = 2.0,
+                            .leverage = 0.5};
   return s;
 }
 
@@ -151,11 +161,44 @@ TEST_CASE("variables: every entry is in the run file as declared, with its extra
   }
   H5Fclose(f);
   // The busy scenario really exercised the flags and the NaN fill.
+  const auto& remittances = recorder.record().values<double>("remittances");
+  const std::size_t targets = s.targets.size();
+  CHECK(std::isnan(remittances[1]));                           // row 0: T1 has sent nothing yet
+  CHECK(remittances[remittances.size() - targets + 1] > 0.0);  // then it sends
+  CHECK(std::isnan(remittances.back()));                       // T3 has no migration: the fill value
   const auto& membership = recorder.record().values<std::int8_t>("membership");
   const std::size_t n = static_cast<std::size_t>(s.num_targets());
   CHECK(membership.front() == 1);
   CHECK_FALSE(std::equal(membership.begin(), membership.begin() + n, membership.end() - n));  // joined
   CHECK(std::isnan(recorder.record().values<double>("allocation").front()));
+}
+
+TEST_CASE("variables: a run file leaves out the variables of a mechanism its scenario does not use") {
+  const testing::ScopedTempDir dir("variables_absent");
+  Scenario s = busy_scenario();
+  s.targets[1].migration = {};  // no target sends migrants
+  REQUIRE_FALSE(s.has_migration());
+  World world(s, 7);
+  Recorder recorder;
+  world.run({&recorder});
+  const fs::path file = dir.path / "run.h5";
+  write_results(file, s, recorder.record(), nullptr, RunInfo{});
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  REQUIRE(f >= 0);
+  int absent = 0;
+  for (const ResultsVariable& v : results_variables()) {
+    INFO("variable " << v.name);
+    CHECK((H5Lexists(f, v.name.c_str(), H5P_DEFAULT) > 0) == v.in_file(s));
+    if (!v.in_file(s)) {
+      ++absent;
+      CHECK(v.in_file(busy_scenario()));
+      // The recorder keeps it all the same (sweeps may ask for it): fill values.
+      const std::vector<double> values = recorder.record().as_doubles(v.name);
+      CHECK(values.size() == static_cast<std::size_t>(s.ticks + 1) * v.row_size(s));
+    }
+  }
+  H5Fclose(f);
+  CHECK(absent == 3);  // migrant_share, remittances, labour_demand
 }
 
 TEST_CASE("variables: the memory estimate covers every recorded byte") {

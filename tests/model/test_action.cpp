@@ -38,7 +38,8 @@ WorldState applied(const Scenario& s, const EventAction& a) {
 
 TEST_CASE("actions: the built-in actions are registered in order with their argument keys") {
   CHECK(actions().names() == std::vector<std::string>{"scale_budget", "set_budget", "set_growth", "add_stock",
-                                                      "set_stock", "join", "leave", "shift_attitudes"});
+                                                      "set_stock", "join", "leave", "shift_attitudes",
+                                                      "scale_labour_demand"});
   CHECK(actions().find("scale_budget")->keys().children("") ==
         std::vector<std::string>{"power", "channel", "factor"});
   CHECK(actions().find("join")->keys().children("") == std::vector<std::string>{"institution", "target"});

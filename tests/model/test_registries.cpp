@@ -249,7 +249,7 @@ TEST_CASE("registries: a misspelt policy or action name lists the registered nam
   CHECK(contains(what,
                  "events.levy.actions[0].taks: unknown action 'taks' (did you mean 'tax'?); "
                  "expected one of: scale_budget, set_budget, set_growth, add_stock, "
-                 "set_stock, join, leave, shift_attitudes, tax"));
+                 "set_stock, join, leave, shift_attitudes, scale_labour_demand, tax"));
 }
 
 TEST_CASE("registries: a toy unregistered is unknown again") {

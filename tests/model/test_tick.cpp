@@ -19,9 +19,9 @@ using namespace geosim;
 using geosim::testing::tiny_scenario;
 
 TEST_CASE("tick: the stages run in the order of model.md section 8") {
-  CHECK(World::stage_names() == std::vector<std::string_view>{"events", "allocation", "stocks", "influence",
-                                                              "citizens", "alignment", "campaigns",
-                                                              "budgets"});
+  CHECK(World::stage_names() == std::vector<std::string_view>{"events", "allocation", "stocks", "migration",
+                                                              "influence", "citizens", "alignment",
+                                                              "campaigns", "budgets"});
 }
 
 TEST_CASE("tick: a stage is a unit over the state (allocation, then stocks)") {

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks a geosim results file the way users read it (docs/results-format.md).
 
-    check_results.py FILE [--agents] [--snapshots]
+    check_results.py FILE [--agents] [--snapshots] [--migration]
 
 Opens FILE with h5py, xarray.open_dataset and `ncdump -h`, and checks the
 layout: named dimensions (no phony_dim), dates decoded on `time`, label
@@ -26,21 +26,27 @@ FORMAT_DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "results-for
 
 
 def documented_series(doc=FORMAT_DOC):
-    """variable -> dims of the time series table of docs/results-format.md
-    (which tests/io/test_variables.cpp checks against the catalogue)."""
-    series, in_section = {}, False
+    """(always, optional): variable -> dims of the time series tables of
+    docs/results-format.md (which tests/io/test_variables.cpp checks against
+    the catalogue). Rows under a `### ... (optional...` heading are a
+    mechanism's, in a file only when its scenario uses the mechanism."""
+    series, optional, in_section, table = {}, {}, False, None
     for line in doc.read_text(encoding="utf-8").splitlines():
         if line.startswith("## "):
             in_section = line == "## Time series"
+            table = series
+        elif in_section and line.startswith("### "):
+            table = optional if "(optional" in line else series
         elif in_section and line.startswith("| `"):
             cells = [c.strip() for c in line.strip("|").split("|")]
-            series[cells[0].strip("`")] = tuple(d.strip() for d in cells[1].split(","))
-    return series
+            table[cells[0].strip("`")] = tuple(d.strip() for d in cells[1].split(","))
+    return series, optional
 
 
+ALWAYS, OPTIONAL = documented_series()
 # variable -> dims, in the order the format fixes
 SERIES = {
-    **documented_series(),
+    **ALWAYS,
     "power_name": ("power",),
     "target_name": ("target",),
     "event_id": ("event",),
@@ -94,7 +100,7 @@ class Checker:
             text = f.attrs.get("scenario_text")
             self.check(isinstance(text, str), "h5py: scenario_text is not a UTF-8 string")
 
-    def with_xarray(self, want_agents, want_snapshots=False):
+    def with_xarray(self, want_agents, want_snapshots=False, want_migration=False):
         ds = xr.open_dataset(self.path)
         try:
             for dim in ds.dims:
@@ -130,6 +136,10 @@ class Checker:
                 expected.update(AGENTS)
             if want_snapshots or "attitude" in ds:
                 expected.update(SNAPSHOTS)
+            # A mechanism's variables come all together or not at all.
+            migration = want_migration or any(name in ds for name in OPTIONAL)
+            if migration:
+                expected.update(OPTIONAL)
             for name, dims in expected.items():
                 if self.check(name in ds.variables, f"xarray: no variable {name}"):
                     self.check(ds[name].dims == dims,
@@ -144,6 +154,8 @@ class Checker:
                 self.check(bool(ds[name].attrs.get("long_name")), f"{name}: no long_name")
 
             self.invariants(ds)
+            if migration and all(name in ds for name in OPTIONAL):
+                self.migration(ds)
             if "attitude" in ds:
                 self.snapshots(ds)
         finally:
@@ -168,6 +180,19 @@ class Checker:
         self.check(int((ds["event_applied"] == 0).sum()) == int(ds.attrs["events_skipped"]),
                    "events_skipped does not match event_applied")
         self.check(ds.sizes["time"] == int(ds.attrs["ticks"]) + 1, "time has not ticks + 1 rows")
+
+    def migration(self, ds):
+        """Migrant shares and remittances (docs/results-format.md, "Migration")."""
+        share, sent = ds["migrant_share"].values, ds["remittances"].values
+        moving = ~np.isnan(share[0])  # the targets with migration: NaN all along for the others
+        self.check(bool(moving.any()), "migrant_share: no target has migration")
+        self.check(bool(np.isnan(share[:, ~moving]).all()) and bool(np.isnan(sent[:, ~moving]).all()),
+                   "migrant_share or remittances not NaN for a target without migration")
+        self.check(bool(((share[:, moving] >= 0) & (share[:, moving] <= 1)).all()),
+                   "migrant_share outside [0, 1]")
+        self.check(bool(np.isnan(sent[0]).all()), "remittances row 0 is not all NaN")
+        self.check(bool((sent[1:, moving] >= 0).all()), "remittances negative or NaN after row 0")
+        self.check(bool((ds["labour_demand"].values >= 0).all()), "labour_demand negative or NaN")
 
     def snapshots(self, ds):
         """The periodic snapshots of every citizen's attitudes (output.agents_every)."""
@@ -229,11 +254,13 @@ def main():
                         help="require the final agents (final_attitude, ...)")
     parser.add_argument("--snapshots", action="store_true",
                         help="require the attitude snapshots (attitude, snapshot_time, ...)")
+    parser.add_argument("--migration", action="store_true",
+                        help="require the migration series (migrant_share, remittances, labour_demand)")
     args = parser.parse_args()
     c = Checker(args.file)
     try:
         c.with_h5py()
-        c.with_xarray(args.agents, args.snapshots)
+        c.with_xarray(args.agents, args.snapshots, args.migration)
         c.with_ncdump()
     except Exception as e:  # a reader refusing the file is a failure, not a crash
         c.problems.append(f"{type(e).__name__}: {e}")

@@ -23,7 +23,7 @@ Scenario busy_scenario() {
   for (auto& p : s.powers) {
     p.budget = {1.0, 0.5, 0.25};
     p.growth = 0.02;
-    p.valence = {-0.5, 0.5};
+    p.valence = {-0.5, 0.5, 0.0};  // one per channel (two read past the end)
   }
   for (auto& g : s.groups) {
     g.susceptibility = 0.3;

@@ -64,9 +64,10 @@ TEST_CASE("resources: each input that grows an allocation grows its part of the 
   snapshots.output.agents_every = 1;
   CHECK(part(snapshots, "the agent snapshots' write buffers") > 0);
   CHECK(estimate_run_bytes(snapshots) > total);
-  // Per power and target: the state arrays grow with P x T x channels.
+  // Per power and target: the state arrays grow with P x T x channels (and
+  // some, migration's, with P or T alone: 100 times the pairs, over 40 times the part).
   CHECK(part(tiny_scenario(30, 20, 1, 12, 1000), "the per-power and per-target state") >
-        100 * part(base, "the per-power and per-target state") / 2);
+        100 * part(base, "the per-power and per-target state") / 2.5);
 }
 
 TEST_CASE("resources: richardson's rivals are counted as the policy stores them") {

@@ -29,7 +29,7 @@ powers:
   A: {budget: {economic: 1}, policy: {security: richardson}, richardson: {reaction: 0.1, fatigue: 0.5}}
   B: {name: Bee, growth: 0.01}
 targets:
-  X: {citizens: 10, alignment: {A: 0.5, self: 0.5}}
+  X: {citizens: 10, alignment: {A: 0.5, self: 0.5}, migration: {host: A, share: 0.1, remittance: 0.5}}
   Y: {citizens: 10}
 groups:
   g: {attitude: {A: {mean: 0.1}}}
@@ -71,6 +71,14 @@ TEST_CASE("defaults: every value the tree does not give is listed, with its valu
   CHECK(value_of("groups.g.attitude.B.mean") == "0");
   CHECK(value_of("groups.g.exposure.B.economic") == "0");
   CHECK(value_of("powers.A.richardson.grievance") == "0");
+  CHECK(value_of("powers.B.labour_demand") == "1");
+  // A mapping whose absence means none (migration): its keys' defaults only where it is given.
+  CHECK(value_of("targets.X.migration.elasticity") == "1");
+  CHECK(value_of("targets.X.migration.channel") == "economic");
+  for (const char* none :
+       {"targets.Y.migration", "targets.Y.migration.elasticity", "targets.Y.migration.channel",
+        "targets.X.migration", "targets.X.migration.host", "targets.X.migration.share"})
+    CHECK_MESSAGE(find(all, none) == nullptr, none << " is listed");
   // Rules with a value.
   CHECK(value_of("powers.A.name") == "A");
   CHECK(value_of("targets.X.groups.g") == "1");

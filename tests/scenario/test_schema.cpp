@@ -71,6 +71,8 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
     CHECK((p.policy[c].policy == nullptr || p.policy[c].policy == &default_policy()));
   }
   CHECK(p.growth == number_default("powers.<power>.growth"));
+  CHECK(p.labour_demand == number_default("powers.<power>.labour_demand"));
+  CHECK(p.labour_growth == number_default("powers.<power>.labour_growth"));
   CHECK(p.strategic_value[0] == number_default("powers.<power>.strategic_value.<target>"));
 
   const TargetSpec& t = s.targets[0];
@@ -80,6 +82,8 @@ TEST_CASE("scenario schema: a bare scenario gets exactly the schema's defaults")
   CHECK(t.responsiveness == number_default("targets.<target>.responsiveness"));
   CHECK(t.opinion_sensitivity == number_default("targets.<target>.opinion_sensitivity"));
   CHECK(t.campaign_rate == number_default("targets.<target>.campaign_rate"));
+  CHECK_FALSE(t.migration.active());  // no `migration:`, no migration
+  CHECK_FALSE(s.has_migration());
   for (int c = 0; c < s.num_channels(); ++c) {
     CHECK(t.channel_weights[c] == doctest::Approx(1.0 / s.num_channels()));
     CHECK(t.autonomy[c] == number_default("targets.<target>.autonomy.<channel>"));
@@ -107,6 +111,15 @@ TEST_CASE("scenario schema: specs built in code start at the schema's defaults")
   CHECK(channel.decay == number_default("channels.<channel>.decay"));
   CHECK(channel.exponent == number_default("channels.<channel>.exponent"));
   CHECK(PowerSpec{}.growth == number_default("powers.<power>.growth"));
+  CHECK(PowerSpec{}.labour_demand == number_default("powers.<power>.labour_demand"));
+  CHECK(PowerSpec{}.labour_growth == number_default("powers.<power>.labour_growth"));
+  const MigrationSpec m;
+  CHECK_FALSE(m.active());
+  CHECK(m.elasticity == number_default("targets.<target>.migration.elasticity"));
+  CHECK(m.attitude_effect == number_default("targets.<target>.migration.attitude_effect"));
+  CHECK(m.adjustment == number_default("targets.<target>.migration.adjustment"));
+  CHECK(m.remittance == number_default("targets.<target>.migration.remittance"));
+  CHECK(m.leverage == number_default("targets.<target>.migration.leverage"));
   const TargetSpec t;
   CHECK(t.citizens == static_cast<std::int64_t>(number_default("targets.<target>.citizens")));
   CHECK(t.responsiveness == number_default("targets.<target>.responsiveness"));

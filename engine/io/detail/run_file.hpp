@@ -36,10 +36,12 @@ void time_attributes(hid_t ds, const std::string& name, bool axis);
 /// "days since START" units.
 std::vector<double> days_since_start(const Scenario& sc, const std::vector<int>& rows);
 
-/// Writes every variable of the catalogue (geosim/io/variables.hpp) from
-/// `record`, in catalogue order: its dims after time, units, long_name,
-/// _FillValue and CF flags as the entry declares them.
-void write_time_series(hdf5::Writer& w, const RunDims& dims, const RunRecord& record);
+/// Writes every variable of the catalogue (geosim/io/variables.hpp) that a
+/// file of `scenario` holds (ResultsVariable::in_file) from `record`, in
+/// catalogue order: its dims after time, units, long_name, _FillValue and CF
+/// flags as the entry declares them.
+void write_time_series(hdf5::Writer& w, const RunDims& dims, const Scenario& scenario,
+                       const RunRecord& record);
 
 // ---------------------------------------------------------------------------
 // Citizens (io/agents.cpp).

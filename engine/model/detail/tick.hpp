@@ -59,6 +59,7 @@ struct Stage {
 void apply_events(Tick& tick);       // stages/events.cpp
 void allocate(Tick& tick);           // stages/allocation.cpp
 void update_stocks(Tick& tick);      // stages/stocks.cpp
+void migrate(Tick& tick);            // stages/migration.cpp
 void compute_influence(Tick& tick);  // stages/influence.cpp
 void update_citizens(Tick& tick);    // stages/citizens.cpp (then reduce_tallies)
 void reduce_tallies(Tick& tick);     // stages/citizens.cpp: means and shares from the tallies

@@ -14,6 +14,8 @@ void grow_budgets(Tick& k) {
       k.next_budget(p, c) = slot.policy->next_budget(ctx);
     }
   k.state.budget = k.next_budget;
+  // Labour demand (model.md section 12) compounds like a budget's growth.
+  for (int p = 0; p < P; ++p) k.state.labour_demand[p] *= 1.0 + k.scenario.powers[p].labour_growth;
 }
 
 }  // namespace geosim::detail

@@ -1,5 +1,8 @@
 #pragma once
 // The scenario validator: a merged, overridden configuration tree -> Scenario.
+#include <string>
+#include <vector>
+
 #include "geosim/config/node.hpp"
 #include "geosim/scenario/scenario.hpp"
 
@@ -10,4 +13,14 @@ namespace geosim {
 /// subclass naming file:line:col and the key on the first problem.
 void validate_scenario(const config::Node& tree, Scenario& s);
 
+namespace detail {
+
+/// A target's `migration` mapping `n` at `path` (engine/scenario/migration.cpp):
+/// the host among `powers`, the channel among `channels` (the schema's
+/// default if not given, ReferenceError if that is not declared).
+MigrationSpec read_migration(const config::Node& n, const std::string& path,
+                             const std::vector<std::string>& powers,
+                             const std::vector<std::string>& channels);
+
+}  // namespace detail
 }  // namespace geosim

@@ -50,7 +50,15 @@ struct ResultsVariable {
   /// Writes one row (row_size values, row-major over `dims`) for `state` to `row`.
   /// Values are exact in double for every ValueType.
   void (*extract)(const WorldState& state, double* row) = nullptr;
+  /// nullptr: in every run file. Otherwise a run file holds the variable only
+  /// if only_if(scenario): a mechanism's variables (migration's) are left out
+  /// of the files of scenarios that do not use it, which are then exactly the
+  /// files written before the mechanism existed. The Recorder and sweeps keep
+  /// every variable whatever the scenario (its fill values, where it has none).
+  bool (*only_if)(const Scenario& scenario) = nullptr;
 
+  /// Whether a run file of `scenario` holds the variable.
+  bool in_file(const Scenario& scenario) const { return only_if == nullptr || only_if(scenario); }
   /// Values in one row for `scenario` (the product of the axis lengths).
   std::size_t row_size(const Scenario& scenario) const;
   /// Dimension names in the file: "time", then dims.

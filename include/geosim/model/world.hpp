@@ -32,6 +32,10 @@ struct WorldState {
   Eigen::ArrayXXi campaigns_active;       // acting during the next tick
   std::vector<std::vector<char>> member;  // [institution][target]
   std::vector<double> growth;             // g[p], events may change it
+  // Labour migration (model.md section 12):
+  Eigen::ArrayXd labour_demand;  // L[p], by power, for the next tick; events may scale it
+  Eigen::ArrayXd migrant_share;  // m[t], by target; NaN where the target sends no migrants
+  Eigen::ArrayXd remittances;    // R[t], by target, sent in the last tick; NaN in row 0 and without migration
 };
 
 class World;

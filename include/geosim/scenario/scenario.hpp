@@ -60,6 +60,21 @@ struct PowerSpec {
   std::vector<PolicyUse> policy;                              // by channel
   std::vector<double> strategic_value;  // sv[p,t], by target (value, contest, richardson)
   PerChannel valence{};                 // v[c,p] in [-1,1]
+  double labour_demand = scenario_default("powers.<power>.labour_demand");  // L[p] at the start
+  double labour_growth = scenario_default("powers.<power>.labour_growth");  // gL[p], per tick
+};
+
+/// A target's labour migration to one host power (model.md section 12).
+struct MigrationSpec {
+  int host = -1;       // power index; -1: the target sends no migrants
+  int channel = -1;    // the channel whose stock remittances add to
+  double share = 0.0;  // m0_t in [0,1] (required when migration is given)
+  double elasticity = scenario_default("targets.<target>.migration.elasticity");            // eps_t
+  double attitude_effect = scenario_default("targets.<target>.migration.attitude_effect");  // zeta_t
+  double adjustment = scenario_default("targets.<target>.migration.adjustment");  // lambda_m per tick
+  double remittance = scenario_default("targets.<target>.migration.remittance");  // r_t per tick
+  double leverage = scenario_default("targets.<target>.migration.leverage");      // eta_m
+  bool active() const { return host >= 0; }
 };
 
 /// What a target changes in one group's parameters for its own citizens of
@@ -89,6 +104,7 @@ struct TargetSpec {
   /// This target's overrides of the groups' parameters for its own citizens
   /// (targets.<target>.group_parameters), by group; empty: none.
   std::vector<GroupOverride> group_parameters;
+  MigrationSpec migration{};  // none unless the target has `migration:`
 };
 
 struct GroupSpec {
@@ -207,6 +223,8 @@ struct Scenario {
   /// target t's group_parameters over them, and each power's own valence
   /// where neither gives the group one (engine/scenario/groups.cpp).
   GroupParameters group_in(int t, int g) const;
+  /// Whether some target sends labour migrants (model.md section 12).
+  bool has_migration() const;
   Date row_date(int row) const { return start.plus_months(row * step_months); }
 };
 
