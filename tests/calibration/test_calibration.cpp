@@ -9,6 +9,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "geosim/config/node.hpp"
 #include "geosim/io/results.hpp"
 #include "support/temp_files.hpp"
 #include "support/thrown.hpp"
@@ -106,11 +107,7 @@ TEST_CASE("calibration: bad input names the file, line and key") {
       << "id,quantity,instrument,state,partner,period,value,sd,lower,upper,unit,"
          "source,publisher,source_year,url,note\n"
          "a,attitude_mean,model,KAZ,CHN,2013,0.1,,,,share,,x,2020,,\n";
-  std::string text;
-  {
-    std::ifstream in(r.file);
-    text.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  const std::string text = geosim::config::read_file(r.file);
   const auto with = [&](const std::string& from, const std::string& to) {
     std::string t = text;
     t.replace(t.find(from), from.size(), to);
