@@ -26,7 +26,7 @@ double number_of(const std::string& text) {
   return v;
 }
 
-double quantile_of(std::vector<double> v, double q) {
+double quantile_of(const std::vector<double>& v, double q) {
   if (v.empty()) return kNaN;
   return weighted_quantile(v, std::vector<double>(v.size(), 1.0), q);
 }
@@ -150,7 +150,7 @@ void write_posterior_file(const fs::path& path, const Calibration& calibration, 
       quantity.push_back(r.quantity), instrument.push_back(r.instrument), state.push_back(r.state);
       partner.push_back(r.partner), period.push_back(r.period), units.push_back(r.unit);
       source.push_back(r.source), publisher.push_back(r.publisher), url.push_back(r.url);
-      use.push_back(use_name(t.use)), reason.push_back(t.reason);
+      use.emplace_back(use_name(t.use)), reason.push_back(t.reason);
       op.push_back(t.op >= 0 ? spec.operators[static_cast<std::size_t>(t.op)].name : "");
       observed.push_back(r.value);
       sd.push_back(r.sd >= 0 ? r.sd : (r.has_band() ? r.standard_deviation() : kNaN));

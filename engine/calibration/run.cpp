@@ -113,6 +113,7 @@ CalibrationSummary run_calibration(const Calibration& calibration, const Calibra
     const auto measures = simulate(name, generation_seed(spec.sweep.seed, static_cast<std::uint64_t>(g)),
                                    sampler.proposals(), failed);
     std::vector<double> distances;
+    distances.reserve(measures.size());
     for (const auto& m : measures) distances.push_back(calibration.distance(m));
     if (options.cluster) options.cluster->broadcast(distances);
     try {

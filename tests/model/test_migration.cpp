@@ -57,8 +57,13 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 
 /// stock[row][channel][power][target] of a record.
 double at(const std::vector<double>& v, const Scenario& s, int row, int c, int p, int t) {
-  const int C = s.num_channels(), P = s.num_powers(), T = s.num_targets();
-  return v[static_cast<std::size_t>(((row * C + c) * P + p) * T + t)];
+  const auto C = static_cast<std::size_t>(s.num_channels()), P = static_cast<std::size_t>(s.num_powers()),
+             T = static_cast<std::size_t>(s.num_targets());
+  const auto index =
+      ((static_cast<std::size_t>(row) * C + static_cast<std::size_t>(c)) * P + static_cast<std::size_t>(p)) *
+          T +
+      static_cast<std::size_t>(t);
+  return v[index];
 }
 
 }  // namespace

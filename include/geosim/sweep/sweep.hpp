@@ -135,7 +135,7 @@ class Sweep {
   explicit Sweep(SweepSpec spec);
   /// A sweep of given points (a calibration's proposals) instead of its
   /// design's: the identity records their coordinates.
-  Sweep(SweepSpec spec, std::shared_ptr<const DesignPoints> points);
+  Sweep(SweepSpec spec, std::shared_ptr<const DesignPoints> given);
 
   const SweepSpec& spec() const { return spec_; }
   std::int64_t points() const { return points_; }
