@@ -71,6 +71,12 @@ std::string ParameterSpec::at_level(std::int64_t index) const {
   return value_text(scaled(*this, static_cast<double>(index) / static_cast<double>(n - 1)), false);
 }
 
+std::vector<std::string> ParameterSpec::overrides(const std::string& value) const {
+  std::vector<std::string> out{path + "=" + value};
+  for (const Tied& t : also) out.push_back(t.path + "=" + value);
+  return out;
+}
+
 std::string ParameterSpec::at_unit(double u) const {
   const std::int64_t n = count();
   if (!weights.empty()) {  // cumulative shares of [0, 1), one per value

@@ -33,6 +33,11 @@ std::vector<ParameterVariable> parameter_variables(const Sweep& sweep) {
     const config::KeyMatch match = schema.match(config::split_key_path(p.path, p.where));
     v.units = match.key && !match.key->unit.empty() ? match.key->unit : "1";
     v.long_name = "sweep parameter " + p.path + (match.key ? ": " + match.key->doc : std::string());
+    if (!p.also.empty()) {
+      v.long_name += " (also sets";
+      for (const ParameterSpec::Tied& t : p.also) v.long_name += " " + t.path;
+      v.long_name += ")";
+    }
     out.push_back(std::move(v));
   }
   return out;

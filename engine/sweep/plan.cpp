@@ -35,33 +35,32 @@ using config::Node;
 /// mapping or a list, or an entry or list item the base lacks (overrides
 /// never create those, as for --set). A key the base leaves at its default
 /// is a parameter like any other.
-void check_parameter_path(const Node& tree, const ParameterSpec& p, const std::string& scenario_name) {
-  const std::string key = "parameters." + p.path;
-  const std::vector<config::PathStep> steps = config::split_key_path(p.path, p.where);
+void check_parameter_path(const Node& tree, const std::string& path, const SourceLocation& where,
+                          const std::string& key, const std::string& scenario_name) {
+  const std::vector<config::PathStep> steps = config::split_key_path(path, where);
   const config::Schema schema = scenario_schema();  // match points into it: it must outlive `match`
   const config::KeyMatch match = schema.match(steps);
   // A key declared only by its keys may still take a scalar (`policy: value`
   // for every channel): refused only where the base holds a mapping.
   const Node* there = config::find_path(tree, steps);
   if (match.mapping && there && there->is_map())
-    throw TypeError(p.where, key,
-                    "'" + p.path + "' is a mapping; a parameter is a single value (give a longer path)");
+    throw TypeError(where, key,
+                    "'" + path + "' is a mapping; a parameter is a single value (give a longer path)");
   if (!match.key && !match.mapping)
-    throw UnknownKeyError(p.where, key,
-                          match.problem + " (`geosim schema` lists the scenario format's keys)");
+    throw UnknownKeyError(where, key, match.problem + " (`geosim schema` lists the scenario format's keys)");
   const config::ValueType type = match.key ? match.key->type : config::ValueType::text;
   if (match.key && !match.list_item &&
       (type == config::ValueType::mapping || type == config::ValueType::list ||
        type == config::ValueType::names))
-    throw TypeError(p.where, key,
-                    "'" + p.path + "' is " + (type == config::ValueType::mapping ? "a mapping" : "a list") +
+    throw TypeError(where, key,
+                    "'" + path + "' is " + (type == config::ValueType::mapping ? "a mapping" : "a list") +
                         "; a parameter is a single value (give a longer path" +
-                        (type == config::ValueType::mapping ? "" : ", or an item: " + p.path + "[0]") + ")");
+                        (type == config::ValueType::mapping ? "" : ", or an item: " + path + "[0]") + ")");
   Node copy = tree;
   try {
-    config::set_path(copy, p.path, "0", p.where, scenario_collections());
+    config::set_path(copy, path, "0", where, scenario_collections());
   } catch (const UsageError& e) {
-    throw UnknownKeyError(p.where, key, e.detail() + " (in the base scenario " + scenario_name + ")");
+    throw UnknownKeyError(where, key, e.detail() + " (in the base scenario " + scenario_name + ")");
   }
 }
 
@@ -168,7 +167,11 @@ Sweep::Sweep(SweepSpec spec, std::shared_ptr<const DesignPoints> given) : spec_(
   for (const auto& b : bases_)
     if (estimate_run_bytes(b.scenario) > largest_run_.total()) largest_run_ = estimate_run_memory(b.scenario);
   for (const auto& p : spec_.parameters)
-    for (const Base& b : bases_) check_parameter_path(b.tree, p, b.scenario.name);
+    for (const Base& b : bases_) {
+      check_parameter_path(b.tree, p.path, p.where, "parameters." + p.path, b.scenario.name);
+      for (const ParameterSpec::Tied& t : p.also)
+        check_parameter_path(b.tree, t.path, t.where, "parameters." + p.path + ".also", b.scenario.name);
+    }
   // Every extreme is tried in every scenario of a batch: a value one of them
   // refuses is refused here, not recorded as that scenario's invalid runs.
   for (std::size_t i = 0; i < bases_.size(); ++i) {
@@ -183,20 +186,25 @@ Sweep::Sweep(SweepSpec spec, std::shared_ptr<const DesignPoints> given) : spec_(
       std::string best_value;
       for (const auto& value : extremes(p)) {
         try {
-          const MemoryEstimate e = load({p.path + "=" + value});
+          const MemoryEstimate e = load(p.overrides(value));
           if (e.total() > best) best = e.total(), best_value = value;
           if (e.total() > largest_run_.total()) largest_run_ = e;
         } catch (const InputError& e) {
           if (is_path_error(e, p.path))
             throw UnknownKeyError(p.where, "parameters." + p.path,
                                   e.detail() + " (in the base scenario " + b.scenario.name + ")");
+          for (const ParameterSpec::Tied& t : p.also)
+            if (is_path_error(e, t.path))
+              throw UnknownKeyError(t.where, "parameters." + p.path + ".also",
+                                    e.detail() + " (in the base scenario " + b.scenario.name + ")");
           throw RangeError(p.values_where, "parameters." + p.path,
                            "value " + value + " is outside the parameter's domain" +
                                (bases_.size() > 1 ? " in scenario " + b.scenario.name : std::string()) +
                                ": " + e.detail());
         }
       }
-      if (!best_value.empty()) largest_values.push_back(p.path + "=" + best_value);
+      if (!best_value.empty())
+        for (std::string& o : p.overrides(best_value)) largest_values.push_back(std::move(o));
     }
     if (largest_values.size() > 1) {
       try {
@@ -272,6 +280,7 @@ Sweep::Sweep(SweepSpec spec, std::shared_ptr<const DesignPoints> given) : spec_(
   for (const auto& o : spec_.set) id << "set: " << o << "\n";
   for (const auto& p : spec_.parameters) {
     id << "parameter: " << p.path;
+    for (const ParameterSpec::Tied& t : p.also) id << " also " << t.path;
     if (p.is_range()) {
       id << " range [" << fmt(p.lo) << ", " << fmt(p.hi) << "] log " << p.log << " step " << fmt(p.step)
          << " levels " << p.levels;
@@ -327,7 +336,8 @@ RunPlan Sweep::plan(std::int64_t run) const {
   for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
     plan.values.push_back(design_points_->value(plan.point, j));
     plan.units.push_back(design_points_->unit(plan.point, j));
-    plan.overrides.push_back(spec_.parameters[j].path + "=" + plan.values.back());
+    for (std::string& o : spec_.parameters[j].overrides(plan.values.back()))
+      plan.overrides.push_back(std::move(o));
   }
   return plan;
 }
@@ -336,7 +346,8 @@ Scenario Sweep::scenario(const RunPlan& plan) const {
   const Base& b = bases_.at(static_cast<std::size_t>(plan.scenario));
   LoadOptions options;
   for (std::size_t j = 0; j < spec_.parameters.size(); ++j)
-    options.overrides.push_back(spec_.parameters[j].path + "=" + plan.values[j]);
+    for (std::string& o : spec_.parameters[j].overrides(plan.values[j]))
+      options.overrides.push_back(std::move(o));
   options.ticks = spec_.ticks;
   options.has_seed = true;
   options.seed = plan.seed;

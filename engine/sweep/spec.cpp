@@ -4,7 +4,6 @@
 // file:line:col and the key like the scenario loader's, under the same rules.
 // The design's own keys are declared by the design (design.hpp).
 #include <algorithm>
-#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <sstream>
 
@@ -26,7 +25,7 @@ using config::opt;
 using config::place;
 using config::ValueType;
 
-constexpr const char* kParam = "parameters.<path>";  // a parameter's keys in the schema
+using sweep_detail::kParam;
 
 config::Schema base_schema(const std::vector<std::string>& designs) {
   const config::Bounds counts{1.0, 1e6};
@@ -55,6 +54,10 @@ config::Schema base_schema(const std::vector<std::string>& designs) {
   s.add(
       {.path = std::string(kParam) + ".values", .type = ValueType::list, .doc = "the values (YAML scalars)"});
   s.add({.path = std::string(kParam) + ".range", .type = ValueType::list, .doc = "[lo, hi] with lo < hi"});
+  s.add({.path = std::string(kParam) + ".also",
+         .type = ValueType::list,
+         .doc = "further scenario key paths set to the same value at every point (one parameter for a value "
+                "the scenario repeats, e.g. the same elasticity in several targets)"});
   s.add({.path = std::string(kParam) + ".scale",
          .type = ValueType::choice,
          .default_text = "linear",
@@ -170,137 +173,6 @@ std::vector<std::string> name_list(const Node& n, const std::string& path, const
     out.push_back(name);
   }
   return out;
-}
-
-/// A range's distribution keys (distribution, mean, sd, mode), checked against the range.
-template <class Spec>
-void read_distribution(const Node& value, const std::string& path, const Spec& spec, const Node& range,
-                       ParameterSpec& p) {
-  using D = ParameterSpec::Distribution;
-  const config::KeySpec& key = spec("distribution");
-  const std::string name = key.choices[static_cast<std::size_t>(config::read_choice(value, key, path))];
-  p.distribution = name == "normal" ? D::normal : name == "triangular" ? D::triangular : D::uniform;
-  const auto needs = [&](const char* k, bool wanted) {
-    const Node* n = opt(value, k);
-    if (n && !wanted)
-      throw TypeError(n->key_where, join(path, k),
-                      std::string("'") + k + "' applies to " +
-                          (std::string(k) == "mode" ? "a triangular" : "a normal") +
-                          " distribution, not to " + name);
-    if (!n && wanted) throw TypeError(value.where, path, "a " + name + " distribution needs '" + k + "'");
-  };
-  needs("mean", p.distribution == D::normal);
-  needs("sd", p.distribution == D::normal);
-  needs("mode", p.distribution == D::triangular);
-  if (p.distribution == D::uniform) return;
-  const Node* dist = opt(value, "distribution");
-  if (p.log || p.step > 0)
-    throw TypeError(dist->where, join(path, "distribution"),
-                    "a " + name + " distribution is drawn on a linear, continuous range: not with " +
-                        (p.log ? "scale: log" : "step"));
-  if (p.distribution == D::normal) {
-    p.mean = config::read_number(value, spec("mean"), path);
-    p.sd = config::read_number(value, spec("sd"), path);
-    const boost::math::normal n(p.mean, p.sd);
-    if (boost::math::cdf(n, p.hi) - boost::math::cdf(n, p.lo) < 1e-9)
-      throw RangeError(range.where, join(path, "range"),
-                       "the range holds almost none of the normal distribution's mass (mean " +
-                           fmt17(p.mean) + ", sd " + fmt17(p.sd) +
-                           "); truncating to it would draw only its edge");
-  } else {
-    p.mode = config::read_number(value, spec("mode"), path);
-    if (p.mode < p.lo || p.mode > p.hi)
-      throw RangeError(opt(value, "mode")->where, join(path, "mode"), "expected a mode within the range");
-  }
-}
-
-ParameterSpec parameter(const config::Schema& schema, const std::string& key, const Node& value,
-                        const std::string& path) {
-  ParameterSpec p;
-  p.path = key;
-  p.where = value.key_where;
-  p.values_where = place(value);
-  try {
-    config::split_key_path(key, value.key_where);
-  } catch (const UsageError& e) {
-    throw TypeError(value.key_where, path,
-                    "expected a scenario key path such as powers.CHN.budget.soft or "
-                    "events.E.actions[0].scale_budget.factor: " +
-                        e.detail());
-  }
-  const auto spec = [&](const char* k) -> const config::KeySpec& {
-    return schema.at(std::string(kParam) + "." + k);
-  };
-  const Node* values = nullptr;
-  if (value.is_sequence()) {
-    values = &value;
-  } else if (value.is_map()) {
-    config::check_keys(value, path, schema, kParam);
-    values = opt(value, "values");
-    const Node* range = opt(value, "range");
-    if ((values != nullptr) == (range != nullptr))
-      throw TypeError(value.where, path, "expected exactly one of 'values' (a list) or 'range' ([lo, hi])");
-    if (range) {
-      const std::string rp = join(path, "range");
-      if (!range->is_sequence() || range->items.size() != 2)
-        throw TypeError(place(*range), rp, "expected [lo, hi], got " + describe(*range));
-      p.values_where = range->where;
-      p.lo = config::number(range->items[0], config::indexed(rp, 0));
-      p.hi = config::number(range->items[1], config::indexed(rp, 1));
-      if (!(p.lo < p.hi)) throw RangeError(range->where, rp, "expected lo < hi");
-      const config::KeySpec& scale = spec("scale");
-      p.log = scale.choices[static_cast<std::size_t>(config::read_choice(value, scale, path))] == "log";
-      if (p.log && p.lo <= 0)
-        throw RangeError(range->where, rp, "a log scale needs lo > 0, got " + range->items[0].scalar);
-      if (const Node* step = opt(value, "step")) {
-        if (p.log) throw TypeError(step->where, join(path, "step"), "step and scale: log exclude each other");
-        p.step = config::read_number(value, spec("step"), path);
-        p.integer = std::floor(p.lo) == p.lo && std::floor(p.step) == p.step;
-        if (p.count() > (std::int64_t{1} << 31))
-          throw RangeError(step->where, join(path, "step"), "too many steps in the range");
-      }
-      if (const Node* levels = opt(value, "levels")) {
-        if (p.step > 0)
-          throw TypeError(levels->where, join(path, "levels"), "step and levels exclude each other");
-        p.levels = static_cast<int>(config::read_integer(value, spec("levels"), path));
-      }
-      read_distribution(value, path, spec, *range, p);
-      if (const Node* w = opt(value, "weights"))
-        throw TypeError(w->key_where, join(path, "weights"),
-                        "'weights' apply to listed values; a range has a distribution");
-      return p;
-    }
-    for (const char* k : {"scale", "step", "levels", "distribution", "mean", "sd", "mode"})
-      if (const Node* n = opt(value, k))
-        throw TypeError(n->key_where, join(path, k),
-                        std::string("'") + k + "' applies to a range, not to values");
-  } else {
-    throw TypeError(place(value), path,
-                    "expected a list of values or a mapping with values or range, got " + describe(value));
-  }
-  const std::string vp = join(path, "values");
-  if (!values->is_sequence() || values->items.empty())
-    throw TypeError(place(*values), vp, "expected a non-empty list of values, got " + describe(*values));
-  p.values_where = values->where;
-  for (std::size_t i = 0; i < values->items.size(); ++i) {
-    const Node& v = values->items[i];
-    if (!v.is_scalar())
-      throw TypeError(place(v), config::indexed(vp, i), "expected a scalar value, got " + describe(v));
-    p.values.push_back(v.scalar);
-  }
-  if (const Node* weights = value.is_map() ? opt(value, "weights") : nullptr) {
-    const std::string wp = join(path, "weights");
-    if (!weights->is_sequence() || weights->items.size() != p.values.size())
-      throw TypeError(place(*weights), wp,
-                      "expected a list of " + std::to_string(p.values.size()) +
-                          " numbers (one per value), got " + describe(*weights));
-    double total = 0.0;
-    for (std::size_t i = 0; i < weights->items.size(); ++i)
-      total +=
-          p.weights.emplace_back(config::number(weights->items[i], config::indexed(wp, i), config::kNonNeg));
-    if (!(total > 0.0)) throw RangeError(weights->where, wp, "expected weights with a positive sum");
-  }
-  return p;
 }
 
 /// Reads the keys the chosen design declares (through its KeySpecs), refuses
@@ -434,7 +306,8 @@ SweepSpec spec_from_tree(const Node& root, const std::filesystem::path& path, bo
   if (params) {
     config::expect_map(*params, "parameters", "a mapping of dotted paths to values or ranges");
     for (const auto& [key, value] : params->entries)
-      s.parameters.push_back(parameter(schema, key, value, join("parameters", key)));
+      s.parameters.push_back(sweep_detail::read_parameter(schema, key, value, join("parameters", key)));
+    sweep_detail::check_tied_paths_distinct(s.parameters);
   }
   const config::KeySpec& design_key = schema.at("design");
   s.design = designs.at(static_cast<std::size_t>(config::read_choice(root, design_key, "")));

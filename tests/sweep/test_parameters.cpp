@@ -4,6 +4,7 @@
 // items are never created.
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -94,4 +95,56 @@ TEST_CASE("parameters: a path the base cannot hold is refused at the parameter, 
   what = thrown<RangeError>(
       [] { Sweep s(spec_with("  events.sanctions.actions[rus_economy].scale_budget.factor: [0.5, -1]\n")); });
   CHECK(what.find("value -1 is outside the parameter's domain") != std::string::npos);
+}
+
+TEST_CASE("parameters: also sets further paths to the parameter's value at every point") {
+  const Sweep sweep(
+      spec_with("  targets.KAZ.opinion_sensitivity:\n"
+                "    values: [0.1, 0.3]\n"
+                "    also: [targets.KGZ.opinion_sensitivity]\n"
+                "  powers.CHN.growth: {range: [0.0, 0.01], levels: 2, also: [powers.RUS.growth]}\n"));
+  REQUIRE(sweep.points() == 4);
+  for (std::int64_t run = 0; run < sweep.runs(); ++run) {
+    const RunPlan plan = sweep.plan(run);
+    const Scenario s = sweep.scenario(plan);
+    REQUIRE(s.targets.size() == 2);
+    CHECK(s.targets[0].opinion_sensitivity == std::stod(plan.values[0]));
+    CHECK(s.targets[1].opinion_sensitivity == s.targets[0].opinion_sensitivity);
+    CHECK(s.powers[0].growth == s.powers[1].growth);
+    // The repeat command holds every override, so the run can be made alone.
+    CHECK(sweep.repeat_command(plan).find("--set targets.KGZ.opinion_sensitivity=" + plan.values[0] + " ") !=
+          std::string::npos);
+  }
+  CHECK(sweep.scenario(sweep.plan(3)).powers[1].growth > 0.0);
+  // Tying changes what a run is: the identity says so (resume refuses a changed file).
+  const Sweep untied(
+      spec_with("  targets.KAZ.opinion_sensitivity: [0.1, 0.3]\n"
+                "  powers.CHN.growth: {range: [0.0, 0.01], levels: 2}\n"));
+  CHECK(untied.identity_hash() != sweep.identity_hash());
+}
+
+TEST_CASE("parameters: a tied path is checked like the parameter's own, and set by one parameter only") {
+  std::string what = thrown<UnknownKeyError>([] {
+    Sweep s(spec_with("  powers.CHN.growth: {range: [0.0, 0.01], levels: 2, also: [powers.RUS.grwoth]}\n"));
+  });
+  CHECK(what.find("s.yaml:3:61: parameters.powers.CHN.growth.also: unknown key 'grwoth'") !=
+        std::string::npos);
+  what = thrown<ReferenceError>([] {
+    Sweep s(spec_with("  powers.CHN.growth: {range: [0.0, 0.01], levels: 2, also: [powers.CHN.growth]}\n"));
+  });
+  CHECK(what.find("'powers.CHN.growth' is already set by this parameter") != std::string::npos);
+  what = thrown<ReferenceError>([] {
+    Sweep s(
+        spec_with("  powers.CHN.growth: {range: [0.0, 0.01], levels: 2, also: [powers.RUS.growth]}\n"
+                  "  powers.RUS.growth: [0.0]\n"));
+  });
+  CHECK(what.find("'powers.RUS.growth' is also set by the parameter powers.RUS.growth") != std::string::npos);
+  what = thrown<TypeError>(
+      [] { Sweep s(spec_with("  powers.CHN.growth: {range: [0.0, 0.01], levels: 2, also: []}\n")); });
+  CHECK(what.find("expected a non-empty list of scenario key paths") != std::string::npos);
+  // A value out of the tied path's domain is refused at the parameter's values.
+  what = thrown<RangeError>([] {
+    Sweep s(spec_with("  targets.KAZ.citizens: {values: [1, 20], also: [targets.KGZ.responsiveness]}\n"));
+  });
+  CHECK(what.find("value 20 is outside the parameter's domain") != std::string::npos);
 }

@@ -20,7 +20,21 @@
 #include "geosim/run/recorder.hpp"
 #include "geosim/sweep/sweep.hpp"
 
+namespace geosim::config {
+class Schema;
+struct Node;
+}  // namespace geosim::config
+
 namespace geosim::sweep_detail {
+
+/// A parameter's keys in the sweep-file schema.
+inline constexpr const char* kParam = "parameters.<path>";
+/// Reads one entry of `parameters:` (engine/sweep/parameter_spec.cpp): `key`
+/// is its path, `path` where it sits in the file (for messages).
+ParameterSpec read_parameter(const config::Schema& schema, const std::string& key, const config::Node& value,
+                             const std::string& path);
+/// Refuses a scenario value set by two parameters (one's path, another's `also`).
+void check_tied_paths_distinct(const std::vector<ParameterSpec>& parameters);
 
 /// A quantity kept per run: a time series (a results variable of the
 /// catalogue, geosim/io/variables.hpp, whole) or a metric (a reduction of one

@@ -30,6 +30,14 @@ struct ParameterSpec {
   std::string path;             // as for --set, e.g. powers.CHN.budget.soft
   SourceLocation where;         // its key in the sweep file
   SourceLocation values_where;  // its values/range in the sweep file
+  /// Further paths that take the same value at every point (`also:`): one
+  /// parameter for a value a scenario repeats, such as the same elasticity
+  /// in every target. The design and the results know only `path`.
+  struct Tied {
+    std::string path;
+    SourceLocation where;
+  };
+  std::vector<Tied> also;
 
   std::vector<std::string> values;  // enumerated values (YAML scalar text); empty for a range
   double lo = 0.0, hi = 0.0;        // a range [lo, hi]
@@ -55,6 +63,8 @@ struct ParameterSpec {
   /// the distribution's inverse CDF at u; for listed or stepped values, the
   /// one whose share of [0, 1) (by weight, else equal) holds u.
   std::string at_unit(double u) const;
+  /// The --set overrides that give the parameter `value`: its path and each tied path.
+  std::vector<std::string> overrides(const std::string& value) const;
 };
 
 /// The values of a design's keys as read from a sweep file (or their
