@@ -92,6 +92,7 @@ World::World(const Scenario& scenario, std::uint64_t seed)
   s.group_mean.assign(G, Eigen::ArrayXXd::Constant(P, T, nan));
   s.group_negative = s.group_mean;
   s.group_positive = s.group_mean;
+  s.group_variance = s.group_mean;
   s.campaigns_new = Eigen::ArrayXXi::Zero(P, T);
   s.campaigns_active = Eigen::ArrayXXi::Zero(P, T);
   s.labour_demand.resize(P);
