@@ -1,6 +1,6 @@
 // Stage 4 of a tick: update every citizen (model.md section 7) with the new
 // influence and the means from before the update, then reduce the tallies to
-// means, variances and shares.
+// means, variances and shares, and those to the surveys' shares.
 #include <algorithm>
 #include <limits>
 
@@ -64,6 +64,7 @@ void reduce_tallies(Tick& k) {
       s.negative_share(p, t) = total.negative / n;
       s.positive_share(p, t) = total.positive / n;
     }
+  reduce_surveys(k);
 }
 
 }  // namespace geosim::detail
