@@ -239,12 +239,15 @@ struct WordUpdate {
 
   GEOSIM_AVX512_INLINE void store_tallies() const {
     for (int k = 0; k < kPowers; ++k) {
-      alignas(64) float lanes[kLanes], squares[kLanes];  // LaneTally::total's sums, in its order
+      // LaneTally::total's sums, in its order (counts come from above).
+      alignas(64) float lanes[kLanes], squares[kLanes];
       _mm512_store_ps(lanes, sum[k]);
       _mm512_store_ps(squares, sum_sq[k]);
       GroupTally tally;
-      for (const float lane : lanes) tally.sum += lane;
-      for (const float lane : squares) tally.sum_sq += lane;  // counts come from above
+      for (int l = 0; l < kLanes; ++l) {  // two independent chains, interleaved
+        tally.sum += lanes[l];
+        tally.sum_sq += squares[l];
+      }
       tally.negative = negative[k];
       tally.positive = positive[k];
       tally.count = block.size;
