@@ -35,6 +35,16 @@ add_test(NAME python.setup.run_minimal_migration
 set_tests_properties(python.setup.run_minimal_migration PROPERTIES
   FIXTURES_SETUP geosim_python_migration LABELS python)
 
+# With surveys (given by --set): the survey dimension and its two variables.
+set(GEOSIM_PY_SURVEYS ${CMAKE_CURRENT_BINARY_DIR}/python_minimal_surveys.h5)
+add_test(NAME python.setup.run_minimal_surveys
+  COMMAND $<TARGET_FILE:geosim> run ${CMAKE_CURRENT_SOURCE_DIR}/data/minimal.yaml
+          -o ${GEOSIM_PY_SURVEYS} --quiet
+          --set "surveys.pew={favourable_above: 0.1, unfavourable_below: -0.1, response_sd: 0.2}"
+          --set "surveys.barometer={favourable_above: 0.3, unfavourable_below: -0.3}")
+set_tests_properties(python.setup.run_minimal_surveys PROPERTIES
+  FIXTURES_SETUP geosim_python_surveys LABELS python)
+
 add_test(NAME python.check_results
   COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py ${GEOSIM_PY_MINIMAL})
 set_tests_properties(python.check_results PROPERTIES
@@ -54,6 +64,11 @@ add_test(NAME python.check_results_migration
   COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py --migration ${GEOSIM_PY_MIGRATION})
 set_tests_properties(python.check_results_migration PROPERTIES
   FIXTURES_REQUIRED geosim_python_migration LABELS python)
+
+add_test(NAME python.check_results_surveys
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_results.py ${GEOSIM_PY_SURVEYS})
+set_tests_properties(python.check_results_surveys PROPERTIES
+  FIXTURES_REQUIRED geosim_python_surveys LABELS python)
 
 # The checker must reject what readers would mangle (phony dims, no units, raw time).
 add_test(NAME python.check_results_rejects_bad_files

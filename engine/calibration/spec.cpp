@@ -35,7 +35,7 @@ MetricSpec read_term(const Node& item, const std::string& path, std::vector<std:
   if (const Node* axes = config::opt(item, "sum_over")) {
     const std::string sp = config::join(path, "sum_over");
     config::expect_list(*axes, sp,
-                        "a list of axes whose labels the term sums (power, target, channel, group)");
+                        "a list of axes whose labels the term sums (power, target, channel, group, survey)");
     for (std::size_t i = 0; i < axes->items.size(); ++i)
       sum_over.push_back(config::text(axes->items[i], config::indexed(sp, i)));
     std::erase_if(named.entries, [](const Node::Entry& e) { return e.key == "sum_over"; });

@@ -103,6 +103,8 @@ struct ResultsWriter::Impl {
     dims.channel = labels("channel", sc.channels, &ChannelSpec::name, "channel of influence");
     dims.group = labels("group", sc.groups, &GroupSpec::name, "citizen group");
     dims.institution = labels("institution", sc.institutions, &InstitutionSpec::name, "institution");
+    // Only with surveys, so that the files of scenarios without are the files written before surveys existed.
+    if (sc.has_surveys()) dims.survey = labels("survey", sc.surveys, &SurveySpec::name, "survey instrument");
     dims.event = &writer->plain_dimension("event", sc.events.size());
     if (with_citizens)
       dims.citizen = &writer->plain_dimension("citizen", static_cast<hsize_t>(sc.num_citizens()));

@@ -22,6 +22,7 @@ const Dim& RunDims::of(Axis axis) const {
     case Axis::channel: d = channel; break;
     case Axis::group: d = group; break;
     case Axis::institution: d = institution; break;
+    case Axis::survey: d = survey; break;
   }
   require(d != nullptr, "dimension " + std::string(axis_name(axis)) + " not created");
   return *d;

@@ -28,6 +28,7 @@ using A = Axis;
 using V = ValueType;
 
 bool with_migration(const Scenario& sc) { return sc.has_migration(); }
+bool with_surveys(const Scenario& sc) { return sc.has_surveys(); }
 
 const std::vector<ResultsVariable>& catalogue() {
   static const std::vector<ResultsVariable> table{
@@ -199,6 +200,27 @@ const std::vector<ResultsVariable>& catalogue() {
        "",
        [](const WorldState& s, double* row) { put(s.labour_demand, row); },
        with_migration},
+      // The survey measurement model (model.md section 13): only in the files of scenarios with surveys.
+      {"survey_favourable",
+       {A::survey, A::power, A::target},
+       V::f64,
+       "1",
+       "share of each target's citizens a survey would report favourable toward each power (0 where the "
+       "target has no citizens)",
+       false,
+       "",
+       [](const WorldState& s, double* row) { put_each(s.survey_favourable, row); },
+       with_surveys},
+      {"survey_unfavourable",
+       {A::survey, A::power, A::target},
+       V::f64,
+       "1",
+       "share of each target's citizens a survey would report unfavourable toward each power (0 where the "
+       "target has no citizens)",
+       false,
+       "",
+       [](const WorldState& s, double* row) { put_each(s.survey_unfavourable, row); },
+       with_surveys},
   };
   return table;
 }
@@ -212,6 +234,7 @@ std::string_view axis_name(Axis axis) {
     case Axis::channel: return "channel";
     case Axis::group: return "group";
     case Axis::institution: return "institution";
+    case Axis::survey: return "survey";
   }
   throw RuntimeFailure("internal error: unknown axis");
 }
@@ -223,6 +246,7 @@ std::size_t axis_size(Axis axis, const Scenario& sc) {
     case Axis::channel: return static_cast<std::size_t>(sc.num_channels());
     case Axis::group: return static_cast<std::size_t>(sc.num_groups());
     case Axis::institution: return sc.institutions.size();
+    case Axis::survey: return sc.surveys.size();
   }
   throw RuntimeFailure("internal error: unknown axis");
 }

@@ -169,9 +169,10 @@ void Population::tally(float negative_threshold, std::span<GroupTally> tallies) 
     const Block& block = blocks_[k];
     for (int p = 0; p < powers_; ++p) {
       const float* x = slice(x_, block.target, p).data() + block.begin;
-      GroupTally partial{0.0, 0, 0, block.end - block.begin};
+      GroupTally partial{.count = block.end - block.begin};
       for (std::int64_t i = 0; i < partial.count; ++i) {
         partial.sum += x[i];
+        partial.sum_sq += static_cast<double>(x[i]) * x[i];
         partial.negative += x[i] < -negative_threshold;
         partial.positive += x[i] > negative_threshold;
       }
@@ -199,6 +200,7 @@ void Population::combine_blocks(std::span<GroupTally> tallies) const {
       GroupTally& into = tallies[(blocks_[k].target * groups_ + blocks_[k].group) * powers_ + p];
       const GroupTally& part = block_tallies_[k * powers_ + p];
       into.sum += part.sum;
+      into.sum_sq += part.sum_sq;
       into.negative += part.negative;
       into.positive += part.positive;
       into.count += part.count;

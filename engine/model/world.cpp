@@ -92,6 +92,9 @@ World::World(const Scenario& scenario, std::uint64_t seed)
   s.group_mean.assign(G, Eigen::ArrayXXd::Constant(P, T, nan));
   s.group_negative = s.group_mean;
   s.group_positive = s.group_mean;
+  s.group_variance = s.group_mean;
+  s.survey_favourable.assign(scenario.surveys.size(), Eigen::ArrayXXd::Zero(P, T));
+  s.survey_unfavourable = s.survey_favourable;
   s.campaigns_new = Eigen::ArrayXXi::Zero(P, T);
   s.campaigns_active = Eigen::ArrayXXi::Zero(P, T);
   s.labour_demand.resize(P);

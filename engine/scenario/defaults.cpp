@@ -42,6 +42,7 @@ class Expander {
     groups_ = keys_of(child(&tree, "groups"));
     institutions_ = keys_of(child(&tree, "institutions"));
     events_ = keys_of(child(&tree, "events"));
+    surveys_ = keys_of(child(&tree, "surveys"));
     const Node* channels = child(&tree, "channels");
     if (!channels)
       channels_ = keys_of(&default_channels_.emplace(
@@ -90,6 +91,7 @@ class Expander {
     if (placeholder == "<channel>") return &channels_;
     if (placeholder == "<institution>") return &institutions_;
     if (placeholder == "<event>") return &events_;
+    if (placeholder == "<survey>") return &surveys_;
     return nullptr;
   }
 
@@ -160,7 +162,7 @@ class Expander {
 
   const Node& tree_;
   std::optional<Node> default_channels_;
-  std::vector<std::string> powers_, targets_, groups_, channels_, institutions_, events_;
+  std::vector<std::string> powers_, targets_, groups_, channels_, institutions_, events_, surveys_;
   const KeySpec* key_ = nullptr;
   std::vector<AppliedDefault>* out_ = nullptr;
   std::vector<std::string_view> parts_;

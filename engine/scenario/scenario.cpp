@@ -47,7 +47,7 @@ using config::Node;
 constexpr double kSumTolerance = 1e-9;
 
 struct Names {
-  std::vector<std::string> powers, targets, groups, institutions, channels;
+  std::vector<std::string> powers, targets, groups, institutions, channels, surveys;
 };
 
 /// The declaration of a key (a path of scenario_core_schema()).
@@ -78,7 +78,7 @@ class Validator {
                        "'extends' can only be given in a scenario file, not with --set");
     check_keys(root, "",
                {"name", "description", "seed", "time", "channels", "opinion", "campaigns", "output", "powers",
-                "targets", "groups", "institutions", "events"});
+                "targets", "groups", "institutions", "events", "surveys"});
     s_.name = text(req(root, "name", "", "a string"), "name");
     s_.description = text_or(root, "description", "", "");
     s_.seed = static_cast<std::uint64_t>(key("seed").default_number());
@@ -95,6 +95,8 @@ class Validator {
     for (std::size_t i = 0; i < target_nodes_.size(); ++i) group_parameters(i);
     if (const Node* n = opt(root, "institutions")) institutions(*n);
     if (const Node* n = opt(root, "events")) events(*n);
+    for (const auto& entry : survey_nodes_)
+      s_.surveys.push_back(detail::read_survey(entry.first, body(entry), join("surveys", entry.first)));
   }
 
  private:
@@ -257,6 +259,7 @@ class Validator {
     collect("targets", "target", target_nodes_, names_.targets, true, true);
     collect("groups", "group", group_nodes_, names_.groups, true, true);
     collect("institutions", "institution", institution_nodes_, names_.institutions, false, false);
+    collect("surveys", "survey", survey_nodes_, names_.surveys, false, false);
   }
 
   int P() const { return static_cast<int>(names_.powers.size()); }
@@ -456,7 +459,7 @@ class Validator {
   Scenario& s_;
   std::int64_t citizens_ = 0;  // of the targets read so far
   Names names_;
-  std::vector<Entry> power_nodes_, target_nodes_, group_nodes_, institution_nodes_;
+  std::vector<Entry> power_nodes_, target_nodes_, group_nodes_, institution_nodes_, survey_nodes_;
 };
 
 // ------------------------------------------------------ extends, --set ----

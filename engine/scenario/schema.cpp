@@ -403,6 +403,31 @@ void institutions_and_events(Schema& s) {
                 "actions[NAME] (besides actions[INDEX]); not only digits, no '.', '[' or ']'"});
 }
 
+/// Survey instruments (model.md section 13): the cuts of their categories on
+/// the attitude scale and their response noise.
+void surveys(Schema& s) {
+  s.add({.path = "surveys.<survey>.doc",
+         .type = V::text,
+         .default_text = "\"\"",
+         .doc = "what the survey asks and who publishes it"});
+  s.add({.path = "surveys.<survey>.favourable_above",
+         .type = V::number,
+         .required = true,
+         .range = kSigned,
+         .doc = "`c_f`: a response above it counts as favourable"});
+  s.add({.path = "surveys.<survey>.unfavourable_below",
+         .type = V::number,
+         .required = true,
+         .range = kSigned,
+         .doc = "`c_u`: a response below it counts as unfavourable; at most `favourable_above`"});
+  s.add({.path = "surveys.<survey>.response_sd",
+         .type = V::number,
+         .unit = "attitude units",
+         .default_text = "0",
+         .range = kNonNeg,
+         .doc = "`s`: standard deviation of the response noise, response = attitude + s Z"});
+}
+
 Schema build() {
   Schema s;
   top_level(s);
@@ -411,6 +436,7 @@ Schema build() {
   groups(s);
   group_overrides(s);
   institutions_and_events(s);
+  surveys(s);
   return s;
 }
 

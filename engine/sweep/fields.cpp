@@ -179,6 +179,8 @@ std::vector<std::string> axis_labels(const std::string& axis, const Scenario& sc
     for (const auto& g : sc.groups) out.push_back(g.name);
   if (axis == "institution")
     for (const auto& i : sc.institutions) out.push_back(i.name);
+  if (axis == "survey")
+    for (const auto& q : sc.surveys) out.push_back(q.name);
   return out;
 }
 
@@ -322,7 +324,7 @@ Layout make_layout(const Sweep& sweep) {
   Layout layout;
   layout.declared = std::make_shared<std::deque<Field>>();
   layout.columns.resize(static_cast<std::size_t>(sweep.scenarios()));
-  for (const char* axis : {"power", "target", "channel", "group", "institution"}) {
+  for (const char* axis : {"power", "target", "channel", "group", "institution", "survey"}) {
     std::vector<std::string>& labels = layout.labels[axis];
     for (int s = 0; s < sweep.scenarios(); ++s)
       for (std::string& label : axis_labels(axis, sweep.base(s)))

@@ -67,6 +67,7 @@ void check_parameter_names(const Sweep& sweep, const Layout& layout) {
                                  "channel",
                                  "group",
                                  "institution",
+                                 "survey",
                                  "time",
                                  "power_name",
                                  "target_name"};

@@ -135,7 +135,7 @@ Sweep::Sweep(SweepSpec spec, std::shared_ptr<const DesignPoints> given) : spec_(
   }
 
   // A batch goes into one file. Its scenarios may name different powers,
-  // targets, groups or institutions (the file's axes are their union, with
+  // targets, groups, institutions or surveys (the file's axes are their union, with
   // fill values where a scenario lacks one); time series need one time axis.
   const Scenario& first = bases_.front().scenario;
   for (std::size_t i = 1; i < bases_.size(); ++i) {

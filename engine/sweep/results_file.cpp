@@ -119,6 +119,8 @@ void write_contents(OutputFile& file, const Sweep& sweep, const Layout& layout, 
     if (need("institution"))
       dims["institution"] =
           &w.label_coordinate("institution", layout.labels.at("institution"), "institution");
+    if (need("survey"))
+      dims["survey"] = &w.label_coordinate("survey", layout.labels.at("survey"), "survey instrument");
     for (const auto& [name, labels] : layout.subset_dims)
       dims[name] = &w.label_coordinate(name, labels, "the labels a declared metric keeps");
     if (need("time")) {

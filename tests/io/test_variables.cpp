@@ -33,7 +33,7 @@ namespace {
 
 /// Every part of the state busy: three policies, groups, campaigns, an
 /// institution that a target joins mid-run, a budget event, migration from
-/// one target (the others hold the fill value).
+/// one target (the others hold the fill value), two surveys.
 Scenario busy_scenario() {
   Scenario s = testing::tiny_scenario(3, 4, 2, 12, 300);
   for (auto& p : s.powers) {
@@ -67,6 +67,13 @@ Scenario busy_scenario() {
                             .adjustment = 0.2,
                             .remittance = 2.0,
                             .leverage = 0.5};
+  s.surveys.push_back(
+      {.name = "pew", .doc = "", .favourable_above = 0.1, .unfavourable_below = -0.1, .response_sd = 0.2});
+  s.surveys.push_back({.name = "barometer",
+                       .doc = "",
+                       .favourable_above = 0.3,
+                       .unfavourable_below = 0.0,
+                       .response_sd = 0.0});
   return s;
 }
 
@@ -114,6 +121,7 @@ TEST_CASE("variables: the catalogue is well formed") {
   const Scenario s = busy_scenario();
   CHECK(axis_size(Axis::channel, s) == static_cast<std::size_t>(geosim::testing::kTinyChannels));
   CHECK(axis_size(Axis::institution, s) == 1);
+  CHECK(axis_size(Axis::survey, s) == 2);
   CHECK(results_variable("group_attitude_mean").row_size(s) == 2u * 3u * 4u);
 }
 
@@ -177,6 +185,7 @@ TEST_CASE("variables: a run file leaves out the variables of a mechanism its sce
   const testing::ScopedTempDir dir("variables_absent");
   Scenario s = busy_scenario();
   s.targets[1].migration = {};  // no target sends migrants
+  s.surveys.clear();
   REQUIRE_FALSE(s.has_migration());
   World world(s, 7);
   Recorder recorder;
@@ -198,7 +207,7 @@ TEST_CASE("variables: a run file leaves out the variables of a mechanism its sce
     }
   }
   H5Fclose(f);
-  CHECK(absent == 3);  // migrant_share, remittances, labour_demand
+  CHECK(absent == 5);  // migrant_share, remittances, labour_demand, survey_favourable, survey_unfavourable
 }
 
 TEST_CASE("variables: the memory estimate covers every recorded byte") {

@@ -28,15 +28,16 @@ FORMAT_DOC = pathlib.Path(__file__).resolve().parents[2] / "docs" / "results-for
 def documented_series(doc=FORMAT_DOC):
     """(always, optional): variable -> dims of the time series tables of
     docs/results-format.md (which tests/io/test_variables.cpp checks against
-    the catalogue). Rows under a `### ... (optional...` heading are a
-    mechanism's, in a file only when its scenario uses the mechanism."""
+    the catalogue). Rows under a `### NAME (optional...` heading are a
+    mechanism's, in a file only when its scenario uses the mechanism:
+    optional maps the mechanism's name (lower case) to its variables."""
     series, optional, in_section, table = {}, {}, False, None
     for line in doc.read_text(encoding="utf-8").splitlines():
         if line.startswith("## "):
             in_section = line == "## Time series"
             table = series
         elif in_section and line.startswith("### "):
-            table = optional if "(optional" in line else series
+            table = optional.setdefault(line[4:].split()[0].lower(), {}) if "(optional" in line else series
         elif in_section and line.startswith("| `"):
             cells = [c.strip() for c in line.strip("|").split("|")]
             table[cells[0].strip("`")] = tuple(d.strip() for d in cells[1].split(","))
@@ -137,9 +138,11 @@ class Checker:
             if want_snapshots or "attitude" in ds:
                 expected.update(SNAPSHOTS)
             # A mechanism's variables come all together or not at all.
-            migration = want_migration or any(name in ds for name in OPTIONAL)
-            if migration:
-                expected.update(OPTIONAL)
+            present = {mechanism: any(name in ds for name in names) for mechanism, names in OPTIONAL.items()}
+            present["migration"] = present["migration"] or want_migration
+            for mechanism, names in OPTIONAL.items():
+                if present[mechanism]:
+                    expected.update(names)
             for name, dims in expected.items():
                 if self.check(name in ds.variables, f"xarray: no variable {name}"):
                     self.check(ds[name].dims == dims,
@@ -154,8 +157,10 @@ class Checker:
                 self.check(bool(ds[name].attrs.get("long_name")), f"{name}: no long_name")
 
             self.invariants(ds)
-            if migration and all(name in ds for name in OPTIONAL):
+            if present["migration"] and all(name in ds for name in OPTIONAL["migration"]):
                 self.migration(ds)
+            if present["surveys"] and all(name in ds for name in OPTIONAL["surveys"]):
+                self.surveys(ds)
             if "attitude" in ds:
                 self.snapshots(ds)
         finally:
@@ -180,6 +185,16 @@ class Checker:
         self.check(int((ds["event_applied"] == 0).sum()) == int(ds.attrs["events_skipped"]),
                    "events_skipped does not match event_applied")
         self.check(ds.sizes["time"] == int(ds.attrs["ticks"]) + 1, "time has not ticks + 1 rows")
+
+    def surveys(self, ds):
+        """Survey shares (docs/results-format.md, "Surveys"): shares in [0, 1]
+        whose categories do not overlap."""
+        self.check("survey" in ds.dims and bool(ds["survey"].attrs.get("long_name")),
+                   "survey: no dimension or no long_name")
+        fav, unfav = ds["survey_favourable"].values, ds["survey_unfavourable"].values
+        self.check(bool(((fav >= 0) & (fav <= 1) & (unfav >= 0) & (unfav <= 1)).all()),
+                   "survey_favourable or survey_unfavourable outside [0, 1] or NaN")
+        self.check(bool((fav + unfav <= 1 + 1e-12).all()), "survey shares overlap: favourable + unfavourable > 1")
 
     def migration(self, ds):
         """Migrant shares and remittances (docs/results-format.md, "Migration")."""

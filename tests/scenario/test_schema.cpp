@@ -120,6 +120,7 @@ TEST_CASE("scenario schema: specs built in code start at the schema's defaults")
   CHECK(m.adjustment == number_default("targets.<target>.migration.adjustment"));
   CHECK(m.remittance == number_default("targets.<target>.migration.remittance"));
   CHECK(m.leverage == number_default("targets.<target>.migration.leverage"));
+  CHECK(SurveySpec{}.response_sd == number_default("surveys.<survey>.response_sd"));
   const TargetSpec t;
   CHECK(t.citizens == static_cast<std::int64_t>(number_default("targets.<target>.citizens")));
   CHECK(t.responsiveness == number_default("targets.<target>.responsiveness"));
@@ -144,6 +145,8 @@ TEST_CASE("scenario schema: the loader accepts exactly the schema's keys at each
   CHECK(schema.children("time") == std::vector<std::string>{"start", "end", "step", "rates_per", "spin_up"});
   CHECK(schema.children("campaigns") ==
         std::vector<std::string>{"threshold", "duration", "penalty", "channels"});
+  CHECK(schema.children("surveys.<survey>") ==
+        std::vector<std::string>{"doc", "favourable_above", "unfavourable_below", "response_sd"});
   // A key the schema does not declare is refused by the loader, with a suggestion.
   std::string text = kBare;
   text.replace(text.find("time: {"), 7, "time: {stpe: month, ");

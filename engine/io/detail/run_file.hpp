@@ -23,7 +23,7 @@ void require(bool ok, const std::string& what);
 /// The dimensions of a run's file, owned by its hdf5::Writer (null: not created).
 struct RunDims {
   const hdf5::Dim *time = nullptr, *power = nullptr, *target = nullptr, *channel = nullptr, *group = nullptr,
-                  *institution = nullptr, *event = nullptr, *citizen = nullptr;
+                  *institution = nullptr, *survey = nullptr, *event = nullptr, *citizen = nullptr;
   /// The dimension of a catalogue axis.
   const hdf5::Dim& of(Axis axis) const;
 };

@@ -18,6 +18,7 @@ GroupTally update_power(const UpdateCoefficients c, float* __restrict x, const f
     v = v < -1.0f ? -1.0f : (v > 1.0f ? 1.0f : v);
     x[i] = v;
     lanes.sum[l] += v;
+    lanes.sum_sq[l] += v * v;
     lanes.negative[l] += v < -threshold;
     lanes.positive[l] += v > threshold;
   };

@@ -20,6 +20,7 @@ inline constexpr int kLanes = 16;
 
 struct LaneTally {
   float sum[kLanes] = {};
+  float sum_sq[kLanes] = {};  // squared attitudes, summed like `sum`
   std::int32_t negative[kLanes] = {};
   std::int32_t positive[kLanes] = {};
 
@@ -27,6 +28,7 @@ struct LaneTally {
     GroupTally t;
     for (int l = 0; l < kLanes; ++l) {
       t.sum += sum[l];
+      t.sum_sq += sum_sq[l];
       t.negative += negative[l];
       t.positive += positive[l];
     }

@@ -186,7 +186,7 @@ struct WordUpdate {
   const float* x0[kPowers];
   __m512 offset[kPowers], slope[kPowers], anchor[kPowers], noise[kPowers];
   __mmask16 noise_lanes[kPowers];  // all lanes if the power has noise, none otherwise
-  __m512 sum[kPowers];
+  __m512 sum[kPowers], sum_sq[kPowers];
   std::int64_t negative[kPowers], positive[kPowers];
 
   GEOSIM_AVX512_INLINE WordUpdate(const CitizenBlock& b, int w, const InverseNormalTable& t)
@@ -200,7 +200,7 @@ struct WordUpdate {
       anchor[k] = _mm512_set1_ps(c[k].anchor);
       noise[k] = _mm512_set1_ps(c[k].noise);
       noise_lanes[k] = static_cast<__mmask16>(c[k].noise != 0.0f ? 0xffffu : 0u);
-      sum[k] = _mm512_setzero_ps();
+      sum[k] = sum_sq[k] = _mm512_setzero_ps();
       negative[k] = positive[k] = 0;
     }
   }
@@ -231,6 +231,7 @@ struct WordUpdate {
       v = _mm512_min_ps(one, _mm512_max_ps(minus_one, v));
       _mm512_mask_storeu_ps(x[k] + i, mask, v);
       sum[k] = _mm512_mask_add_ps(sum[k], mask, sum[k], v);
+      sum_sq[k] = _mm512_mask_add_ps(sum_sq[k], mask, sum_sq[k], _mm512_mul_ps(v, v));
       negative[k] += __builtin_popcount(_mm512_mask_cmp_ps_mask(mask, v, below, _CMP_LT_OQ));
       positive[k] += __builtin_popcount(_mm512_mask_cmp_ps_mask(mask, v, above, _CMP_GT_OQ));
     }
@@ -238,10 +239,15 @@ struct WordUpdate {
 
   GEOSIM_AVX512_INLINE void store_tallies() const {
     for (int k = 0; k < kPowers; ++k) {
-      alignas(64) float lanes[kLanes];  // LaneTally::total's sum, in its order (counts come from above)
+      // LaneTally::total's sums, in its order (counts come from above).
+      alignas(64) float lanes[kLanes], squares[kLanes];
       _mm512_store_ps(lanes, sum[k]);
+      _mm512_store_ps(squares, sum_sq[k]);
       GroupTally tally;
-      for (const float lane : lanes) tally.sum += lane;
+      for (int l = 0; l < kLanes; ++l) {  // two independent chains, interleaved
+        tally.sum += lanes[l];
+        tally.sum_sq += squares[l];
+      }
       tally.negative = negative[k];
       tally.positive = positive[k];
       tally.count = block.size;

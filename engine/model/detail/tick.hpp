@@ -63,6 +63,7 @@ void migrate(Tick& tick);            // stages/migration.cpp
 void compute_influence(Tick& tick);  // stages/influence.cpp
 void update_citizens(Tick& tick);    // stages/citizens.cpp (then reduce_tallies)
 void reduce_tallies(Tick& tick);     // stages/citizens.cpp: means and shares from the tallies
+void reduce_surveys(Tick& tick);     // stages/surveys.cpp: survey shares, at the end of reduce_tallies
 void update_alignment(Tick& tick);   // stages/alignment.cpp
 void draw_campaigns(Tick& tick);     // stages/campaigns.cpp
 void grow_budgets(Tick& tick);       // stages/budgets.cpp

@@ -1,6 +1,6 @@
 // Stage 4 of a tick: update every citizen (model.md section 7) with the new
 // influence and the means from before the update, then reduce the tallies to
-// means and shares.
+// means, variances and shares, and those to the surveys' shares.
 #include <algorithm>
 #include <limits>
 
@@ -47,7 +47,10 @@ void reduce_tallies(Tick& k) {
       for (int g = 0; g < G; ++g) {
         const GroupTally& part = k.tallies[(t * G + g) * P + p];
         const double n = static_cast<double>(part.count);
-        s.group_mean[g](p, t) = part.count ? part.sum / n : nan;
+        const double mean = part.sum / n;
+        s.group_mean[g](p, t) = part.count ? mean : nan;
+        // Rounding can take sum_sq / n - mean^2 just below 0 when the attitudes are (nearly) equal.
+        s.group_variance[g](p, t) = part.count ? std::max(0.0, part.sum_sq / n - mean * mean) : nan;
         s.group_negative[g](p, t) = part.count ? part.negative / n : nan;
         s.group_positive[g](p, t) = part.count ? part.positive / n : nan;
         total.sum += part.sum;
@@ -61,6 +64,7 @@ void reduce_tallies(Tick& k) {
       s.negative_share(p, t) = total.negative / n;
       s.positive_share(p, t) = total.positive / n;
     }
+  reduce_surveys(k);
 }
 
 }  // namespace geosim::detail

@@ -22,5 +22,9 @@ MigrationSpec read_migration(const config::Node& n, const std::string& path,
                              const std::vector<std::string>& powers,
                              const std::vector<std::string>& channels);
 
+/// A survey's mapping `n` at `path` (engine/scenario/surveys.cpp); RangeError
+/// if unfavourable_below exceeds favourable_above.
+SurveySpec read_survey(const std::string& name, const config::Node& n, const std::string& path);
+
 }  // namespace detail
 }  // namespace geosim

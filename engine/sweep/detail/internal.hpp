@@ -41,7 +41,8 @@ void check_tied_paths_distinct(const std::vector<ParameterSpec>& parameters);
 /// over time). Dims, type, units and fill come from the catalogue entry.
 struct Field {
   std::string name;
-  std::vector<std::string> dims;  // axes after `run`: time, power, target, channel, group, institution
+  // axes after `run`: time, power, target, channel, group, institution, survey
+  std::vector<std::string> dims;
   using Type = ValueType;
   Type type = Type::f64;
   std::string units, long_name;
@@ -94,7 +95,7 @@ struct Layout {
   std::vector<int> reference;
   std::vector<std::size_t> offsets, sizes;  // in doubles, after the run index
   std::size_t doubles = 0;
-  /// The labels of each axis (power, target, channel, group, institution):
+  /// The labels of each axis (power, target, channel, group, institution, survey):
   /// the first scenario's, then those each other scenario adds, in order.
   std::map<std::string, std::vector<std::string>> labels;
   /// Dimensions of declared metrics that keep several labels of an axis

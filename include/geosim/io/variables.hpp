@@ -26,7 +26,7 @@ namespace geosim {
 struct WorldState;
 
 /// A dimension of a recorded row (time, the row index, comes first in the file).
-enum class Axis { power, target, channel, group, institution };
+enum class Axis { power, target, channel, group, institution, survey };
 /// The dimension's name in the results files.
 std::string_view axis_name(Axis axis);
 /// Its length for a scenario.

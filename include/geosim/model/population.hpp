@@ -17,9 +17,10 @@ struct UpdateCoefficients {
   float offset = 0, slope = 1, anchor = 0, noise = 0;
 };
 
-/// Per (target, group, power) sums of one reduction.
+/// Per (target, group, power) sums of one reduction (sum_sq: of the squared
+/// attitudes, for the group's variance).
 struct GroupTally {
-  double sum = 0;
+  double sum = 0, sum_sq = 0;
   std::int64_t negative = 0, positive = 0, count = 0;
 };
 

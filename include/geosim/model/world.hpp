@@ -28,6 +28,9 @@ struct WorldState {
   Eigen::ArrayXXd attitude_mean;            // o[t,p]
   Eigen::ArrayXXd negative_share, positive_share;
   std::vector<Eigen::ArrayXXd> group_mean, group_negative, group_positive;  // by group; NaN if empty
+  std::vector<Eigen::ArrayXXd> group_variance;  // by group: population variance of x; NaN if empty
+  // The survey measurement model (model.md section 13), by survey; 0 where a target has no citizens:
+  std::vector<Eigen::ArrayXXd> survey_favourable, survey_unfavourable;
   Eigen::ArrayXXi campaigns_new;          // drawn this tick, act from the next
   Eigen::ArrayXXi campaigns_active;       // acting during the next tick
   std::vector<std::vector<char>> member;  // [institution][target]

@@ -139,6 +139,15 @@ struct InstitutionSpec {
   PerChannel bonus;          // eta factor for each leader inside members, by channel
 };
 
+/// A survey instrument (model.md section 13): how a poll turns latent
+/// attitudes into its published categories.
+struct SurveySpec {
+  std::string name, doc;
+  double favourable_above = 0.0;    // c_f: a response above it is favourable
+  double unfavourable_below = 0.0;  // c_u <= c_f: a response below it is unfavourable
+  double response_sd = scenario_default("surveys.<survey>.response_sd");  // s, the instrument's noise
+};
+
 inline constexpr int kSelf = -1;  // "power" index of a target's own autonomy stock
 
 /// One action of an event: a registered action type, resolved from its name
@@ -211,7 +220,8 @@ struct Scenario {
   std::vector<TargetSpec> targets;
   std::vector<GroupSpec> groups;
   std::vector<InstitutionSpec> institutions;
-  std::vector<EventSpec> events;  // sorted by tick, then file order
+  std::vector<SurveySpec> surveys;  // in the file's order
+  std::vector<EventSpec> events;    // sorted by tick, then file order
 
   int num_powers() const { return static_cast<int>(powers.size()); }
   int num_targets() const { return static_cast<int>(targets.size()); }
@@ -225,6 +235,8 @@ struct Scenario {
   GroupParameters group_in(int t, int g) const;
   /// Whether some target sends labour migrants (model.md section 12).
   bool has_migration() const;
+  /// Whether the scenario declares surveys (model.md section 13).
+  bool has_surveys() const;
   Date row_date(int row) const { return start.plus_months(row * step_months); }
 };
 
