@@ -263,6 +263,14 @@ Sweep Calibration::generation_sweep(std::uint64_t seed, const Eigen::MatrixXd& u
   return Sweep(std::move(s), std::move(points));
 }
 
+Sweep Calibration::replicate_sweep(std::uint64_t seed, int replicates) const {
+  SweepSpec s = spec_.sweep;
+  s.seed = seed;
+  s.parameters.clear();
+  s.replicates = replicates;
+  return Sweep(std::move(s));
+}
+
 std::vector<double> Calibration::measure(const std::vector<Variable>& variables, std::int64_t run) const {
   const auto combined = [&](int index, ObservationOperator::Region region) {
     const Variable& v = variables.at(static_cast<std::size_t>(index));
@@ -285,9 +293,10 @@ std::vector<double> Calibration::measure(const std::vector<Variable>& variables,
   for (std::size_t i = 0; i < targets_.size(); ++i) {
     const Target& t = targets_[i];
     if (t.metric_index < 0) continue;
-    const ObservationOperator::Region region = spec_.operators[static_cast<std::size_t>(t.op)].region;
-    out[i] = combined(t.metric_index, region);
-    if (t.divisor_index >= 0) out[i] /= combined(t.divisor_index, region);
+    const ObservationOperator& op = spec_.operators[static_cast<std::size_t>(t.op)];
+    out[i] = combined(t.metric_index, op.region);
+    if (t.divisor_index >= 0) out[i] /= combined(t.divisor_index, op.region);
+    out[i] *= op.factor;
   }
   return out;
 }

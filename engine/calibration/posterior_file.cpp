@@ -33,6 +33,12 @@ double quantile_of(const std::vector<double>& v, double q) {
 
 }  // namespace
 
+std::string set_text(const CalibrationSpec& spec) {
+  std::string out;
+  for (const std::string& o : spec.sweep.set) out += (out.empty() ? "" : "; ") + o;
+  return out;
+}
+
 PredictiveCheck predictive_check(const Calibration& calibration, std::vector<std::vector<double>> model,
                                  std::int64_t failed, std::uint64_t seed) {
   PredictiveCheck c;
@@ -72,6 +78,68 @@ PredictiveCheck predictive_check(const Calibration& calibration, std::vector<std
   return c;
 }
 
+void write_observations(hdf5::Writer& w, const Calibration& calibration, const PredictiveCheck& check,
+                        const hdf5::Dim& observation, const hdf5::Dim& draw) {
+  const CalibrationSpec& spec = calibration.spec();
+  const Storage with_nan{true, {}, true};
+  // The observations and their check.
+  std::vector<std::string> quantity, instrument, state, partner, period, units, source, publisher, url, use,
+      reason, op;
+  std::vector<double> observed, sd, target_sd;
+  std::vector<std::int8_t> covered;
+  for (const Target& t : calibration.targets()) {
+    const Observation& r = *t.row;
+    quantity.push_back(r.quantity), instrument.push_back(r.instrument), state.push_back(r.state);
+    partner.push_back(r.partner), period.push_back(r.period), units.push_back(r.unit);
+    source.push_back(r.source), publisher.push_back(r.publisher), url.push_back(r.url);
+    use.emplace_back(use_name(t.use)), reason.push_back(t.reason);
+    op.push_back(t.op >= 0 ? spec.operators[static_cast<std::size_t>(t.op)].name : "");
+    observed.push_back(r.value);
+    sd.push_back(r.sd >= 0 ? r.sd : (r.has_band() ? r.standard_deviation() : kNaN));
+    target_sd.push_back(t.metric_index >= 0 ? t.sd : kNaN);
+  }
+  for (int c : check.covered) covered.push_back(static_cast<std::int8_t>(c < 0 ? -127 : c));
+  const auto strings = [&](const char* name, const std::vector<std::string>& v, const char* doc) {
+    w.string_variable(name, observation, v, doc);
+  };
+  strings("quantity", quantity, "what was measured");
+  strings("instrument", instrument, "who measured it, or the survey question");
+  strings("state", state, "the state (a target's code) or REGION");
+  strings("partner", partner, "the power it concerns (empty: none)");
+  strings("period", period, "the period the figure covers");
+  strings("observed_units", units, "the figure's unit");
+  strings("source", source, "the source's title");
+  strings("publisher", publisher, "the source's publisher");
+  strings("url", url, "the source's address, where known");
+  strings("use", use, "fitted, held_out, excluded, not_measurable or no_operator");
+  strings("reason", reason, "why a row is not used");
+  strings("operator", op, "the observation operator that reads the row");
+  w.variable<double>("observed", {&observation}, observed, "", "the observed figure", with_nan);
+  w.variable<double>("observed_sd", {&observation}, sd, "",
+                     "the source's standard deviation (a band as +-2 sd)", with_nan);
+  w.variable<double>("error_sd", {&observation}, target_sd, "",
+                     "the row's and the operator's errors combined, on the operator's scale", with_nan);
+  w.variable<double>("model_lo", {&observation}, check.model_lo, "", "5% quantile of the model's measure",
+                     with_nan);
+  w.variable<double>("model_median", {&observation}, check.model_median, "", "median of the model's measure",
+                     with_nan);
+  w.variable<double>("model_hi", {&observation}, check.model_hi, "", "95% quantile of the model's measure",
+                     with_nan);
+  w.variable<double>("predictive_lo", {&observation}, check.lo, "",
+                     "5% quantile of the posterior predictive (measure plus measurement error)", with_nan);
+  w.variable<double>("predictive_median", {&observation}, check.median, "", "posterior predictive median",
+                     with_nan);
+  w.variable<double>("predictive_hi", {&observation}, check.hi, "",
+                     "95% quantile of the posterior predictive", with_nan);
+  w.variable<std::int8_t>("covered", {&observation}, covered, "1",
+                          "1 if the 90% predictive interval covers the observed figure, 0 if not",
+                          Storage{false, {}, false, true});
+  std::vector<double> model;
+  for (const auto& row : check.model) model.insert(model.end(), row.begin(), row.end());
+  w.variable<double>("predicted", {&draw, &observation}, model, "",
+                     "the model's measure in each predictive draw", with_nan);
+}
+
 void write_posterior_file(const fs::path& path, const Calibration& calibration, const AbcSampler& sampler,
                           const PredictiveCheck& check, const PosteriorRun& run) {
   const CalibrationSpec& spec = calibration.spec();
@@ -109,7 +177,7 @@ void write_posterior_file(const fs::path& path, const Calibration& calibration, 
         }
       }
     }
-    const Storage plain{false, {}, false}, with_nan{true, {}, true};
+    const Storage plain{false, {}, false};
     w.variable<double>("tolerance", {&generation}, tolerance, "1",
                        "largest distance kept: the next generation's threshold", plain);
     w.variable<double>("acceptance", {&generation}, acceptance, "1",
@@ -140,62 +208,7 @@ void write_posterior_file(const fs::path& path, const Calibration& calibration, 
                        std::vector<double>(weight.end() - static_cast<std::ptrdiff_t>(P), weight.end()), "1",
                        "the posterior sample's normalised weights", plain);
 
-    // The observations and their check.
-    std::vector<std::string> quantity, instrument, state, partner, period, units, source, publisher, url, use,
-        reason, op;
-    std::vector<double> observed, sd, target_sd;
-    std::vector<std::int8_t> covered;
-    for (const Target& t : calibration.targets()) {
-      const Observation& r = *t.row;
-      quantity.push_back(r.quantity), instrument.push_back(r.instrument), state.push_back(r.state);
-      partner.push_back(r.partner), period.push_back(r.period), units.push_back(r.unit);
-      source.push_back(r.source), publisher.push_back(r.publisher), url.push_back(r.url);
-      use.emplace_back(use_name(t.use)), reason.push_back(t.reason);
-      op.push_back(t.op >= 0 ? spec.operators[static_cast<std::size_t>(t.op)].name : "");
-      observed.push_back(r.value);
-      sd.push_back(r.sd >= 0 ? r.sd : (r.has_band() ? r.standard_deviation() : kNaN));
-      target_sd.push_back(t.metric_index >= 0 ? t.sd : kNaN);
-    }
-    for (int c : check.covered) covered.push_back(static_cast<std::int8_t>(c < 0 ? -127 : c));
-    const auto strings = [&](const char* name, const std::vector<std::string>& v, const char* doc) {
-      w.string_variable(name, observation, v, doc);
-    };
-    strings("quantity", quantity, "what was measured");
-    strings("instrument", instrument, "who measured it, or the survey question");
-    strings("state", state, "the state (a target's code) or REGION");
-    strings("partner", partner, "the power it concerns (empty: none)");
-    strings("period", period, "the period the figure covers");
-    strings("observed_units", units, "the figure's unit");
-    strings("source", source, "the source's title");
-    strings("publisher", publisher, "the source's publisher");
-    strings("url", url, "the source's address, where known");
-    strings("use", use, "fitted, held_out, excluded, not_measurable or no_operator");
-    strings("reason", reason, "why a row is not used");
-    strings("operator", op, "the observation operator that reads the row");
-    w.variable<double>("observed", {&observation}, observed, "", "the observed figure", with_nan);
-    w.variable<double>("observed_sd", {&observation}, sd, "",
-                       "the source's standard deviation (a band as +-2 sd)", with_nan);
-    w.variable<double>("error_sd", {&observation}, target_sd, "",
-                       "the row's and the operator's errors combined, on the operator's scale", with_nan);
-    w.variable<double>("model_lo", {&observation}, check.model_lo, "", "5% quantile of the model's measure",
-                       with_nan);
-    w.variable<double>("model_median", {&observation}, check.model_median, "",
-                       "median of the model's measure", with_nan);
-    w.variable<double>("model_hi", {&observation}, check.model_hi, "", "95% quantile of the model's measure",
-                       with_nan);
-    w.variable<double>("predictive_lo", {&observation}, check.lo, "",
-                       "5% quantile of the posterior predictive (measure plus measurement error)", with_nan);
-    w.variable<double>("predictive_median", {&observation}, check.median, "", "posterior predictive median",
-                       with_nan);
-    w.variable<double>("predictive_hi", {&observation}, check.hi, "",
-                       "95% quantile of the posterior predictive", with_nan);
-    w.variable<std::int8_t>("covered", {&observation}, covered, "1",
-                            "1 if the 90% predictive interval covers the observed figure, 0 if not",
-                            Storage{false, {}, false, true});
-    std::vector<double> model;
-    for (const auto& row : check.model) model.insert(model.end(), row.begin(), row.end());
-    w.variable<double>("predicted", {&draw, &observation}, model, "",
-                       "the model's measure in each predictive draw", with_nan);
+    write_observations(w, calibration, check, observation, draw);
 
     text_attribute(file, "Conventions", "CF-1.8", "/");
     utf8_attribute(file, "title", "geosim calibration " + spec.sweep.name, "/");
@@ -203,6 +216,7 @@ void write_posterior_file(const fs::path& path, const Calibration& calibration, 
     utf8_attribute(file, "calibration_file", spec.file.string(), "/");
     utf8_attribute(file, "observations_file", spec.observations.string(), "/");
     utf8_attribute(file, "stop_reason", run.stop, "/");
+    utf8_attribute(file, "set", set_text(spec), "/");
     number_attribute<std::int64_t>(file, "held_out_from", spec.held_out_from, "/");
     number_attribute<std::int64_t>(file, "particles", spec.abc.particles, "/");
     number_attribute<double>(file, "keep", spec.abc.keep, "/");

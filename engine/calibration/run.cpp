@@ -7,24 +7,19 @@
 #include <cstdio>
 
 #include "calibration/detail/posterior_file.hpp"
+#include "calibration/detail/runs.hpp"
 #include "geosim/calibration/calibration.hpp"
 #include "geosim/core/rng.hpp"
 
 namespace geosim::calibration {
 
-namespace {
-
 namespace fs = std::filesystem;
+
+namespace {
 
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
-
-/// Each generation's sweep seed, and the predictive check's: distinct streams of the calibration's seed.
-std::uint64_t generation_seed(std::uint64_t seed, std::uint64_t generation) {
-  return splitmix64(seed ^ splitmix64(generation + 1)) & 0x7fffffffffffffffULL;
-}
-constexpr std::uint64_t kPredictiveStream = 0x7072656469637421ULL;  // "predict!"
 
 /// Every run's measures of the targets, from a generation's results file.
 std::vector<std::vector<double>> read_measures(const Calibration& c, const fs::path& file,
@@ -37,7 +32,16 @@ std::vector<std::vector<double>> read_measures(const Calibration& c, const fs::p
   return out;
 }
 
-/// `draws` particles drawn by weight (systematic resampling, one uniform).
+fs::path generation_path(const fs::path& runs, const std::string& name) { return runs / (name + ".h5"); }
+
+}  // namespace
+
+namespace detail {
+
+std::uint64_t generation_seed(std::uint64_t seed, std::uint64_t generation) {
+  return splitmix64(seed ^ splitmix64(generation + 1)) & 0x7fffffffffffffffULL;
+}
+
 Eigen::MatrixXd resample(const AbcGeneration& g, std::int64_t draws, std::uint64_t seed) {
   const auto w = rng::philox(seed, 0, 0, rng::other, 0x72657361U);  // "resa"
   const double u = rng::uniform_double(w[0], w[1]);
@@ -52,9 +56,34 @@ Eigen::MatrixXd resample(const AbcGeneration& g, std::int64_t draws, std::uint64
   return out;
 }
 
-fs::path generation_path(const fs::path& runs, const std::string& name) { return runs / (name + ".h5"); }
+SweepRunResult run_and_measure(const Calibration& calibration, const Sweep& sweep,
+                               const SweepRunOptions& options) {
+  SweepOptions so;
+  so.output = options.output;
+  so.jobs = options.jobs;
+  so.resume = true;  // a file or journal left by an earlier invocation is this one's (identity checked)
+  so.progress = options.progress;
+  so.cluster = options.cluster;
+  so.cancel = options.cancel;
+  SweepSummary s;
+  try {
+    s = run_sweep(sweep, so);
+  } catch (const OutputError& e) {
+    if (e.where().file != so.output.string()) throw;
+    throw OutputError(e.where(), "-o",
+                      e.detail() + "; it was left by another calibration or another geosim build: remove " +
+                          options.remove_to_restart + " to start again");
+  }
+  SweepRunResult r;
+  r.seconds = s.seconds;
+  r.recovered = s.recovered;
+  r.failed = s.failed;
+  if (options.cluster == nullptr || options.cluster->rank() == 0)
+    r.measures = read_measures(calibration, so.output, sweep.runs());
+  return r;
+}
 
-}  // namespace
+}  // namespace detail
 
 CalibrationSummary run_calibration(const Calibration& calibration, const CalibrateOptions& options) {
   const double started = now_seconds();
@@ -78,29 +107,18 @@ CalibrationSummary run_calibration(const Calibration& calibration, const Calibra
   // One sweep through the runner; the measures of its runs on rank 0.
   const auto simulate = [&](const std::string& name, std::uint64_t seed, const Eigen::MatrixXd& units,
                             std::int64_t& failed) {
-    const Sweep sweep = calibration.generation_sweep(seed, units);
-    SweepOptions so;
-    so.output = generation_path(runs_dir, name);
-    so.jobs = options.jobs;
-    so.resume = true;  // a generation's file or journal left by an earlier invocation is this one's (identity
-                       // checked)
-    so.progress = options.progress;
-    so.cluster = options.cluster;
-    so.cancel = options.cancel;
-    SweepSummary s;
-    try {
-      s = run_sweep(sweep, so);
-    } catch (const OutputError& e) {
-      if (e.where().file != so.output.string()) throw;
-      throw OutputError(e.where(), "-o",
-                        e.detail() + "; it was left by another calibration or another geosim build: remove " +
-                            runs_dir.string() + " to start again");
-    }
-    summary.simulation_seconds += s.seconds;
-    summary.recovered += s.recovered;
-    failed = s.failed;
-    if (!reporting) return std::vector<std::vector<double>>{};
-    return read_measures(calibration, so.output, sweep.runs());
+    detail::SweepRunOptions so{generation_path(runs_dir, name),
+                               options.jobs,
+                               options.progress,
+                               options.cluster,
+                               options.cancel,
+                               runs_dir.string()};
+    detail::SweepRunResult r =
+        detail::run_and_measure(calibration, calibration.generation_sweep(seed, units), so);
+    summary.simulation_seconds += r.seconds;
+    summary.recovered += r.recovered;
+    failed = r.failed;
+    return std::move(r.measures);
   };
 
   AbcSampler sampler(spec.abc, static_cast<int>(spec.sweep.parameters.size()));
@@ -110,8 +128,9 @@ CalibrationSummary run_calibration(const Calibration& calibration, const Calibra
     std::snprintf(name, sizeof name, "generation-%03d", g);
     const double t0 = now_seconds();
     std::int64_t failed = 0;
-    const auto measures = simulate(name, generation_seed(spec.sweep.seed, static_cast<std::uint64_t>(g)),
-                                   sampler.proposals(), failed);
+    const auto measures =
+        simulate(name, detail::generation_seed(spec.sweep.seed, static_cast<std::uint64_t>(g)),
+                 sampler.proposals(), failed);
     std::vector<double> distances;
     distances.reserve(measures.size());
     for (const auto& m : measures) distances.push_back(calibration.distance(m));
@@ -132,8 +151,8 @@ CalibrationSummary run_calibration(const Calibration& calibration, const Calibra
   }
 
   // The posterior predictive check: fresh runs at draws from the posterior.
-  const std::uint64_t pred_seed = generation_seed(spec.sweep.seed ^ kPredictiveStream, 0);
-  const Eigen::MatrixXd draws = resample(sampler.posterior(), spec.predictive_draws, pred_seed);
+  const std::uint64_t pred_seed = detail::generation_seed(spec.sweep.seed ^ detail::kPredictiveStream, 0);
+  const Eigen::MatrixXd draws = detail::resample(sampler.posterior(), spec.predictive_draws, pred_seed);
   std::int64_t pred_failed = 0;
   auto model = simulate("predictive", pred_seed, draws, pred_failed);
 

@@ -51,7 +51,7 @@ ObservationOperator read_operator(const std::string& name, const Node& n, const 
   config::expect_map(n, path, "an operator: quantity, value, error, ... (docs/calibration.md)");
   config::check_keys(n, path,
                      {"doc", "quantity", "instrument", "unit", "value", "divided_by", "scale", "compare",
-                      "error", "region", "weight"});
+                      "error", "region", "weight", "factor"});
   op.doc = config::text(config::req(n, "doc", path, "what the operator measures and why"),
                         config::join(path, "doc"));
   op.quantity = config::text(config::req(n, "quantity", path, "the quantity of the rows it reads"),
@@ -74,6 +74,7 @@ ObservationOperator read_operator(const std::string& name, const Node& n, const 
     op.region = static_cast<ObservationOperator::Region>(
         config::choice(*r, config::join(path, "region"), {"none", "sum", "mean"}));
   op.weight = config::number_or(n, "weight", path, 1.0, config::kNonNeg);
+  op.factor = config::number_or(n, "factor", path, 1.0, config::kPositive);
   return op;
 }
 

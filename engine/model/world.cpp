@@ -127,6 +127,7 @@ void World::spin_up(int ticks) {
   state_.tick = 0;
   // Row 0 as without a spin-up: nothing spent before the first tick.
   for (auto& a : state_.allocation) a = std::numeric_limits<double>::quiet_NaN();
+  state_.remittances.setConstant(std::numeric_limits<double>::quiet_NaN());
 }
 
 World::~World() = default;

@@ -89,3 +89,33 @@ TEST_CASE("calibration: an operator over survey_favourable must select one surve
           Calibration(load_calibration_spec(file));
         }).find("survey_favourable has the axis survey") != std::string::npos);
 }
+
+TEST_CASE("calibration: an operator's factor scales the model's measure into the rows' unit") {
+  const testing::ScopedTempDir dir("calibration_factor");
+  const std::string select = "survey: pew, power: \"{partner}\", target: \"{state}\"";
+  const fs::path plain = write_calibration(dir.path, select);
+  std::string text = kCalibration;
+  text.replace(text.find("SELECT"), 6, select);
+  text.replace(text.find("    error: 0.02"), 15, "    error: 0.02\n    factor: 83.25");
+  const fs::path scaled = dir.path / "scaled.yaml";
+  std::ofstream(scaled) << text;
+  const auto measure = [&](const fs::path& file, const std::string& name) {
+    const Calibration c(load_calibration_spec(file));
+    Eigen::MatrixXd units(1, 1);
+    units << 0.3;
+    SweepOptions so;
+    so.output = dir.path / name;
+    so.jobs = 1;
+    run_sweep(c.generation_sweep(1, units), so);
+    std::vector<Variable> vars;
+    for (const MetricSpec& m : c.metrics()) vars.push_back(read_variable(so.output, m.name));
+    return c.measure(vars, 0).at(0);
+  };
+  const double one = measure(plain, "plain.h5"), times = measure(scaled, "scaled.h5");
+  REQUIRE(one > 0.0);
+  CHECK(times == doctest::Approx(83.25 * one).epsilon(1e-15));
+  text.replace(text.find("factor: 83.25"), 13, "factor: 0.0  ");
+  std::ofstream(scaled) << text;
+  CHECK(testing::thrown<RangeError>([&] { (void)load_calibration_spec(scaled); }).find("factor") !=
+        std::string::npos);
+}

@@ -8,6 +8,7 @@
 
 #include "geosim/calibration/abc.hpp"
 #include "geosim/calibration/calibration.hpp"
+#include "io/detail/hdf5.hpp"
 
 namespace geosim::calibration::detail {
 
@@ -33,6 +34,13 @@ struct PosteriorRun {
   double seconds = 0.0;
   std::uint64_t predictive_seed = 0;
 };
+
+/// The observations and their check (dims observation, draw): the part of
+/// the posterior file a check file (`--check`) shares.
+void write_observations(hdf5::Writer& w, const Calibration& calibration, const PredictiveCheck& check,
+                        const hdf5::Dim& observation, const hdf5::Dim& draw);
+/// The calibration's `set:` overrides as recorded ("a=1; b=2"): the population the runs had.
+std::string set_text(const CalibrationSpec& spec);
 
 /// Writes the posterior file whole or not at all.
 void write_posterior_file(const std::filesystem::path& path, const Calibration& calibration,

@@ -49,6 +49,9 @@ struct ObservationOperator {
   double error = 0.0;
   Region region = Region::none;
   double weight = 1.0;  // of each of its rows in the distance
+  /// The measure times `factor` is in the rows' unit (a sum over monthly
+  /// ticks of budget units, USD bn a year, times 1000/12 is USD million).
+  double factor = 1.0;
   SourceLocation where;
 };
 
@@ -104,6 +107,9 @@ class Calibration {
   /// The sweep of one generation: the spec's sweep with the targets'
   /// metrics, the given seed and points (design coordinates, one row each).
   Sweep generation_sweep(std::uint64_t seed, const Eigen::MatrixXd& units) const;
+  /// The base scenario as it is (no prior applied), `replicates` runs with
+  /// their own seeds: the check of a scenario as a point.
+  Sweep replicate_sweep(std::uint64_t seed, int replicates) const;
   /// The metrics the targets read, in the order measure() takes them.
   const std::vector<MetricSpec>& metrics() const { return metrics_; }
   /// The model's value of each target (NaN for rows not measured and for a
@@ -151,5 +157,32 @@ struct CalibrationSummary {
 /// `resume`, finished generations are read back and an interrupted one
 /// resumes from its journal, so the result is the uninterrupted one.
 CalibrationSummary run_calibration(const Calibration& calibration, const CalibrateOptions& options);
+
+/// A posterior predictive check on its own (`geosim calibrate --check`):
+/// the observations measured at draws from a posterior file's last
+/// generation, or, with no posterior, at the base scenario as it is (the
+/// draws are then replicates with their own seeds). Typically repeated at
+/// the full population: the command drops the file's `set:` block.
+struct CheckOptions {
+  std::filesystem::path posterior;  // POSTERIOR.h5 of this calibration file; empty: the base scenario
+  std::filesystem::path output;     // CHECK.h5; its runs in CHECK.h5.runs/
+  std::int64_t draws = 0;           // 0: the file's predictive.draws
+  int jobs = 0;
+  bool resume = false;
+  bool progress = false;
+  const Cluster* cluster = nullptr;
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+struct CheckSummary {
+  std::int64_t draws = 0, failed = 0;
+  std::int64_t fitted = 0, fitted_covered = 0, held_out = 0, held_out_covered = 0;
+  double seconds = 0.0;
+  bool reporting = true;
+};
+
+/// Runs the check and writes CHECK.h5 (the posterior file's observation
+/// variables, the draws' parameter values, the population in `set`).
+CheckSummary run_check(const Calibration& calibration, const CheckOptions& options);
 
 }  // namespace geosim::calibration
