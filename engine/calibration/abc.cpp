@@ -16,65 +16,12 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "calibration/detail/abc_math.hpp"
 #include "geosim/core/rng.hpp"
 
 namespace geosim::calibration {
 
-namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-double logistic(double z) { return 1.0 / (1.0 + std::exp(-z)); }
-
-/// log of the standard logistic density: the prior of one z coordinate.
-double log_logistic_density(double z) {
-  const double a = -std::abs(z);
-  return a - 2.0 * std::log1p(std::exp(a));
-}
-
-/// A uniform in (0, 1) (never 0 or 1) from two words.
-double open_uniform(std::uint32_t hi, std::uint32_t lo) {
-  const std::uint64_t bits = ((static_cast<std::uint64_t>(hi) << 21) ^ (lo >> 11)) & ((1ULL << 53) - 1);
-  return (static_cast<double>(bits) + 0.5) * (1.0 / 9007199254740992.0);
-}
-
-/// Uniform `n` of particle `index` in generation `generation`: two per Philox block.
-double draw(std::uint64_t seed, int generation, std::int64_t index, int n) {
-  const std::uint64_t key = seed ^ 0x6162632D736D6321ULL;  // "abc-smc!"
-  const auto w = rng::philox(key, static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(generation),
-                             rng::other, static_cast<std::uint32_t>(n / 2) ^ 0x80000000U);
-  return n % 2 == 0 ? open_uniform(w[0], w[1]) : open_uniform(w[2], w[3]);
-}
-
-double clean(double d) { return std::isnan(d) ? kInf : d; }
-
-std::vector<double> normalised(const std::vector<double>& w) {
-  double total = 0.0;
-  for (double x : w) total += x;
-  std::vector<double> out(w.size());
-  for (std::size_t i = 0; i < w.size(); ++i) out[i] = w[i] / total;
-  return out;
-}
-
-Eigen::MatrixXd units_of(const Eigen::MatrixXd& z) {
-  return z.unaryExpr([](double v) { return logistic(v); });
-}
-
-/// The lower Cholesky factor of `cov`, regularised if it is not positive
-/// definite (a parameter the data pinned to one value).
-Eigen::MatrixXd cholesky(Eigen::MatrixXd cov) {
-  const auto n = cov.rows();
-  double jitter = 1e-12 * std::max(1.0, cov.trace() / static_cast<double>(std::max<Eigen::Index>(n, 1)));
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    Eigen::LLT<Eigen::MatrixXd> llt(cov);
-    if (llt.info() == Eigen::Success) return llt.matrixL();
-    cov += jitter * Eigen::MatrixXd::Identity(n, n);
-    jitter *= 10.0;
-  }
-  throw std::runtime_error("the kernel covariance of the kept particles is not positive definite");
-}
-
-}  // namespace
+using namespace detail;
 
 AbcSampler::AbcSampler(AbcSettings settings, int dimensions) : settings_(settings), dims_(dimensions) {
   if (dims_ < 1) throw std::invalid_argument("ABC needs at least one parameter");
@@ -83,6 +30,7 @@ AbcSampler::AbcSampler(AbcSettings settings, int dimensions) : settings_(setting
   kept_ = std::max<std::int64_t>(
       2, static_cast<std::int64_t>(std::ceil(settings_.keep * static_cast<double>(settings_.particles))));
   if (kept_ >= settings_.particles) kept_ = settings_.particles - 1;
+  if (settings_.method == AbcSettings::Method::smc) kept_ = settings_.particles;
   if (settings_.max_simulations < settings_.particles)
     throw std::invalid_argument("max_simulations is smaller than one generation's particles");
 }
@@ -123,6 +71,7 @@ Eigen::MatrixXd AbcSampler::proposal_logits() const {
       }
     return z;
   }
+  if (settings_.method == AbcSettings::Method::smc) return smc_proposal_logits();
   const AbcGeneration& last = posterior();
   const Eigen::MatrixXd lower = cholesky(kernel_covariance());
   std::vector<double> cumulative(last.weights.size());
@@ -145,6 +94,7 @@ Eigen::MatrixXd AbcSampler::proposals() const { return units_of(proposal_logits(
 
 void AbcSampler::observe(const std::vector<double>& distances) {
   if (done()) throw std::logic_error("the sampler has stopped");
+  if (settings_.method == AbcSettings::Method::smc) return smc_observe(distances);
   const Eigen::MatrixXd z_new = proposal_logits();
   if (static_cast<Eigen::Index>(distances.size()) != z_new.rows())
     throw std::invalid_argument("expected " + std::to_string(z_new.rows()) + " distances, got " +

@@ -226,10 +226,14 @@ void write_posterior_file(const fs::path& path, const Calibration& calibration, 
     number_attribute<std::int64_t>(file, "predictive_failed", check.failed, "/");
     number_attribute<std::int64_t>(file, "seed", static_cast<std::int64_t>(spec.sweep.seed), "/");
     number_attribute<double>(file, "seconds", run.seconds, "/");
-    text_attribute(file, "method",
-                   "ABC by adaptive population Monte Carlo (Lenormand, Jabot and Deffuant 2013) with the "
-                   "weights and kernel of Beaumont, Cornuet, Marin and Robert (2009); docs/calibration.md",
-                   "/");
+    text_attribute(
+        file, "method",
+        spec.abc.method == AbcSettings::Method::smc
+            ? "ABC by resample-move sequential Monte Carlo (Del Moral, Doucet and Jasra 2012) with "
+              "the replenishment rule of Drovandi and Pettitt (2011); docs/calibration.md"
+            : "ABC by adaptive population Monte Carlo (Lenormand, Jabot and Deffuant 2013) with the "
+              "weights and kernel of Beaumont, Cornuet, Marin and Robert (2009); docs/calibration.md",
+        "/");
   });
 }
 

@@ -140,8 +140,10 @@ CalibrationSpec load_calibration_spec(const std::filesystem::path& path) {
 
   if (const Node* abc = config::opt(root, "abc")) {
     config::expect_map(*abc, "abc", "the sampler's settings");
-    config::check_keys(*abc, "abc",
-                       {"particles", "keep", "min_acceptance", "max_simulations", "max_generations"});
+    config::check_keys(
+        *abc, "abc", {"method", "particles", "keep", "min_acceptance", "max_simulations", "max_generations"});
+    if (const Node* n = config::opt(*abc, "method"))
+      c.abc.method = static_cast<AbcSettings::Method>(config::choice(*n, "abc.method", {"apmc", "smc"}));
     if (const Node* n = config::opt(*abc, "particles"))
       c.abc.particles = config::integer(*n, "abc.particles", 4);
     if (const Node* n = config::opt(*abc, "keep"))

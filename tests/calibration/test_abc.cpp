@@ -15,46 +15,9 @@ using geosim::calibration::AbcSampler;
 using geosim::calibration::AbcSettings;
 using geosim::calibration::weighted_quantile;
 
-namespace {
+#include "abc_problems.hpp"
 
-/// A standard normal for (row, generation, salt), independent of the sampler's draws.
-double noise(std::int64_t row, int generation, std::uint32_t salt) {
-  const auto w = geosim::rng::philox(0x5eed, static_cast<std::uint32_t>(row),
-                                     static_cast<std::uint32_t>(generation), geosim::rng::other, salt);
-  return geosim::rng::normal_quantile((static_cast<double>(w[0]) + 0.5) / 4294967296.0);
-}
-
-struct Moments {
-  double mean = 0.0, sd = 0.0;
-};
-
-Moments weighted_moments(const AbcSampler& s, int column, double (*to_value)(double)) {
-  const auto& g = s.posterior();
-  double m = 0.0, m2 = 0.0;
-  for (Eigen::Index i = 0; i < g.units.rows(); ++i) {
-    const double v = to_value(g.units(i, column));
-    m += g.weights[static_cast<std::size_t>(i)] * v;
-    m2 += g.weights[static_cast<std::size_t>(i)] * v * v;
-  }
-  return {m, std::sqrt(m2 - m * m)};
-}
-
-double standard_normal(double u) { return geosim::rng::normal_quantile(u); }
-double identity(double u) { return u; }
-
-/// Runs the sampler with a simulator of distances given the proposals.
-template <class Simulate>
-void run(AbcSampler& s, Simulate simulate) {
-  while (!s.done()) {
-    const Eigen::MatrixXd units = s.proposals();
-    std::vector<double> d(static_cast<std::size_t>(units.rows()));
-    for (Eigen::Index i = 0; i < units.rows(); ++i)
-      d[static_cast<std::size_t>(i)] = simulate(units, i, s.generation());
-    s.observe(d);
-  }
-}
-
-}  // namespace
+using namespace geosim::testing::abc;
 
 TEST_CASE("abc: a normal mean with a normal prior gives the conjugate posterior") {
   // theta ~ N(0, 1); the mean of n = 20 draws from N(theta, 1) is 0.8.

@@ -25,6 +25,13 @@
 namespace geosim::calibration {
 
 struct AbcSettings {
+  /// apmc: adaptive population Monte Carlo (importance weights); smc: the
+  /// resample-move sequential Monte Carlo of Del Moral, Doucet and Jasra
+  /// (2012) with the replenishment rule of Drovandi and Pettitt (2011):
+  /// equal weights, particles moved by Metropolis-Hastings within the
+  /// tolerance, so no weight can take over the sample in many dimensions.
+  enum class Method { apmc, smc };
+  Method method = Method::apmc;
   std::int64_t particles = 1000;  // N: simulations in the first generation and particles per generation
   double keep = 0.5;              // alpha: the share of N kept; the tolerance is their largest distance
   double min_acceptance = 0.02;   // stop once fewer new proposals than this share fall within the tolerance
@@ -58,7 +65,8 @@ class AbcSampler {
 
   const AbcSettings& settings() const { return settings_; }
   int dimensions() const { return dims_; }
-  /// Particles kept per generation: ceil(keep * particles), at least 2.
+  /// Particles kept per generation: ceil(keep * particles), at least 2
+  /// (smc: every particle; keep is the share alive at each new tolerance).
   std::int64_t kept() const { return kept_; }
   /// The generation whose proposals are asked for next (0: from the prior).
   int generation() const { return static_cast<int>(history_.size()); }
@@ -93,6 +101,19 @@ class AbcSampler {
   std::vector<AbcGeneration> history_;
   std::int64_t simulations_ = 0;
   Stop stop_ = Stop::running;
+
+  // smc (abc_smc.cpp): the particles a step moves (resampled at a new
+  // tolerance, or the last step's), and the share moved since the last resampling.
+  struct SmcBase {
+    Eigen::MatrixXd logits;
+    std::vector<double> distances;
+    double tolerance = 0.0;
+  };
+  bool smc_resample_next_ = true;
+  double smc_moved_ = 0.0;
+  SmcBase smc_base() const;
+  Eigen::MatrixXd smc_proposal_logits() const;
+  void smc_observe(const std::vector<double>& distances);
 };
 
 /// Weighted quantile (weights >= 0, not all 0) of `values` at q in [0, 1]:
