@@ -1,7 +1,7 @@
 #!/bin/sh
 # Calibration throughput (figures for docs/calibration.md; not asserted in tests):
-# the shipped baseline calibration (scenarios/calibration/baseline.yaml: 15
-# priors, 3,000 citizens, 2013-09..2024-12) with its budget of simulations,
+# the shipped baseline calibration (scenarios/calibration/baseline.yaml: 22
+# priors, 3,000 citizens, 6 years of spin-up, 2013-09..2024-12) with its budget of simulations,
 # -j 2. Prints simulations per second, and where the time went: the ticks
 # (World::step(), GEOSIM_SWEEP_TIMING=1), the rest of each sweep (building each
 # run's scenario and world, metrics, the journal, the generation's file), and

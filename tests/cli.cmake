@@ -180,13 +180,17 @@ set(_cli_check_file ${CMAKE_CURRENT_LIST_FILE})
 set(_cli_stopped ": the run was stopped and no results were written")
 geosim_cli_diverges(non_finite_budget
                     "geosim: run failed: budget[CHN, economic] became inf at tick 0 (2013-09)${_cli_stopped}"
-                    powers.CHN.budget.economic=1e308 powers.CHN.growth=0.5)
+                    powers.CHN.budget.economic=1e308 powers.CHN.growth=0.5 time.spin_up=0)
 # (USA: CHN's growth is set by an event in 2024.)
 geosim_cli_diverges(non_finite_long_horizon
                     "geosim: run failed: stock[USA, KAZ, economic] became inf at tick 7446 (2634-03)${_cli_stopped}"
                     powers.USA.growth=0.1 time.end=2999-12)
 geosim_cli_diverges(non_finite_opinion_sensitivity
                     "geosim: run failed: alignment[RUS, KAZ] became NaN at tick 0 (2013-09)${_cli_stopped}"
+                    targets.KAZ.opinion_sensitivity=1e300 time.spin_up=0)
+# The same in the baseline's spin-up: the tick and date before the start are named.
+geosim_cli_diverges(non_finite_in_spin_up
+                    "geosim: run failed: alignment[RUS, KAZ] became NaN at tick -72 (2007-09)${_cli_stopped}"
                     targets.KAZ.opinion_sensitivity=1e300)
 geosim_cli_test(unstable_citizen_update 2
                 "geosim: |central_asia_2013.yaml:|: groups.students: susceptibility 1, peer_weight 3, |make the citizen update unstable: (1 - anchoring) * (susceptibility * (exposure + peer_weight) - 1) is |, expected at most 1"
@@ -233,3 +237,20 @@ add_test(NAME cli.calibrate_resume_recovers
           -P ${CMAKE_CURRENT_LIST_DIR}/cli.cmake)
 set_tests_properties(cli.calibrate_resume_recovers PROPERTIES LABELS cli DEPENDS cli.calibrate_exists
   FIXTURES_REQUIRED cli_calibration)
+# The predictive check alone, from that posterior at the full population (no set: in cli.yaml, so the
+# same population), and bad uses of its options.
+add_test(NAME cli.calibrate_check_clean COMMAND ${CMAKE_COMMAND} -E rm -rf ${CMAKE_BINARY_DIR}/cli_check.h5
+         ${CMAKE_BINARY_DIR}/cli_check.h5.runs)
+set_tests_properties(cli.calibrate_check_clean PROPERTIES FIXTURES_SETUP cli_calibration LABELS cli)
+add_test(NAME cli.calibrate_check
+  COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:geosim>|calibrate|${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml|--check|${CMAKE_BINARY_DIR}/cli_calibration.h5|--full-population|--draws|12|-o|${CMAKE_BINARY_DIR}/cli_check.h5|-j|1"
+          -DEXPECT_RC=0 "-DEXPECT_STDOUT=12 draws (0 failed)"
+          -P ${CMAKE_CURRENT_LIST_DIR}/cli.cmake)
+set_tests_properties(cli.calibrate_check PROPERTIES LABELS cli DEPENDS cli.calibrate_resume_recovers
+  FIXTURES_REQUIRED cli_calibration)
+geosim_cli_test(calibrate_check_needs_output 2 "--check needs -o CHECK.h5"
+                calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml --check base)
+geosim_cli_test(calibrate_draws_without_check 2 "command line: --draws: applies to --check only"
+                calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml --draws 3 -o unused.h5)
+geosim_cli_test(calibrate_check_missing_posterior 2 "no_such.h5: --check: no such posterior file"
+                calibrate ${PROJECT_SOURCE_DIR}/tests/data/calibration/cli.yaml --check no_such.h5 -o unused.h5)

@@ -9,3 +9,10 @@ add_test(NAME docs.derived_observations_up_to_date
   COMMAND ${GEOSIM_PYTHON} ${PROJECT_SOURCE_DIR}/tools/derive_observations.py
           ${PROJECT_SOURCE_DIR}/scenarios/data/observations.csv --check)
 set_tests_properties(docs.derived_observations_up_to_date PROPERTIES LABELS docs)
+# The baseline's calibrated values are the medians of its shipped posterior sample.
+add_test(NAME docs.baseline_is_posterior_median
+  COMMAND ${GEOSIM_PYTHON} ${PROJECT_SOURCE_DIR}/tests/python/check_calibrated_baseline.py
+          ${PROJECT_SOURCE_DIR}/scenarios/central_asia_2013.yaml
+          ${PROJECT_SOURCE_DIR}/scenarios/calibration/baseline.yaml
+          ${PROJECT_SOURCE_DIR}/scenarios/calibration/baseline_posterior.csv)
+set_tests_properties(docs.baseline_is_posterior_median PROPERTIES LABELS docs)

@@ -107,3 +107,12 @@ add_test(NAME sweep.tidy
   COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_tidy.py $<TARGET_FILE:geosim>
           ${_sweep_data}/sweeps/crossed.yaml ${_sweep_work}/tidy)
 set_tests_properties(sweep.tidy PROPERTIES LABELS "python;sweep" TIMEOUT 300)
+
+# Every shipped sweep file is valid against the scenarios it names (the
+# posterior ensemble's table included).
+file(GLOB _shipped_sweeps CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/sweeps/*.yaml)
+foreach(sweep IN LISTS _shipped_sweeps)
+  get_filename_component(name ${sweep} NAME_WE)
+  add_test(NAME sweep.shipped.${name} COMMAND $<TARGET_FILE:geosim> validate ${sweep})
+  set_tests_properties(sweep.shipped.${name} PROPERTIES LABELS sweep)
+endforeach()

@@ -2,6 +2,7 @@
 """Measures the calibration facts of the Central Asia baseline on results files.
 
 usage: baseline_facts.py RUN.h5 [MORE.h5 ...] [--check] [--json OUT.json]
+                         [--observations CHECK.h5]
 
 With one file, the facts are measured on that run. With several, each
 quantity is averaged over the files first (the ensemble mean), then the facts
@@ -15,6 +16,17 @@ the baseline was built on: see the header of scenarios/central_asia_2013.yaml), 
   3. Russia has the largest soft-power share among the powers in every state.
   4. Negative share toward China: 35% +/- 5 points in KGZ, 30% +/- 5 in KAZ.
   5. 40 to 80 campaigns against China across the region over 2019-2020.
+
+--observations CHECK.h5 also reports every observation of the table that
+the calibration's operators read (scenarios/data/observations.csv), from a
+check of the baseline as a point: `geosim calibrate
+scenarios/calibration/baseline.yaml --check base --full-population -o
+CHECK.h5`. Fitted and held-out rows are listed apart with the model's
+median and 90% predictive interval over the check's replicates; --check
+then also fails if fewer than --min-coverage of the fitted rows are covered,
+and a fact that is also a row of the table (the article's shares and
+campaigns) outside its band but inside the row's 90% predictive interval is
+reported as in tension with the other data instead of failed.
 """
 import argparse
 import json
@@ -98,24 +110,88 @@ def judge(m):
     return facts
 
 
+def observations(path):
+    """The fitted and held-out rows of a check file, as dicts, in file order."""
+    ds = xr.open_dataset(path)
+    rows = []
+    for i, oid in enumerate(ds["observation"].values):
+        use = str(ds["use"].values[i])
+        if use not in ("fitted", "held_out"):
+            continue
+        covered = ds["covered"].values[i]
+        rows.append({"id": str(oid), "use": use, "operator": str(ds["operator"].values[i]),
+                     "observed": float(ds["observed"].values[i]),
+                     "median": float(ds["predictive_median"].values[i]),
+                     "lo": float(ds["predictive_lo"].values[i]), "hi": float(ds["predictive_hi"].values[i]),
+                     "covered": None if np.isnan(float(covered)) or covered < 0 else bool(covered)})
+    return rows
+
+
+def report_observations(rows, path):
+    print(f"observations ({path}):")
+    for use in ("fitted", "held_out"):
+        part = [r for r in rows if r["use"] == use]
+        covered = sum(1 for r in part if r["covered"])
+        print(f"  {use.replace('_', ' ')}: {covered} of {len(part)} covered by the 90% predictive interval")
+        for r in part:
+            mark = "ok" if r["covered"] else ("--" if r["covered"] is None else "MISS")
+            print(f"    [{mark}] {r['id']} ({r['operator']}): observed {r['observed']:.4g}, "
+                  f"model {r['median']:.4g} [{r['lo']:.4g}, {r['hi']:.4g}]")
+
+
+# The facts that are also rows of the observations table (the article's
+# figures, with the measurement error of their operator): with
+# --observations, such a fact outside its band but covered by the row's 90%
+# predictive interval is reported as in tension with the other data, not failed.
+FACT_ROWS = {
+    "Negative toward China in KGZ is 35% +/- 5": "article_unfav_kgz_chn",
+    "Negative toward China in KAZ is 30% +/- 5": "article_unfav_kaz_chn",
+    "40 to 80 campaigns against China across the region, 2019-20": "article_protests_region_chn",
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="+")
     parser.add_argument("--check", action="store_true", help="exit 1 if a fact fails")
     parser.add_argument("--json", help="write the measures and verdicts to this file")
+    parser.add_argument("--observations", metavar="CHECK.h5",
+                        help="also report the observations from this check of the baseline")
+    parser.add_argument("--known-miss", action="append", default=[], metavar="ROW",
+                        help="a fact whose table row (e.g. article_unfav_kgz_chn) the calibrated baseline is "
+                             "known to miss (docs/validation.md): reported, not failed")
+    parser.add_argument("--min-coverage", type=float, default=0.8,
+                        help="with --check and --observations: the share of fitted rows that must be covered")
     args = parser.parse_args()
     measures = [measure(f) for f in args.files]
     m = measures[0] if len(measures) == 1 else mean_of(measures)
     facts = judge(m)
+    rows = observations(args.observations) if args.observations else []
+    covered = {r["id"]: r["covered"] for r in rows}
     label = args.files[0] if len(measures) == 1 else f"mean of {len(measures)} runs"
     print(f"baseline facts ({label}):")
+    judged = []
     for text, ok, detail in facts:
-        print(f"  [{'ok' if ok else 'FAIL'}] {text}: {detail}")
+        row = FACT_ROWS.get(text)
+        tension = not ok and row is not None and covered.get(row) is True
+        known = not ok and not tension and row in args.known_miss
+        mark = "ok" if ok else ("tension" if tension else ("known miss" if known else "FAIL"))
+        note = (f" (outside the article's band, inside the 90% predictive interval of {row})" if tension
+                else f" (a known miss of the calibrated baseline: docs/validation.md)" if known else "")
+        print(f"  [{mark}] {text}: {detail}{note}")
+        judged.append((text, ok or tension or known, detail))
+    facts = judged
     if args.json:
         with open(args.json, "w") as out:
             json.dump({"measures": m, "facts": [{"fact": f, "ok": bool(ok), "value": d} for f, ok, d in facts]},
                       out, indent=2)
     failed = [text for text, ok, _ in facts if not ok]
+    if args.observations:
+        report_observations(rows, args.observations)
+        fitted = [r for r in rows if r["use"] == "fitted"]
+        share = sum(1 for r in fitted if r["covered"]) / max(1, len(fitted))
+        if share < args.min_coverage:
+            failed.append(f"{share:.2f} of the fitted observations covered, below {args.min_coverage}")
     if args.check and failed:
         print(f"{len(failed)} fact(s) fail", file=sys.stderr)
         return 1
