@@ -185,3 +185,48 @@ TEST_CASE("calibration: the posterior recovers the parameters the data came from
              (std::isnan(predicted[i]) && std::isnan(predicted_again[i]))));
   }
 }
+
+TEST_CASE("calibration: resample-move SMC recovers the parameters too, and resumes to the same posterior") {
+  Recovery r;
+  std::string text = geosim::config::read_file(r.file);
+  const std::string abc = "abc:\n  particles: 400";
+  REQUIRE(text.find(abc) != std::string::npos);
+  text.replace(text.find(abc), abc.size(), "abc:\n  method: smc\n  max_generations: 1000\n  particles: 400");
+  text.replace(text.find("max_simulations: 6000"), 21, "max_simulations: 30000");
+  std::ofstream(r.dir.path / "smc.yaml") << text;
+  const Calibration c(load_calibration_spec(r.dir.path / "smc.yaml"));
+  CalibrateOptions o;
+  o.output = r.dir.path / "smc.h5";
+  o.jobs = 2;
+  const CalibrationSummary s = run_calibration(c, o);
+  const auto valence = numbers(o.output, "powers.CHN.valence.economic");
+  const auto susceptibility = numbers(o.output, "groups.public.susceptibility");
+  const auto weight = numbers(o.output, "posterior_weight");
+  const auto interval = [&](const std::vector<double>& v) {
+    return std::pair{weighted_quantile(v, weight, 0.05), weighted_quantile(v, weight, 0.95)};
+  };
+  const auto [v_lo, v_hi] = interval(valence);
+  const auto [s_lo, s_hi] = interval(susceptibility);
+  const double ess = numbers(o.output, "effective_sample_size").back();
+  MESSAGE(s.generations, " steps, ", s.simulations, " simulations, tolerance ", s.tolerance, ", ESS ", ess,
+          "; valence 90% [", v_lo, ", ", v_hi, "] (truth -0.2); susceptibility [", s_lo, ", ", s_hi,
+          "] (truth 0.2); covered ", s.fitted_covered, "/", s.fitted, " fitted, ", s.held_out_covered, "/",
+          s.held_out, " held out");
+  CHECK(v_lo <= -0.2);
+  CHECK(-0.2 <= v_hi);
+  CHECK(s_lo <= 0.2);
+  CHECK(0.2 <= s_hi);
+  CHECK(v_hi - v_lo < 0.2 * 2.0);
+  CHECK(s_hi - s_lo < 0.5 * 0.48);
+  CHECK(ess > 0.3 * 400);
+  CHECK(s.fitted_covered >= 4);
+
+  // Resumed on one thread after losing a step's file and the posterior: the same posterior.
+  fs::remove(o.output);
+  fs::remove(fs::path(o.output.string() + ".runs") / "generation-003.h5");
+  o.jobs = 1;
+  o.resume = true;
+  const CalibrationSummary again = run_calibration(c, o);
+  CHECK(again.recovered > 0);
+  CHECK(numbers(o.output, "powers.CHN.valence.economic") == valence);
+}
