@@ -124,7 +124,9 @@ void AbcSampler::smc_observe(const std::vector<double>& distances) {
                                std::to_string(out.simulations) + " simulations failed)");
     out.logits = z_new;
     for (double d : distances) out.distances.push_back(clean(d));
-    out.tolerance = *std::max_element(out.distances.begin(), out.distances.end());
+    // A loop, not std::max_element: g++ 12 -O2 reports a null dereference in the iterator.
+    out.tolerance = -kInf;
+    for (double d : out.distances) out.tolerance = std::max(out.tolerance, d);
   } else {
     const SmcBase base = smc_base();
     out.logits = base.logits;
