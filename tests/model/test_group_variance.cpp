@@ -70,7 +70,9 @@ bool same_bits(const Eigen::ArrayXXd& a, const Eigen::ArrayXXd& b) {
 }  // namespace
 
 TEST_CASE("group variance: the tallied group variance is the variance of the agents' attitudes") {
-  World w(moving_groups(20000), 7);
+  // World keeps a reference to its scenario: the scenario must outlive it.
+  const Scenario scenario = moving_groups(20000);
+  World w(scenario, 7);
   // Row 0 is tallied in double: agreement to rounding.
   const double initial = worst_variance_error(w);
   CHECK(initial < 1e-12);
@@ -83,7 +85,7 @@ TEST_CASE("group variance: the tallied group variance is the variance of the age
 
   // The portable kernel gives the same bits as the AVX-512 one.
   kernels::force_portable_kernel(true);
-  World portable(moving_groups(20000), 7);
+  World portable(scenario, 7);
   for (int k = 0; k < 3; ++k) portable.step();
   kernels::force_portable_kernel(false);
   for (int g = 0; g < 2; ++g)
