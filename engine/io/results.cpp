@@ -24,6 +24,7 @@
 #include <system_error>
 
 #include "geosim/core/errors.hpp"
+#include "geosim/io/run_dataset.hpp"
 #include "geosim/model/population.hpp"
 #include "geosim/run/run.hpp"
 #include "io/detail/output_file.hpp"
@@ -34,6 +35,51 @@ namespace geosim {
 namespace fs = std::filesystem;
 using namespace hdf5;       // engine/io/detail/hdf5.hpp: handles, attributes, Writer
 using namespace io_detail;  // engine/io/detail/run_file.hpp: the parts of the file
+
+namespace {
+
+/// One attribute of run_attributes() or run_events(), in the file's type.
+void write_attribute(hid_t obj, const DatasetAttribute& a, const std::string& where) {
+  std::visit(
+      [&](const auto& value) {
+        using T = std::decay_t<decltype(value)>;
+        if constexpr (std::is_same_v<T, std::string>) {
+          if (a.free_text) utf8_attribute(obj, a.name, value, where);
+          else text_attribute(obj, a.name, value, where);
+        } else if constexpr (std::is_same_v<T, std::vector<std::int8_t>>) {
+          throw RuntimeFailure("internal error: flag values are written with their variable");
+        } else {
+          number_attribute<T>(obj, a.name, value, where);
+        }
+      },
+      a.value);
+}
+
+/// A variable of the event log: strings, or numbers with units and long_name first.
+void write_event_variable(Writer& w, const Dim& event, const DatasetVariable& v) {
+  auto attribute = [&](const std::string& name) {
+    for (const auto& a : v.attrs)
+      if (a.name == name) return std::get<std::string>(a.value);
+    return std::string();
+  };
+  if (const auto* strings = std::get_if<std::vector<std::string>>(&v.values)) {
+    w.string_variable(v.name, event, *strings, attribute("long_name"));
+    return;
+  }
+  const hid_t id = std::visit(
+      [&](const auto& values) -> hid_t {
+        using T = typename std::decay_t<decltype(values)>::value_type;
+        if constexpr (std::is_same_v<T, std::string>) return H5I_INVALID_HID;
+        else
+          return w.variable(v.name, {&event}, values, attribute("units"), attribute("long_name"),
+                            {false, {}, false});
+      },
+      v.values);
+  for (const auto& a : v.attrs)
+    if (a.name != "units" && a.name != "long_name") write_attribute(id, a, v.name);
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------------
 // ResultsWriter: the file from the start of the run (snapshots) or at the end.
@@ -230,9 +276,6 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
       "run record has " + std::to_string(rec.rows) + " rows, the file " + std::to_string(dims.time->size));
   {
     Writer& w = *writer;
-    const std::string start = sc.start.str();
-    const std::string time_units = this->time_units();
-    const long epoch0 = sc.start.days_since_epoch();
     const Dim &power = *dims.power, &target = *dims.target, &group = *dims.group, &event = *dims.event;
     std::vector<std::string> names, tnames;
     for (const auto& p : sc.powers) names.push_back(p.name);
@@ -244,31 +287,8 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
     // Time series: one variable per catalogue entry (geosim/io/variables.hpp).
     write_time_series(w, dims, sc, rec);
 
-    // Event log.
-    std::vector<std::string> ids, notes;
-    std::vector<double> etime;
-    std::vector<std::int32_t> etick;
-    std::vector<std::int8_t> applied;
-    int skipped = 0;
-    for (const auto& e : sc.events) {
-      ids.push_back(e.id);
-      notes.push_back(e.note);
-      etime.push_back(static_cast<double>(e.date.days_since_epoch() - epoch0));
-      etick.push_back(e.tick);
-      applied.push_back(e.tick < sc.ticks ? 1 : 0);
-      skipped += e.tick < sc.ticks ? 0 : 1;
-    }
-    w.string_variable("event_id", event, ids, "event identifier");
-    const hid_t event_time =
-        w.variable("event_time", {&event}, etime, time_units, "date of the event", {false, {}, false});
-    // Days counted in the engine's calendar, like `time` (else xarray decodes
-    // it in CF's default, the Julian-Gregorian `standard`).
-    text_attribute(event_time, "calendar", "proleptic_gregorian", "event_time");
-    w.variable("event_tick", {&event}, etick, "1", "tick at whose start the event applies",
-               {false, {}, false});
-    w.string_variable("event_note", event, notes, "event description");
-    w.variable("event_applied", {&event}, applied, "1",
-               "1 if the event was applied, 0 if skipped because the run was shortened", {false, {}, false});
+    // Event log (geosim/io/run_dataset.hpp: the same list as an in-memory run's).
+    for (const DatasetVariable& v : run_events(sc)) write_event_variable(w, event, v);
 
     if (agents) {
       require_matches(*agents, *dims.citizen, power, target, group);
@@ -288,30 +308,9 @@ void ResultsWriter::Impl::finish(const RunRecord& rec, const Population* agents,
       write_agents(*agents, final_agents);
     }
 
-    // Global attributes.
+    // Global attributes (geosim/io/run_dataset.hpp: the same list as an in-memory run's).
     const hid_t root = h5file;
-    text_attribute(root, "Conventions", "CF-1.8", "/");
-    text_attribute(root, "title", "geosim run of scenario " + sc.name, "/");
-    text_attribute(root, "geosim_results_format", kResultsFormatVersion, "/");
-    provenance_attributes(root);
-    text_attribute(root, "scenario_name", sc.name, "/");
-    text_attribute(root, "scenario_description", sc.description, "/");
-    text_attribute(root, "scenario_file", sc.source_path.string(), "/");
-    utf8_attribute(root, "scenario_text", sc.source_text, "/");
-    utf8_attribute(root, "resolved_parameters", sc.resolved_yaml, "/");
-    utf8_attribute(root, "defaults_applied", sc.defaults_applied, "/");
-    number_attribute<std::uint64_t>(root, "seed", info.seed, "/");
-    number_attribute<std::int32_t>(root, "ticks", sc.ticks, "/");
-    number_attribute<std::int32_t>(root, "scenario_ticks", sc.scenario_ticks, "/");
-    number_attribute<std::int32_t>(root, "truncated", sc.ticks < sc.scenario_ticks ? 1 : 0, "/");
-    number_attribute<std::int32_t>(root, "events_skipped", skipped, "/");
-    number_attribute<std::int32_t>(root, "step_months", sc.step_months, "/");
-    number_attribute<std::int32_t>(root, "rates_per_months", sc.rates_per_months, "/");
-    number_attribute<double>(root, "negative_threshold", sc.negative_threshold, "/");
-    text_attribute(root, "start_date", start, "/");
-    text_attribute(root, "command_line", info.command_line, "/");
-    text_attribute(root, "created", utc_now_iso8601(), "/");
-    number_attribute<double>(root, "wall_seconds", info.wall_seconds, "/");
+    for (const DatasetAttribute& a : run_attributes(sc, info)) write_attribute(root, a, "/");
   }
   h5file.finish_writing("write " + tmp.string());  // every failure so far reported
   writer.reset();                                  // every dataset closed here

@@ -224,6 +224,7 @@ SweepSummary run_sweep(const Sweep& sweep, const SweepOptions& options) {
       }
       journal->sync_if_due();
       progress.update(journal->count(), journal->failed());
+      if (options.on_progress) options.on_progress(journal->count(), journal->failed());
     }
     workers.join();
     journal->sync();

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <exception>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -240,6 +241,10 @@ struct SweepOptions {
   /// run in the (synced) journal for --resume, removes its temporary file and
   /// throws RunCancelled (geosim/run/run.hpp). Set it from a signal handler.
   const std::atomic<bool>* cancel = nullptr;
+  /// Called on the calling thread about every 100 ms while runs go on, with
+  /// the runs finished so far (recovered ones included) and how many of them
+  /// failed; it may set `cancel` (the Python module checks for Ctrl-C there).
+  std::function<void(std::int64_t finished, std::int64_t failed)> on_progress;
 };
 
 struct SweepSummary {

@@ -1,0 +1,188 @@
+"""geosim.load and geosim.run (tools/python/geosim/simulation.py) against the
+command line: the same scenario, overrides and seed give the same Dataset as
+xarray reads from the file `geosim run` writes, and bad input raises the
+CLI's message with its place."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import pytest
+
+import geosim
+from conftest import BASELINE, MINIMAL, assert_identical, open_file, run_cli
+
+MIGRATION = {"targets.KGZ.migration": {"host": "RUS", "share": 0.2, "attitude_effect": 0.5,
+                                       "remittance": 0.5, "leverage": 0.3},
+             "events": {"shortage": {"date": "2014-03", "note": "n",
+                                     "actions": [{"scale_labour_demand": {"power": "RUS", "factor": 1.3}}]}}}
+# The same overrides as the command line takes them, written by hand.
+MIGRATION_CLI = ["targets.KGZ.migration={host: RUS, share: 0.2, attitude_effect: 0.5, remittance: 0.5, "
+                 "leverage: 0.3}",
+                 "events={shortage: {date: 2014-03, note: n, actions: [{scale_labour_demand: {power: RUS, "
+                 "factor: 1.3}}]}}"]
+
+CASES = {
+    "minimal": (MINIMAL, {}, [], None),
+    "final_agents": (MINIMAL, {"output.agents": "final"}, ["output.agents=final"], 6),
+    "snapshots": (MINIMAL, {"output.agents_every": 4, "output.agents": "final"},
+                  ["output.agents_every=4", "output.agents=final"], None),
+    "migration": (MINIMAL, MIGRATION, MIGRATION_CLI, None),
+    "surveys": (MINIMAL, {"surveys.pew": {"favourable_above": 0.1, "unfavourable_below": -0.1,
+                                          "response_sd": 0.2}},
+                ["surveys.pew={favourable_above: 0.1, unfavourable_below: -0.1, response_sd: 0.2}"], None),
+    "baseline": (BASELINE, {}, [], None),
+}
+
+
+def cli_args(path, sets, ticks, seed, output):
+    args = ["run", str(path), "-o", str(output), "--seed", str(seed), "--quiet"]
+    for s in sets:
+        args += ["--set", s]
+    if ticks is not None:
+        args += ["--ticks", str(ticks)]
+    return args
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_run_equals_the_cli_file(cli, tmp_path, case):
+    path, python_set, cli_set, ticks = CASES[case]
+    out = tmp_path / "cli.h5"
+    done = run_cli(cli, *cli_args(path, cli_set, ticks, 7, out))
+    assert done.returncode == 0, done.stderr
+    ds = geosim.run(path, set=python_set, ticks=ticks, seed=7)
+    assert_identical(ds, open_file(out))
+    assert not list(tmp_path.glob("*.tmp.*"))
+
+
+def test_path_writes_the_file_of_the_same_run(cli, tmp_path):
+    out, ref = tmp_path / "python.h5", tmp_path / "cli.h5"
+    ds = geosim.run(MINIMAL, seed=3, path=out, set={"output.agents": "final"})
+    assert run_cli(cli, *cli_args(MINIMAL, ["output.agents=final"], None, 3, ref)).returncode == 0
+    written = open_file(out)
+    assert_identical(written, open_file(ref))
+    assert_identical(ds, written)
+    assert written.attrs["command_line"] == ds.attrs["command_line"]
+    assert ds.attrs["command_line"].startswith("geosim.run(")
+
+
+def test_a_loaded_scenario_runs_like_its_file(tmp_path):
+    scenario = geosim.load(MINIMAL, set={"powers.CHN.budget.soft": 2.5}, ticks=5)
+    assert scenario.ticks == 5 and scenario.get("powers.CHN.budget.soft") == 2.5
+    direct = geosim.run(MINIMAL, set={"powers.CHN.budget.soft": 2.5}, ticks=5)
+    assert_identical(geosim.run(scenario), direct)
+    # Overrides given at run time apply after the scenario's own.
+    more = geosim.run(scenario, set={"powers.CHN.budget.soft": 0.5})
+    assert more.sizes["time"] == 6
+    assert not more.budget.equals(direct.budget)
+
+
+def test_values_and_defaults():
+    scenario = geosim.load(MINIMAL)
+    assert scenario.name == "minimal" and scenario.powers == ["RUS", "CHN"]
+    assert scenario.get("powers.RUS.name") == "Russia"
+    assert scenario.values["time"]["start"] in ("2013-09", "2013-09-01")
+    assert scenario.defaults, "minimal.yaml leaves some values to defaults"
+    key, value = next(iter(scenario.defaults.items()))
+    assert scenario.get(key) == value
+    with pytest.raises(KeyError):
+        scenario.get("powers.XXX")
+    assert "minimal" in repr(scenario)
+
+
+def test_bad_scenario_raises_the_cli_message_with_its_place(cli, tmp_path):
+    text = MINIMAL.read_text().replace("growth: 0.005", "growth: -7")
+    assert "growth: -7" in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "growth: -7" in l)
+    with pytest.raises(geosim.InputError) as caught:
+        geosim.load(bad)
+    error = caught.value
+    assert (error.file, error.line) == (str(bad), line)
+    assert error.column == text.splitlines()[line - 1].index("-7") + 1
+    assert error.key == "powers.CHN.growth" and error.kind == "RangeError"
+    done = run_cli(cli, "validate", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.strip() == "geosim: " + str(error)
+    # geosim.run refuses it the same way, before running anything.
+    with pytest.raises(geosim.InputError, match=f"{bad}:{line}"):
+        geosim.run(bad)
+
+
+def test_a_typo_in_set_names_the_key(cli):
+    with pytest.raises(geosim.InputError) as caught:
+        geosim.run(MINIMAL, set={"powers.RUS.budgt": 1})
+    error = caught.value
+    assert error.kind == "UnknownKeyError" and error.file == "--set"
+    assert "did you mean 'budget'" in str(error)
+    done = run_cli(cli, "validate", str(MINIMAL), "--set", "powers.RUS.budgt=1")
+    assert done.stderr.strip() == "geosim: " + str(error)
+
+
+def test_arguments_are_checked():
+    with pytest.raises(geosim.InputError, match="ticks"):
+        geosim.run(MINIMAL, ticks=0)
+    with pytest.raises(TypeError):
+        geosim.run(MINIMAL, set=["powers.RUS.budget.soft=1"])
+    with pytest.raises(geosim.InputError, match="threads"):
+        geosim.run(MINIMAL, threads=-1)
+    with pytest.raises(geosim.InputError) as caught:
+        geosim.load("/nonexistent/scenario.yaml")
+    assert caught.value.kind == "FileError"
+
+
+def test_results_do_not_depend_on_threads():
+    # More citizens than the single-thread threshold (32768): the update runs in parallel.
+    one = geosim.run(BASELINE, threads=1, ticks=24)
+    two = geosim.run(BASELINE, threads=2, ticks=24)
+    assert_identical(one, two)
+
+
+def test_the_gil_is_released_while_the_engine_runs():
+    scenario = geosim.load(MINIMAL, set={"targets.KAZ.citizens": 4000000, "time.end": "2040-12"})
+    result = {}
+    worker = threading.Thread(target=lambda: result.setdefault("ds", geosim.run(scenario, threads=1)))
+    gaps, last = [], time.perf_counter()
+    worker.start()
+    while worker.is_alive():
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+        time.sleep(0.001)
+    engine = float(result["ds"].attrs["wall_seconds"])
+    assert engine > 0.2, "the run is too short to tell"
+    # Holding the GIL, the run would stall this loop for its whole length.
+    assert max(gaps) < engine / 2, (max(gaps), engine)
+
+
+def test_ctrl_c_stops_a_run_and_leaves_no_file(tmp_path):
+    out = tmp_path / "long.h5"
+    child = textwrap.dedent(f"""
+        import os, sys
+        import geosim
+        scenario = geosim.load({str(MINIMAL)!r}, set={{"targets.KAZ.citizens": 2000000, "time.end": "2200-12"}})
+        print("ready", flush=True)
+        try:
+            geosim.run(scenario, path={str(out)!r})
+        except KeyboardInterrupt:
+            print("interrupted", sorted(os.listdir({str(tmp_path)!r})), flush=True)
+            sys.exit(0)
+        print("finished", flush=True)
+        sys.exit(1)
+        """)
+    proc = subprocess.Popen([sys.executable, "-c", child], stdout=subprocess.PIPE, text=True,
+                            env=os.environ.copy())
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(1.0)
+    started = time.perf_counter()
+    proc.send_signal(signal.SIGINT)
+    output, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0, output
+    assert output.strip() == "interrupted []", output
+    assert time.perf_counter() - started < 30

@@ -1,0 +1,264 @@
+"""Scenarios and runs in process: ``geosim.load`` and ``geosim.run``.
+
+The engine runs inside this Python (the compiled module ``geosim._core``)
+with the GIL released; results come back as the ``xarray.Dataset`` that
+``xarray.open_dataset`` would read from the file ``geosim run`` writes, with
+no file written unless one is asked for.
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping
+from typing import Any, Optional, Union
+
+from ._requires import require
+
+np, xr, yaml = require("geosim", "numpy", "xarray", "yaml")
+
+__all__ = ["Scenario", "load", "run", "set_arguments"]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _core():
+    """The compiled module, or an ImportError that says how to get it."""
+    try:
+        from . import _core as core  # pylint: disable=import-outside-toplevel
+    except ImportError as exc:
+        raise ImportError(
+            "geosim's compiled module (geosim._core) is not importable: build geosim "
+            "(cmake --preset release && cmake --build --preset release) and put build/release/python "
+            "on PYTHONPATH, or install it (cmake --install build/release); it is built for "
+            f"Debian's /usr/bin/python3 ({exc})") from exc
+    return core
+
+
+def _yaml_value(value: Any) -> str:
+    """`value` as the YAML text of a --set value."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return repr(value)  # refused by the loader with its own message
+        return repr(value)
+    if isinstance(value, (int, str)):
+        return str(value)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1 << 30).strip().removesuffix("\n...")
+
+
+def set_arguments(values: Optional[Mapping[str, Any]]) -> list[str]:
+    """``{"path": value}`` as the command line's ``--set path=value`` arguments.
+
+    Values may be numbers, booleans, strings, lists or mappings (written as
+    YAML flow text); keys are dotted paths, as with ``--set``.
+    """
+    if values is None:
+        return []
+    if not isinstance(values, Mapping):
+        raise TypeError(f"set= takes a mapping of dotted paths to values, not {type(values).__name__}")
+    out = []
+    for key, value in values.items():
+        if not isinstance(key, str):
+            raise TypeError(f"set= keys are dotted paths (str), not {type(key).__name__}")
+        out.append(f"{key}={_yaml_value(value)}")
+    return out
+
+
+class Scenario:
+    """A validated scenario, as the engine will run it.
+
+    Made by :func:`geosim.load`. Its resolved values (the file, its
+    ``extends:`` chain, ``set=`` overrides and every default written in) are
+    :attr:`values`; the defaults the file did not give are :attr:`defaults`.
+    """
+
+    def __init__(self, native: Any, path: str, overrides: list[str], ticks: Optional[int],
+                 seed: Optional[int]) -> None:
+        self._native = native
+        self._path, self._overrides, self._ticks, self._seed = path, overrides, ticks, seed
+
+    @property
+    def name(self) -> str:
+        return self._native.name
+
+    @property
+    def description(self) -> str:
+        return self._native.description
+
+    @property
+    def path(self) -> str:
+        """The scenario file."""
+        return self._path
+
+    @property
+    def overrides(self) -> list[str]:
+        """The ``path=value`` overrides applied, in order."""
+        return list(self._overrides)
+
+    @property
+    def ticks(self) -> int:
+        """Ticks a run does (after any ``ticks=``)."""
+        return self._native.ticks
+
+    @property
+    def seed(self) -> int:
+        """The seed a run uses unless given another."""
+        return self._native.seed
+
+    @property
+    def start(self) -> str:
+        return self._native.start
+
+    @property
+    def end(self) -> str:
+        return self._native.end
+
+    @property
+    def citizens(self) -> int:
+        return self._native.citizens
+
+    @property
+    def powers(self) -> list[str]:
+        return self._native.powers
+
+    @property
+    def targets(self) -> list[str]:
+        return self._native.targets
+
+    @property
+    def groups(self) -> list[str]:
+        return self._native.groups
+
+    @property
+    def values(self) -> dict:
+        """Every resolved value, as nested dicts and lists (a copy)."""
+        return yaml.safe_load(self._native.resolved_yaml) or {}
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The values taken from defaults, by dotted path."""
+        out = {}
+        for line in self._native.defaults_applied.splitlines():
+            key, _, text = line.partition(": ")
+            out[key] = yaml.safe_load(text)
+        return out
+
+    def get(self, path: str) -> Any:
+        """The resolved value at a dotted path (``"powers.RUS.budget"``); KeyError if none."""
+        node: Any = self.values
+        for part in path.split("."):
+            if isinstance(node, list):
+                node = node[int(part)]
+            elif isinstance(node, dict) and part in node:
+                node = node[part]
+            else:
+                raise KeyError(f"{self.name} has no value at {path!r}")
+        return node
+
+    def to_yaml(self) -> str:
+        """The resolved scenario as YAML (what ``geosim validate --defaults`` resolves)."""
+        return self._native.resolved_yaml
+
+    def replace(self, *, set: Optional[Mapping[str, Any]] = None, ticks: Optional[int] = None,
+                seed: Optional[int] = None) -> "Scenario":
+        """This scenario loaded again with more overrides (applied after its own), or another
+        horizon or seed."""
+        return load(self._path, set=None, ticks=ticks if ticks is not None else self._ticks,
+                    seed=seed if seed is not None else self._seed,
+                    _overrides=self._overrides + set_arguments(set))
+
+    def __repr__(self) -> str:
+        return (f"<geosim.Scenario {self.name!r}: {self.start} to {self.end}, {self.ticks} ticks, "
+                f"{len(self.powers)} powers, {len(self.targets)} targets, {self.citizens} citizens>")
+
+
+def load(path: PathLike, *, set: Optional[Mapping[str, Any]] = None, ticks: Optional[int] = None,
+         seed: Optional[int] = None, _overrides: Optional[list[str]] = None) -> Scenario:
+    """Read, merge (``extends:``), override and validate a scenario file.
+
+    ``set`` maps dotted paths to values, as ``--set path=value`` does on the
+    command line; ``ticks`` runs only the first N ticks; ``seed`` replaces the
+    scenario's. Raises :class:`geosim.InputError` (file, line, column, key and
+    the CLI's message) on bad input.
+    """
+    overrides = list(_overrides or []) + set_arguments(set)
+    native = _core().load(os.fspath(path), overrides, ticks, seed)
+    return Scenario(native, os.fspath(path), overrides, ticks, seed)
+
+
+def _command(scenario: Scenario, seed: Optional[int]) -> str:
+    """The Python call that repeats a run (the file's command_line attribute)."""
+    args = [repr(scenario.path)]
+    if scenario.overrides:
+        args.append("set={" + ", ".join(repr(k) + ": " + repr(v) for k, v in
+                                        (o.split("=", 1) for o in scenario.overrides)) + "}")
+    if scenario._ticks is not None:  # pylint: disable=protected-access
+        args.append(f"ticks={scenario._ticks}")  # pylint: disable=protected-access
+    args.append(f"seed={seed if seed is not None else scenario.seed}")
+    return "geosim.run(" + ", ".join(args) + ")"
+
+
+def _variable(dims: tuple, values: Any, attrs: dict) -> "xr.Variable":
+    """One variable as xarray decodes it from the file (CF conventions): times
+    as datetime64, fill values moved into the encoding."""
+    encoding = {}
+    if isinstance(values, list):
+        values = np.array(values, dtype=object)
+    if "_FillValue" in attrs:
+        encoding["_FillValue"] = attrs.pop("_FillValue")
+    units = attrs.get("units")
+    if "calendar" in attrs and isinstance(units, str) and units.startswith("days since "):
+        encoding["units"], encoding["calendar"] = attrs.pop("units"), attrs.pop("calendar")
+        start = np.datetime64(units[len("days since "):], "ns")
+        values = start + values.astype(np.int64).astype("timedelta64[D]").astype("timedelta64[ns]")
+    if "coordinates" in attrs:
+        encoding["coordinates"] = attrs.pop("coordinates")
+    return xr.Variable(dims, values, attrs, encoding)
+
+
+def dataset_from_raw(raw: dict) -> "xr.Dataset":
+    """The Dataset of ``geosim._core.run``'s arrays and attributes."""
+    data, coords = {}, {}
+    auxiliary = set()
+    for name, dims, values, attrs in raw["variables"]:
+        if "coordinates" in attrs:
+            auxiliary.update(attrs["coordinates"].split())
+        variable = _variable(dims, values, attrs)
+        (coords if dims == (name,) else data)[name] = variable
+    for name in auxiliary:
+        coords[name] = data.pop(name)
+    return xr.Dataset(data, coords=coords, attrs=raw["attrs"])
+
+
+def run(scenario: Union[Scenario, PathLike], *, seed: Optional[int] = None,
+        set: Optional[Mapping[str, Any]] = None, ticks: Optional[int] = None, threads: int = 0,
+        path: Optional[PathLike] = None) -> "xr.Dataset":
+    """Run a scenario in this process and return its results.
+
+    ``scenario`` is a :class:`Scenario` or a scenario file. ``set`` and
+    ``ticks`` apply on top of the scenario's own (as ``--set`` and
+    ``--ticks``); ``seed`` replaces its seed; ``threads`` is the citizen
+    update's thread count (0: all cores; results do not depend on it).
+
+    Returns the ``xarray.Dataset`` equal to ``xarray.open_dataset`` of the
+    file ``geosim run`` writes (values, dimensions, coordinates, units and
+    attributes; only ``command_line``, ``created`` and ``wall_seconds``
+    differ). Nothing is written unless ``path`` is given; then that file is
+    written too, by the same run. Ctrl-C stops the run (KeyboardInterrupt)
+    and leaves no file. Raises :class:`geosim.InputError` on bad input and
+    :class:`geosim.RunError` if the run fails.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario, set=set, ticks=ticks)
+    elif set or ticks is not None:
+        scenario = scenario.replace(set=set, ticks=ticks)
+    if not isinstance(threads, int) or isinstance(threads, bool):
+        raise TypeError("threads= takes an int (0: all cores)")
+    raw = _core().run(scenario._native, seed, threads,  # pylint: disable=protected-access
+                      None if path is None else os.fspath(path), _command(scenario, seed))
+    return dataset_from_raw(raw)

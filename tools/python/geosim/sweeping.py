@@ -1,0 +1,182 @@
+"""Sweeps, batches and designs made elsewhere, in process: ``geosim.sweep``
+and ``geosim.evaluate``.
+
+Runs go through the engine's sweep runner, as with ``geosim sweep``: worker
+threads, a journal beside the results file (a killed sweep keeps every
+finished run; ``resume=True`` runs only the missing ones), failed runs
+recorded rather than fatal, and results that do not depend on ``jobs``. The
+results come back tidy: parameters as variables over ``point``, results over
+``point`` and ``replicate`` (geosim.sweeps.tidy).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Optional, Union
+
+from ._requires import require
+from .simulation import PathLike, Scenario, _core, _yaml_value
+from .sweeps import tidy
+
+np, xr, yaml = require("geosim", "numpy", "xarray", "yaml")
+
+__all__ = ["evaluate", "sweep"]
+
+Progress = Union[bool, Callable[[int, int, int], Any], None]
+
+
+class _ProgressLine:
+    """A progress line on stderr (a notebook shows it under the cell), at most twice a second."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.shown = 0.0
+
+    def __call__(self, finished: int, failed: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self.shown < 0.5 and finished < total:
+            return
+        self.shown = now
+        failures = f", {failed} failed" if failed else ""
+        sys.stderr.write(f"\rgeosim: {finished}/{total} runs{failures}, {now - self.started:.0f} s ")
+        if finished >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _callback(progress: Progress) -> Optional[Callable[[int, int, int], Any]]:
+    if progress is True:
+        return _ProgressLine()
+    if progress is False or progress is None:
+        return None
+    if not callable(progress):
+        raise TypeError("progress= takes True, False or a function (finished, failed, total)")
+    return progress
+
+
+def _open(output: str) -> "xr.Dataset":
+    with xr.open_dataset(output) as ds:
+        return tidy(ds.load())
+
+
+def _run(path: str, text: Optional[str], output: Optional[PathLike], jobs: int, resume: bool,
+         extend: bool, fail_fast: bool, progress: Progress) -> "xr.Dataset":
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+        raise TypeError("jobs= takes an int >= 0 (0: all cores)")
+    callback = _callback(progress)
+    if output is not None:
+        summary = _core().sweep(path, text, os.fspath(output), jobs, resume, extend, fail_fast, callback)
+        dataset = _open(os.fspath(output))
+    else:
+        with tempfile.TemporaryDirectory(prefix="geosim-sweep-") as folder:
+            target = os.path.join(folder, "sweep.h5")
+            summary = _core().sweep(path, text, target, jobs, False, False, fail_fast, callback)
+            dataset = _open(target)
+    dataset.attrs["runs_failed"] = np.int64(summary["failed"])
+    return dataset
+
+
+def sweep(sweep: Union[PathLike, Mapping[str, Any]], *, output: Optional[PathLike] = None, jobs: int = 0,
+          resume: bool = False, extend: bool = False, fail_fast: bool = False,
+          progress: Progress = False) -> "xr.Dataset":
+    """Run a sweep or batch and return its tidy results.
+
+    ``sweep`` is a sweep file (docs/sweeps.md) or the same content as a
+    dict; a dict's relative paths (``base:``, ``table:``) are relative to the
+    current directory. ``output`` is the results file: with it, the journal
+    ``OUTPUT.journal`` beside it keeps every finished run, so an interrupted
+    sweep (Ctrl-C, a killed kernel) continues with ``resume=True``; without
+    it, the sweep runs in a temporary folder removed afterwards. ``extend``
+    adds the new samples of a saltelli or sobol sweep to a finished one.
+    ``jobs`` is the worker threads (0: all cores); results do not depend on
+    it. A run that fails is recorded in ``run_status`` and ``run_error`` and
+    counted in the ``runs_failed`` attribute (``fail_fast=True`` raises at
+    the first instead). ``progress`` is True for a progress line on stderr,
+    or a function called with (finished, failed, total) about ten times a
+    second (raising in it stops the sweep, journal kept).
+
+    Returns the results file as a Dataset with ``run`` unstacked into
+    ``point`` and ``replicate`` (and ``scenario`` for a batch of several),
+    every parameter a variable over ``point``.
+    """
+    if isinstance(sweep, Mapping):
+        text = yaml.safe_dump(dict(sweep), sort_keys=False, allow_unicode=True)
+        anchor = os.path.join(os.getcwd(), "<sweep>")
+        return _run(anchor, text, output, jobs, resume, extend, fail_fast, progress)
+    return _run(os.fspath(sweep), None, output, jobs, resume, extend, fail_fast, progress)
+
+
+def _design_rows(design: Any) -> tuple[list[str], list[list[Any]]]:
+    """The column names and rows of a pandas DataFrame or a mapping of columns."""
+    if hasattr(design, "columns") and hasattr(design, "itertuples"):
+        columns = [str(c) for c in design.columns]
+        rows = [list(row) for row in design.itertuples(index=False, name=None)]
+        return columns, rows
+    if isinstance(design, Mapping):
+        columns = [str(c) for c in design]
+        values = [list(v) for v in design.values()]
+        if len({len(v) for v in values}) > 1:
+            raise ValueError("the design's columns differ in length")
+        return columns, [list(row) for row in zip(*values)]
+    raise TypeError("design= takes a pandas DataFrame (or a mapping of columns) whose columns are "
+                    "parameter paths")
+
+
+def evaluate(scenario: Union[Scenario, PathLike], design: Any, *, replicates: int = 1, seed: int = 0,
+             common_random_numbers: bool = False, metrics: Union[str, Sequence[Any]] = "all",
+             time_series: Sequence[str] = (), ticks: Optional[int] = None,
+             output: Optional[PathLike] = None, jobs: int = 0, resume: bool = False,
+             fail_fast: bool = False, progress: Progress = False) -> "xr.Dataset":
+    """Run a scenario at the points of a design made elsewhere and return tidy results.
+
+    ``design`` is a pandas DataFrame (or a mapping of columns) with one row
+    per point and one column per parameter, named by its dotted path
+    (``powers.CHN.budget.soft``), as from OpenTURNS, scipy.stats.qmc or an
+    EMA-style experiment. It runs as a sweep with the ``table`` design
+    (docs/sweeps.md): every point ``replicates`` times, seeds from ``seed``,
+    in parallel over ``jobs`` threads, with results that do not depend on
+    ``jobs``. ``metrics`` and ``time_series`` choose what is kept, as in a
+    sweep file. The design is written as CSV beside ``output`` (or in a
+    temporary folder), where the sweep reads it; ``output`` and ``resume``
+    behave as in :func:`sweep`.
+    """
+    columns, rows = _design_rows(design)
+    if not columns or not rows:
+        raise ValueError("the design has no columns or no rows")
+    if isinstance(scenario, Scenario):
+        base, overrides = os.path.abspath(scenario.path), scenario.overrides
+        ticks = ticks if ticks is not None else scenario._ticks  # pylint: disable=protected-access
+    else:
+        base, overrides = os.path.abspath(os.fspath(scenario)), []
+    spec: dict[str, Any] = {"name": "evaluate", "base": base}
+    if overrides:
+        spec["set"] = {key: yaml.safe_load(value) for key, value in (o.split("=", 1) for o in overrides)}
+    if ticks is not None:
+        spec["ticks"] = ticks
+    spec.update({"design": "table", "table": None, "replicates": replicates, "seed": seed})
+    if common_random_numbers:
+        spec["common_random_numbers"] = True
+    spec["metrics"] = metrics if isinstance(metrics, str) else list(metrics)
+    if time_series:
+        spec["time_series"] = list(time_series)
+
+    def run_in(folder: str, target: Optional[str]) -> "xr.Dataset":
+        table = os.path.join(folder, (os.path.basename(target) if target else "design") + ".design.csv")
+        with open(table, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(columns)
+            writer.writerows([_yaml_value(v) for v in row] for row in rows)
+        spec["table"] = table
+        text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+        return _run(os.path.join(os.getcwd(), "<evaluate>"), text, target, jobs, resume, False, fail_fast,
+                    progress)
+
+    if output is not None:
+        target = os.path.abspath(os.fspath(output))
+        return run_in(os.path.dirname(target), target)
+    with tempfile.TemporaryDirectory(prefix="geosim-design-") as folder:
+        return run_in(folder, None)

@@ -1,0 +1,85 @@
+// geosim._core's sweeps: a sweep file's runs with the CLI's journal, resume
+// and failure handling, from Python (geosim/sweeping.py wraps them).
+#include <pybind11/functional.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "bindings.hpp"
+#include "geosim/run/run.hpp"
+#include "geosim/sweep/sweep.hpp"
+
+namespace geosim::python {
+namespace {
+
+/// The sweep file at `path`, or, if `text` is given, that text read as a
+/// sweep file named `path` (whose folder anchors its relative paths).
+SweepSpec spec_of(const std::filesystem::path& path, const std::optional<std::string>& text) {
+  const py::gil_scoped_release release;
+  return text ? sweep_spec_from_text(*text, path) : load_sweep_spec(path);
+}
+
+py::dict summary_dict(const SweepSummary& s) {
+  py::dict out;
+  out["runs"] = s.runs;
+  out["recovered"] = s.recovered;
+  out["ran"] = s.ran;
+  out["failed"] = s.failed;
+  out["skipped_records"] = s.skipped_records;
+  out["seconds"] = s.seconds;
+  return out;
+}
+
+py::dict sweep(const std::filesystem::path& path, const std::optional<std::string>& text,
+               const std::filesystem::path& output, int jobs, bool resume, bool extend, bool fail_fast,
+               const std::function<void(std::int64_t, std::int64_t, std::int64_t)>& progress) {
+  if (jobs < 0) throw UsageError({"geosim.sweep"}, "jobs", "expected an integer >= 0 (0: all cores)");
+  if (output.empty()) throw UsageError({"geosim.sweep"}, "output", "no output file given");
+  const Sweep plan(spec_of(path, text));
+  check_sweep_fits(plan, jobs);
+
+  InterruptWatch interrupts;
+  SweepOptions options;
+  options.output = output;
+  options.jobs = jobs;
+  options.resume = resume;
+  options.extend = extend;
+  options.fail_fast = fail_fast;
+  options.cancel = &interrupts.cancel;
+  const std::int64_t total = plan.runs();
+  std::unique_ptr<py::error_already_set> callback_error;
+  options.on_progress = [&](std::int64_t finished, std::int64_t failed) {
+    interrupts.poll();
+    if (!progress || interrupts.cancel.load()) return;
+    const py::gil_scoped_acquire gil;
+    try {
+      progress(finished, failed, total);
+    } catch (py::error_already_set& e) {  // the callback raised: stop the sweep, keep its journal
+      callback_error = std::make_unique<py::error_already_set>(std::move(e));
+      interrupts.cancel.store(true);
+    }
+  };
+  SweepSummary summary;
+  try {
+    const py::gil_scoped_release release;
+    summary = run_sweep(plan, options);
+  } catch (const RunCancelled&) {
+    interrupts.rethrow();
+    if (callback_error) throw py::error_already_set(*callback_error);
+    throw;
+  }
+  return summary_dict(summary);
+}
+
+}  // namespace
+
+void bind_sweeps(py::module_& m) {
+  m.def("sweep", &sweep, py::arg("path"), py::arg("text"), py::arg("output"), py::arg("jobs"),
+        py::arg("resume"), py::arg("extend"), py::arg("fail_fast"), py::arg("progress"),
+        "Runs a sweep file (or its text) into `output` with its journal; returns the summary.");
+  m.def(
+      "time_series_names", [] { return time_series_names(); }, "Names accepted in a sweep's time_series:.");
+  m.def(
+      "metric_names", [] { return metric_names(); }, "Names of the built-in metrics.");
+}
+
+}  // namespace geosim::python
