@@ -1,6 +1,6 @@
 # Reading results as a user would: h5py, xarray and ncdump on a file written
 # by the CLI (tests/python/check_results.py), and the plot tool
-# (tools/plot_run.py). Included from tests/CMakeLists.txt.
+# (python3 -m geosim.plot). Included from tests/CMakeLists.txt.
 set(GEOSIM_PY_DIR ${CMAKE_CURRENT_SOURCE_DIR}/python)
 set(GEOSIM_PY_MINIMAL ${CMAKE_CURRENT_BINARY_DIR}/python_minimal.h5)
 set(GEOSIM_PY_AGENTS ${CMAKE_CURRENT_BINARY_DIR}/python_minimal_agents.h5)
@@ -76,10 +76,17 @@ add_test(NAME python.check_results_rejects_bad_files
           ${CMAKE_CURRENT_BINARY_DIR}/python_bad.h5)
 set_tests_properties(python.check_results_rejects_bad_files PROPERTIES LABELS python)
 
+# The run plot as a module (python3 -m geosim.plot) and through its old script.
 add_test(NAME python.plot_run
-  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_plot.py ${PROJECT_SOURCE_DIR}/tools/plot_run.py
+  COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${PROJECT_SOURCE_DIR}/tools/python
+          ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_plot.py geosim.plot
           ${GEOSIM_PY_MINIMAL} ${CMAKE_CURRENT_BINARY_DIR}/python_minimal.png)
 set_tests_properties(python.plot_run PROPERTIES
+  FIXTURES_REQUIRED geosim_python_minimal LABELS python)
+add_test(NAME python.plot_run_script
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_plot.py ${PROJECT_SOURCE_DIR}/tools/plot_run.py
+          ${GEOSIM_PY_MINIMAL} ${CMAKE_CURRENT_BINARY_DIR}/python_minimal_script.png)
+set_tests_properties(python.plot_run_script PROPERTIES
   FIXTURES_REQUIRED geosim_python_minimal LABELS python)
 
 # The validation report of a calibration (tools/validation_report.py) on a

@@ -86,7 +86,8 @@ add_test(NAME sweep.failures
           ${_sweep_data}/sweeps/with_failures.yaml ${_sweep_work}/failures)
 set_tests_properties(sweep.failures PROPERTIES LABELS "python;sweep" TIMEOUT 600 RUN_SERIAL TRUE)
 
-# tools/plot_sweep.py draws a metric against a parameter with the replicate spread.
+# tools/plot_sweep.py (python3 -m geosim.plot_sweep) draws a metric against a
+# parameter with the replicate spread.
 add_test(NAME sweep.plot
   COMMAND ${GEOSIM_PYTHON} ${_sweep_py}/check_plot_sweep.py ${PROJECT_SOURCE_DIR}/tools/plot_sweep.py
           $<TARGET_FILE:geosim> ${_sweep_data}/sweeps/tiny_lhs.yaml ${_sweep_work}/plot)

@@ -1,110 +1,13 @@
 #!/usr/bin/python3
-"""Draws a metric of a geosim sweep against one of its parameters, with the
-spread of the replicates: every run as a dot, the mean over the replicates of
-each point as a line, and the 10-90% range over replicates as error bars.
-
-usage: plot_sweep.py SWEEP.h5 [--metric final_alignment] [--parameter PATH]
-                     [--select power=CHN target=KAZ ...] [-o OUT.png]
-
-The metric is reduced to one number per run by selecting one label on each
-of its other dimensions (default: the first label). With no --parameter, the
-first varied parameter is used; for a batch (no parameters) the x axis is the
-scenario. Runs that failed (run_status != 0) are left out.
-"""
-import argparse
+"""Kept for earlier command lines: the tool is now `/usr/bin/python3 -m geosim.plot_sweep`
+(tools/python/geosim/plot_sweep.py), which takes the same arguments."""
+import os
 import sys
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import xarray as xr  # noqa: E402
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("file")
-    ap.add_argument("--metric", default="final_alignment")
-    ap.add_argument("--parameter", default=None, help="dotted path of a varied parameter")
-    ap.add_argument("--select", nargs="*", default=[], metavar="DIM=LABEL")
-    ap.add_argument("--log", action="store_true", help="log scale on the x axis")
-    ap.add_argument("-o", "--output", default=None, help="PNG file (default: METRIC_vs_PARAMETER.png)")
-    args = ap.parse_args()
-
-    ds = xr.open_dataset(args.file)
-    if args.metric not in ds:
-        sys.exit(f"plot_sweep: no metric {args.metric!r}; the file has: "
-                 + ", ".join(v for v in ds.data_vars if "run" in ds[v].dims and ds[v].ndim > 1))
-    da = ds[args.metric]
-    chosen = {}
-    for item in args.select:
-        dim, _, label = item.partition("=")
-        if dim not in da.dims:
-            sys.exit(f"plot_sweep: {args.metric} has no dimension {dim!r} (it has {da.dims})")
-        chosen[dim] = label
-    for dim in da.dims:
-        if dim != "run" and dim not in chosen:
-            chosen[dim] = ds[dim].values[0] if dim in ds.coords else 0
-    if "time" in chosen:
-        da = da.isel(time=-1)
-        del chosen["time"]
-    da = da.sel({d: v for d, v in chosen.items() if d in ds.coords})
-    y = da.values.astype(float)
-
-    batch = ds.sizes["parameter"] == 0
-    if batch:
-        x = ds.scenario_index.values
-        xlabel = "scenario"
-        ticks = list(ds.scenario.values)
-    else:
-        name = args.parameter or str(ds.parameter.values[0])
-        if name not in list(ds.parameter.values):
-            sys.exit(f"plot_sweep: no parameter {name!r}; the sweep varies: {', '.join(map(str, ds.parameter.values))}")
-        x = ds.parameter_value.sel(parameter=name).values
-        xlabel = name
-    # Failed runs hold fill values (NaN once xarray has masked them): leave them out.
-    ok = ds.run_status.values == 0 if "run_status" in ds else np.ones(ds.sizes["run"], dtype=bool)
-    if not ok.all():
-        print(f"plot_sweep: leaving out {int((~ok).sum())} failed runs (see run_status and run_error)")
-    x, y = x[ok], y[ok]
-    points = ds.point.values[ok]
-    order = np.unique(points)
-    px = np.array([x[points == p][0] for p in order])
-    groups = [y[points == p] for p in order]
-    mean = np.array([g.mean() for g in groups])
-    lo = np.array([np.percentile(g, 10) for g in groups])
-    hi = np.array([np.percentile(g, 90) for g in groups])
-    sort = np.argsort(px)
-
-    # With other parameters varying too, the means are not a curve: no line,
-    # and the means are coloured by the next parameter.
-    others = [] if batch else [str(p) for p in ds.parameter.values if str(p) != xlabel]
-    fig, ax = plt.subplots(figsize=(7.5 if others else 7, 4.5))
-    ax.scatter(x, y, s=6, alpha=0.35, color="tab:blue", label="runs")
-    ax.errorbar(px[sort], mean[sort], yerr=[mean[sort] - lo[sort], hi[sort] - mean[sort]],
-                fmt="o" if batch or others else "o-", ms=3, lw=1, color="tab:red", ecolor="tab:red",
-                alpha=0.6, label=f"mean over {int(ds.attrs.get('replicates', 1))} replicates, 10-90%")
-    if others:
-        c = ds.parameter_value.sel(parameter=others[0]).values[ok]
-        pc = np.array([c[points == p][0] for p in order])
-        sc = ax.scatter(px, mean, c=pc, s=14, cmap="viridis", zorder=3)
-        fig.colorbar(sc, ax=ax, label=others[0])
-    if batch:
-        ax.set_xticks(range(len(ticks)))
-        ax.set_xticklabels(ticks, rotation=20, ha="right")
-    if args.log:
-        ax.set_xscale("log")
-    ax.set_xlabel(xlabel)
-    sel = ", ".join(f"{d}={v}" for d, v in chosen.items())
-    ax.set_ylabel(f"{args.metric}" + (f" ({sel})" if sel else ""))
-    ax.set_title(f"{ds.attrs.get('sweep_name', '')}: {int(ok.sum())} runs", fontsize=10)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    out = args.output or f"{args.metric}_vs_{xlabel.replace('.', '_')}.png"
-    fig.savefig(out, dpi=120)
-    print(f"wrote {out}")
-
-
-if __name__ == "__main__":
-    main()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python"))
+try:
+    from geosim.plot_sweep import main
+except ImportError as error:  # a Python without the tool's packages: say which, no traceback
+    print(error, file=sys.stderr)
+    sys.exit(2)
+sys.exit(main())

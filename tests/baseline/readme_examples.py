@@ -2,6 +2,7 @@
 """Checks that the examples of README.md work as printed.
 
 usage: readme_examples.py README.md --geosim GEOSIM --results RUN.h5 --workdir DIR
+                          [--python-path BUILD/python]
 
 - Quick start: exactly two commands, one line each; the first runs the
   baseline into out/central_asia_2013.h5 and plots it, the second runs ctest.
@@ -9,6 +10,9 @@ usage: readme_examples.py README.md --geosim GEOSIM --results RUN.h5 --workdir D
   directory (its `extends` made absolute), passes `geosim validate`.
 - Reading the results: the Python example runs on RUN.h5 (a run of the
   baseline) in place of out/central_asia_2013.h5.
+- From Python: with --python-path (the build tree's package), the export
+  line names build/release/python and the Python block runs as printed, from
+  the repository's root, and draws its plot (matplotlib's Agg backend).
 Exit 1 naming what fails.
 """
 import argparse
@@ -26,12 +30,34 @@ def section_blocks(text, heading):
     return re.findall(r"^```(\w*)\n(.*?)^```", match.group(1), re.M | re.S)
 
 
+def from_python(text, root, python_path):
+    """The problems of the From Python section, run as a reader would."""
+    if not python_path:
+        print("From Python: skipped (no --python-path: this build has no Python module)")
+        return []
+    blocks = section_blocks(text, "From Python")
+    shell = [body for lang, body in blocks if lang == "sh"]
+    code = [body for lang, body in blocks if lang == "python"]
+    if not shell or "export PYTHONPATH=$PWD/build/release/python" not in shell[0]:
+        return ["From Python: no sh block exporting PYTHONPATH=$PWD/build/release/python"]
+    if not code:
+        return ["From Python: no python block"]
+    check = code[0] + "\nimport matplotlib.pyplot as plt\nassert plt.gcf().axes, 'no plot drawn'\nprint('plotted')\n"
+    env = dict(os.environ, PYTHONPATH=python_path, MPLBACKEND="Agg")
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=root, env=env)
+    print(f"From Python -> {result.returncode} {result.stdout.strip()}")
+    if result.returncode != 0 or "plotted" not in result.stdout:
+        return [f"From Python: the example exits {result.returncode}: {result.stderr.strip()[-2000:]}"]
+    return []
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("readme")
     parser.add_argument("--geosim", required=True)
     parser.add_argument("--results", required=True)
     parser.add_argument("--workdir", required=True)
+    parser.add_argument("--python-path", help="the build tree's package folder; without it From Python is skipped")
     args = parser.parse_args()
     text = open(args.readme, encoding="utf-8").read()
     root = os.path.dirname(os.path.abspath(args.readme))
@@ -46,7 +72,7 @@ def main():
         run, test = commands
         for wanted in ("tools/install-deps.sh", "cmake --preset release", "cmake --build --preset release",
                        "mkdir -p out", "geosim run scenarios/central_asia_2013.yaml -o out/central_asia_2013.h5",
-                       "tools/plot_run.py out/central_asia_2013.h5 -o out/central_asia_2013.png"):
+                       "-m geosim.plot out/central_asia_2013.h5 -o out/central_asia_2013.png"):
             if wanted not in run:
                 problems.append(f"Quick start: the run command lacks '{wanted}'")
         for wanted in ("tools/install-deps.sh", "cmake --preset release", "cmake --build --preset release",
@@ -83,6 +109,8 @@ def main():
         print(f"python example -> {result.returncode}\n{result.stdout}")
         if result.returncode != 0 or not result.stdout.strip():
             problems.append(f"Reading the results: the example exits {result.returncode}: {result.stderr.strip()}")
+
+    problems += from_python(text, root, args.python_path)
 
     for p in problems:
         print(f"FAIL {p}")

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""Runs tools/plot_run.py on a results file and checks the PNG it writes.
+"""Runs the run plot (tools/plot_run.py, or the module geosim.plot) on a
+results file and checks the PNG it writes.
 
-    check_plot.py PLOT_RUN RESULTS.h5 OUT.png
+    check_plot.py PLOT_RUN.py|geosim.plot RESULTS.h5 OUT.png
 
 The PNG must exist, be a sizeable image and hold more than a blank page: many
 distinct colours and a fair share of non-white pixels.
@@ -24,7 +25,8 @@ def main():
     tool, results, png = sys.argv[1:]
     if os.path.exists(png):
         os.remove(png)
-    r = subprocess.run([sys.executable, tool, results, "-o", png], capture_output=True, text=True)
+    command = [sys.executable, tool] if tool.endswith(".py") else [sys.executable, "-m", tool]
+    r = subprocess.run(command + [results, "-o", png], capture_output=True, text=True)
     if r.returncode != 0:
         print(f"check_plot: plot_run failed ({r.returncode}): {r.stderr.strip()}", file=sys.stderr)
         return 1
