@@ -11,7 +11,8 @@
 # python3-openturns: an independent implementation the Sobol index tests compare against;
 # chromium: tests/python/check_report.py renders geosim.report's HTML headless;
 # pybind11-dev, python3-dev: the Python module geosim._core; python3-pandas, python3-pytest:
-# its tests (tests/python/module).)
+# its tests (tests/python/module); jupyter-nbconvert, python3-nbclient, python3-ipykernel,
+# python3-scipy: the notebooks of docs/examples, which .ci/run executes.)
 #
 # usage: tools/install-deps.sh [--list]   (--list: print the packages and exit)
 set -eu
@@ -20,7 +21,8 @@ PACKAGES="build-essential cmake g++ libeigen3-dev libboost-program-options-dev l
 libyaml-cpp-dev libhdf5-dev zlib1g-dev hdf5-tools doctest-dev librandom123-dev libopenmpi-dev openmpi-bin
 clang-14 libclang-rt-14-dev libomp-14-dev clang-tidy-14 clang-format-14
 netcdf-bin python3-h5py python3-xarray python3-netcdf4 python3-matplotlib python3-numpy python3-yaml
-python3-openturns chromium pybind11-dev python3-dev python3-pandas python3-pytest"
+python3-openturns chromium pybind11-dev python3-dev python3-pandas python3-pytest
+jupyter-nbconvert python3-nbclient python3-ipykernel python3-scipy"
 
 if [ "${1:-}" = "--list" ]; then
   printf '%s\n' $PACKAGES
