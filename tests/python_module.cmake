@@ -13,6 +13,6 @@ if(GEOSIM_BUILD_PYTHON)
       COMMAND ${GEOSIM_PYTHON} -m pytest -p no:cacheprovider -q
               -W "ignore:numpy.ndarray size changed:RuntimeWarning" ${file})
     set_tests_properties(python.module.${name} PROPERTIES LABELS python TIMEOUT 900
-      ENVIRONMENT "PYTHONPATH=${CMAKE_BINARY_DIR}/python;GEOSIM_CLI=$<TARGET_FILE:geosim>;PYTHONDONTWRITEBYTECODE=1")
+      ENVIRONMENT "PYTHONPATH=${CMAKE_BINARY_DIR}/python;GEOSIM_CLI=$<TARGET_FILE:geosim>;GEOSIM_BUILD_DIR=${CMAKE_BINARY_DIR};GEOSIM_PYTHON_INSTALL_DIR=${GEOSIM_PYTHON_INSTALL_DIR};PYTHONDONTWRITEBYTECODE=1")
   endforeach()
 endif()

@@ -57,3 +57,25 @@ def test_the_engine_functions_say_it_too():
     assert done.returncode == 1
     assert "ImportError: geosim needs" in done.stderr and "/usr/bin/python3" in done.stderr, done.stderr
     assert Path(SOURCE / "tools" / "python" / "geosim" / "_requires.py").exists()
+
+
+def test_cmake_install_makes_a_working_package(tmp_path):
+    build, where = os.environ.get("GEOSIM_BUILD_DIR"), os.environ.get("GEOSIM_PYTHON_INSTALL_DIR")
+    assert build and where, "run under ctest (tests/python_module.cmake sets GEOSIM_BUILD_DIR)"
+    done = subprocess.run(["cmake", "--install", build, "--prefix", str(tmp_path)], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    version = subprocess.run([str(tmp_path / "bin" / "geosim"), "--version"], capture_output=True, text=True,
+                             check=False)
+    assert version.returncode == 0 and "geosim" in version.stdout
+    package = tmp_path / where
+    check = ("import geosim, sys; ds = geosim.run(sys.argv[1]); "
+             "print(geosim.__file__); print(ds.sizes['time'])")
+    env = dict(os.environ, PYTHONPATH=str(package))
+    done = subprocess.run([sys.executable, "-c", check, str(MINIMAL)], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, check=False)
+    assert done.returncode == 0, done.stderr
+    path, rows = done.stdout.split()
+    assert path.startswith(str(package)) and int(rows) == 13
+    for name in ("simulation.py", "plot.py", "facts.py", "_requires.py"):
+        assert (package / "geosim" / name).is_file()
