@@ -14,7 +14,6 @@ same seed and parameters), not of the levels.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import warnings
 
@@ -26,6 +25,8 @@ try:
     import xarray as xr
     from matplotlib.figure import Figure
 
+    from .results import ResultsFileError, labels
+    from .results import open_results as _open_results
     from .sweeps import tidy
 except ImportError as _exc:  # a Python without them (the pyenv one first on PATH)
     if __name__ == "__main__":
@@ -54,10 +55,6 @@ def _as_tidy(ds: xr.Dataset) -> xr.Dataset:
     return tidy(ds) if "run" in ds.dims else ds
 
 
-def _labels(ds: xr.Dataset, dim: str) -> list[str]:
-    return [str(v.decode() if isinstance(v, bytes) else v) for v in ds[dim].values]
-
-
 def _select(ds: xr.Dataset, da: xr.DataArray, variable: str, select: dict) -> tuple[xr.DataArray, str]:
     """`da` at one label of each dimension other than those of _RUN_DIMS, and
     the selection as text ("power=RUS, target=KAZ")."""
@@ -67,18 +64,18 @@ def _select(ds: xr.Dataset, da: xr.DataArray, variable: str, select: dict) -> tu
             raise BandsError(f"{variable} has no dimension {dim!r}; its dimensions: {', '.join(free) or 'none'}")
     chosen = {}
     for dim in free:
-        labels = _labels(ds, dim) if dim in ds.coords else [str(i) for i in range(da.sizes[dim])]
+        names = labels(ds, dim)
         if dim not in select:
-            if len(labels) == 1:  # nothing to choose
+            if len(names) == 1:  # nothing to choose
                 chosen[dim] = 0
                 continue
-            raise BandsError(f"select one {dim} of {variable} ({dim}=LABEL); its labels: {', '.join(labels)}")
+            raise BandsError(f"select one {dim} of {variable} ({dim}=LABEL); its labels: {', '.join(names)}")
         label = str(select[dim])
-        if label not in labels:
-            raise BandsError(f"{variable} has no {dim} {label!r}; its labels: {', '.join(labels)}")
-        chosen[dim] = labels.index(label)
+        if label not in names:
+            raise BandsError(f"{variable} has no {dim} {label!r}; its labels: {', '.join(names)}")
+        chosen[dim] = names.index(label)
     # By position: labels may be strings, numbers or absent, and compare as text.
-    text = ", ".join(f"{d}={_labels(ds, d)[i] if d in ds.coords else i}" for d, i in chosen.items())
+    text = ", ".join(f"{d}={labels(ds, d)[i]}" for d, i in chosen.items())
     return da.isel(chosen), text
 
 
@@ -114,7 +111,7 @@ def bands(ds_or_tidy: xr.Dataset, variable: str, select: dict,
     da, text = _select(t, t[variable], variable, select)
     if "scenario" not in da.dims:
         # One scenario (a sweep): tidy keeps its name on a dimension of one.
-        name = _labels(t, "scenario")[0] if "scenario" in t.dims else str(t.attrs.get("sweep_name", "sweep"))
+        name = labels(t, "scenario")[0] if "scenario" in t.dims else str(t.attrs.get("sweep_name", "sweep"))
         da = da.expand_dims(scenario=[name])
     da = da.astype(float)
     if "run_status" in t:
@@ -204,13 +201,11 @@ def plot_bands(b: xr.Dataset, ax=None, reference: str | None = None, title: str 
 
 
 def open_results(path: str) -> xr.Dataset:
-    """``xr.open_dataset(path)`` with one-line errors for a missing or foreign file."""
-    if not os.path.isfile(path):
-        raise BandsError("no such file")
+    """``xr.open_dataset(path)`` with one-line errors for a missing or foreign file (BandsError)."""
     try:
-        return xr.open_dataset(path)
-    except (OSError, ValueError) as e:  # xarray's own message spans lines and lists IO backends
-        raise BandsError("not a netCDF-4/HDF5 file xarray can read") from e
+        return _open_results(path)
+    except ResultsFileError as e:
+        raise BandsError(str(e)) from e.__cause__
 
 
 def _parse_select(items: list[str]) -> dict:

@@ -28,6 +28,7 @@ try:
     from matplotlib.lines import Line2D
 
     from .bands import BandsError, bands, open_results, plot_bands, range_text, series_names
+    from .results import as_text, labels
     from .sweeps import tidy
 except ImportError as _exc:  # a Python without them (the pyenv one first on PATH)
     if __name__ == "__main__":
@@ -56,10 +57,6 @@ figcaption{color:#555;font-size:.9em} .warning{background:#fff4d6;border-left:4p
 
 class ReportError(ValueError):
     """An input the report cannot use (not a compare file, a foreign sweep file)."""
-
-
-def _text(v) -> str:
-    return v.decode() if isinstance(v, bytes) else str(v)
 
 
 def load_compare(path: str) -> xr.Dataset:
@@ -117,7 +114,7 @@ def _table(c: xr.Dataset, s, top: int, band: str, conf: str) -> str:
     order = order[:top]
     rows = []
     for i in order:
-        out, name = _text(c["output"].values[i]), _text(c["long_name"].values[i])
+        out, name = as_text(c["output"].values[i]), as_text(c["long_name"].values[i])
         first = f"<td><code>{html.escape(out)}</code><br><small>{html.escape(name)}</small></td>"
         share = v["share_positive"][i]
         rows.append(
@@ -143,14 +140,14 @@ def _forest(c: xr.Dataset, s, metric: str, rows: list[int], reference: str, band
     ax = fig.subplots()
     sel = {k: c[k].sel(scenario=s).values for k in ("median_difference", "difference_lo", "difference_hi",
                                                    "mean_lo", "mean_hi", "mean_difference", "pairs")}
-    labels = [_text(c["element"].values[i]) or metric for i in rows]
+    names = [as_text(c["element"].values[i]) or metric for i in rows]
     for y, i in enumerate(rows):
         ax.hlines(y, sel["difference_lo"][i], sel["difference_hi"][i], color="0.55", lw=1.4)
         ax.hlines(y, sel["mean_lo"][i], sel["mean_hi"][i], color="tab:blue", lw=5, alpha=0.8)
         ax.plot([sel["median_difference"][i]], [y], "o", color="black", ms=4.5, zorder=3)
     ax.axvline(0.0, color="tab:red", lw=0.9, ls="--")
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([_mpl(t) for t in labels], fontsize=8)
+    ax.set_yticklabels([_mpl(t) for t in names], fontsize=8)
     ax.set_ylim(len(rows) - 0.5, -0.5)  # first element on top, as in the table
     ax.set_xlabel(_mpl(f"{s} − {reference}"), fontsize=9)
     ax.set_title(_mpl(f"{metric}: paired differences of {s} from {reference}"), fontsize=10)
@@ -172,15 +169,13 @@ def _band_elements(c: xr.Dataset, t: xr.Dataset, variable: str) -> list[dict]:
     """Every element of a series, those with the largest effect in the compare
     file's final_VARIABLE first (the same element, at the end of the run)."""
     free = [d for d in t[variable].dims if d not in ("scenario", "point", "replicate", "time")]
-    labels = [[_text(x) for x in t[d].values] if d in t.coords else [str(k) for k in range(t.sizes[d])]
-              for d in free]
-    elements = [dict(zip(free, combo)) for combo in itertools.product(*labels)]
+    elements = [dict(zip(free, combo)) for combo in itertools.product(*(labels(t, d) for d in free))]
     rank = {}
-    final = np.asarray([_text(m) for m in c["metric"].values]) == f"final_{variable}"
+    final = np.asarray([as_text(m) for m in c["metric"].values]) == f"final_{variable}"
     for s in c["scenario"].values:
         scores = _scores(c, s)
         for i in np.flatnonzero(final):
-            key = _element_key(_text(c["element"].values[i]))
+            key = _element_key(as_text(c["element"].values[i]))
             score = -1.0 if np.isnan(scores[i]) else float(scores[i])
             rank[key] = max(rank.get(key, -1.0), score)
     return sorted(elements, key=lambda e: -rank.get(frozenset(e.items()), -1.0))  # stable: file order otherwise
@@ -201,7 +196,7 @@ def _bands_section(c: xr.Dataset, sweep_path: str, variables, reference: str, pe
         parts.append(f'<p class="warning">The sweep file {html.escape(sweep_path)} is not the one compared '
                      f"(sweep_id {html.escape(str(t.attrs.get('sweep_id', '?')))}, compare file: "
                      f"{html.escape(str(c.attrs.get('sweep_id', '?')))}).</p>\n")
-    scenarios = [_text(s) for s in t["scenario"].values] if "scenario" in t.dims else []
+    scenarios = labels(t, "scenario")
     paired = reference in scenarios and len(scenarios) > 1
     for variable in variables:
         if variable not in series_names(t):
@@ -248,12 +243,12 @@ def write_report(compare_path: str, out_html: str, sweep_path: str | None = None
     """
     c = load_compare(compare_path)
     a = c.attrs
-    ref = _text(a["reference"])
+    ref = as_text(a["reference"])
     cov = float(a.get("coverage", 0.9))
     band = range_text((1 - cov) / 2, (1 + cov) / 2)
     conf = f"{float(a.get('confidence', 0.95)):.0%}"
-    scenarios = [_text(s) for s in c["scenario"].values]
-    metrics = list(dict.fromkeys(_text(m) for m in c["metric"].values))  # file order, once each
+    scenarios = labels(c, "scenario")
+    metrics = list(dict.fromkeys(as_text(m) for m in c["metric"].values))  # file order, once each
     esc = html.escape
     meta = [("source", a.get("source", "?")), ("sweep_id", a.get("sweep_id", "?")), ("reference", ref),
             ("pairs", a.get("pairs_rule", "?")),
@@ -269,25 +264,25 @@ def write_report(compare_path: str, out_html: str, sweep_path: str | None = None
            f"<style>{_STYLE}</style></head><body>\n<header><h1>{esc(title)}</h1>\n"
            f'<p class="lead">Every number is a paired difference from {esc(ref)}: a scenario\'s run minus '
            f"{esc(ref)}'s run at the same design point and replicate (same seed, same parameters).</p>\n"
-           '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(_text(v))}</dd>" for k, v in meta)
+           '<dl class="meta">' + "".join(f"<dt>{esc(k)}</dt><dd>{esc(as_text(v))}</dd>" for k, v in meta)
            + f"<dt>scenarios</dt><dd>{links}</dd></dl></header>\n"]
     for k, s in enumerate(scenarios):
         out.append(f'<section class="scenario" id="scenario-{k}" data-scenario="{esc(s)}">\n'
                    f"<h2>{esc(s)}: paired differences from {esc(ref)}</h2>\n"
                    f"<h3>Largest effects</h3>\n{_table(c, s, top, band, conf)}<h3>By metric</h3>\n")
         for m in metrics:
-            rows = [i for i, x in enumerate(c["metric"].values) if _text(x) == m]
+            rows = [i for i, x in enumerate(c["metric"].values) if as_text(x) == m]
             median, pairs = (c[v].sel(scenario=s).values for v in ("median_difference", "pairs"))
             have = [i for i in rows if pairs[i] > 0 and np.isfinite(median[i])]
             # Elements absent in either scenario are listed, not drawn as empty rows.
-            none = "; ".join(_text(c["element"].values[i]) or m for i in rows if i not in have)
+            none = "; ".join(as_text(c["element"].values[i]) or m for i in rows if i not in have)
             none = f" Without pairs (absent in {s} or {ref}, or no run finished): {none}." if none else ""
             if not have:
                 out.append(f"<p>{esc(m)}: no pairs.{esc(none)}</p>\n")
                 continue
             out.append(_img(_forest(c, s, m, have, ref, band, conf),
                             f"Forest plot of {m}: paired differences of {s} from {ref}",
-                            f"{m} ({_text(c['long_name'].values[rows[0]])}): paired differences of {s} from "
+                            f"{m} ({as_text(c['long_name'].values[rows[0]])}): paired differences of {s} from "
                             f"{ref}. Dot: median; thin bar: {band} of the differences; thick bar: the mean's "
                             f"{conf} interval.{none}"))
         out.append("</section>\n")
