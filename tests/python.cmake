@@ -89,13 +89,18 @@ add_test(NAME python.plot_run_script
 set_tests_properties(python.plot_run_script PROPERTIES
   FIXTURES_REQUIRED geosim_python_minimal LABELS python)
 
-# The validation report of a calibration (tools/validation_report.py) on a
-# synthetic posterior it writes: weighted quantiles, identification and
-# coverage counts against figures computed by the test.
+# The validation report of a calibration (python3 -m geosim.validation, and
+# its old script tools/validation_report.py) on a synthetic posterior it
+# writes: weighted quantiles, identification and coverage counts against
+# figures computed by the test. The test sets PYTHONPATH to tools/python.
 add_test(NAME python.validation_report
   COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_validation_report.py
-          ${PROJECT_SOURCE_DIR}/tools/validation_report.py ${CMAKE_CURRENT_BINARY_DIR}/validation_report_work)
+          geosim.validation ${CMAKE_CURRENT_BINARY_DIR}/validation_report_work)
 set_tests_properties(python.validation_report PROPERTIES LABELS python TIMEOUT 120)
+add_test(NAME python.validation_report_script
+  COMMAND ${GEOSIM_PYTHON} ${GEOSIM_PY_DIR}/check_validation_report.py
+          ${PROJECT_SOURCE_DIR}/tools/validation_report.py ${CMAKE_CURRENT_BINARY_DIR}/validation_report_script_work)
+set_tests_properties(python.validation_report_script PROPERTIES LABELS python TIMEOUT 120)
 
 # Ctrl-C stops a run cleanly: exit 130, no results file, no temporary file.
 add_test(NAME python.interrupted_run

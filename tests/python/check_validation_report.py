@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""tools/validation_report.py on a synthetic posterior with known figures.
+"""The validation report (python3 -m geosim.validation, or its old script
+tools/validation_report.py) on a synthetic posterior with known figures.
 
-usage: check_validation_report.py VALIDATION_REPORT.py WORKDIR
+usage: check_validation_report.py geosim.validation|VALIDATION_REPORT.py WORKDIR
 
 The test writes, in WORKDIR, a posterior file in the format of `geosim
 calibrate` (docs/calibration.md): 2 parameters, 3 generations, 40 particles,
@@ -11,7 +12,8 @@ deliberately narrow, a log-uniform on [1, 100] whose posterior is the prior)
 and its observations table. It runs the tool and checks, against figures
 computed here: the weighted median and 5%/95% quantiles, the identification
 word and width, the coverage counts (fitted, held out, per operator, both
-populations), the rows' formatting, --preamble, --check-up-to-date and exit 2.
+populations), the rows' formatting, --preamble, --check-up-to-date and exit 2
+(also from a Python without xarray).
 """
 import math
 import os
@@ -22,6 +24,8 @@ import sys
 import numpy as np
 import xarray as xr
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+TOOLS = os.path.join(ROOT, "tools", "python")
 failures = []
 
 
@@ -145,8 +149,15 @@ def synthetic(work):
     return post, check_path, calib, a, b, w
 
 
-def run(tool, *args):
-    return subprocess.run([sys.executable, tool, *args], capture_output=True, text=True)
+def command(tool):
+    """How to start the tool: a script by its path, the package with -m (PYTHONPATH at tools/python)."""
+    return [sys.executable, tool] if tool.endswith(".py") else [sys.executable, "-m", tool]
+
+
+def run(tool, *args, python_args=()):
+    env = dict(os.environ, PYTHONPATH=TOOLS, PYTHONDONTWRITEBYTECODE="1")  # no __pycache__ in the source tree
+    cmd = command(tool)
+    return subprocess.run([cmd[0], *python_args, *cmd[1:], *args], capture_output=True, text=True, env=env)
 
 
 def table_row(text, first_cell):
@@ -176,8 +187,8 @@ def main():
     os.makedirs(work, exist_ok=True)
     post, check_path, calib, a, b, w = synthetic(work)
     sys.dont_write_bytecode = True  # no __pycache__ in the source tree
-    sys.path.insert(0, os.path.dirname(os.path.abspath(tool)))
-    import validation_report as vr
+    sys.path.insert(0, TOOLS)
+    import geosim.validation as vr
 
     # The figures by hand.
     a05, a50, a95 = (weighted_quantile_by_hand(a, w, q) for q in (0.05, 0.5, 0.95))
@@ -269,6 +280,10 @@ def main():
     check(r.returncode == 1 and "edited by hand" in r.stderr, f"--check-up-to-date on an edited file: {r.returncode}")
     r = run(tool, os.path.join(work, "absent.h5"))
     check(r.returncode == 2 and "absent.h5" in r.stderr, f"a missing posterior: exit {r.returncode}")
+    # -S: without site-packages, so numpy and xarray are missing: one line that says what to do, exit 2.
+    r = run(tool, post, python_args=["-S"])
+    check(r.returncode == 2 and "Traceback" not in r.stderr and "/usr/bin/python3" in r.stderr
+          and "xarray" in r.stderr, f"a Python without xarray: exit {r.returncode}, {r.stderr!r}")
 
     if failures:
         print(f"check_validation_report: {len(failures)} failures", file=sys.stderr)

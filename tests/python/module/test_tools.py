@@ -14,7 +14,8 @@ import geosim
 from geosim import facts, plot
 from conftest import BASELINE, MINIMAL, SOURCE
 
-TOOLS = ["geosim.plot", "geosim.plot_sweep", "geosim.facts", "geosim.bands", "geosim.report"]
+TOOLS = ["geosim.plot", "geosim.plot_sweep", "geosim.facts", "geosim.bands", "geosim.report",
+         "geosim.validation"]
 
 
 def test_the_run_figure_takes_a_dataset_or_a_file(tmp_path):
@@ -42,7 +43,7 @@ def test_a_python_without_the_packages_is_told_what_to_do(tool):
     assert "/usr/bin/python3" in done.stderr and tool.split(".")[1] in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("script", ["plot_run.py", "plot_sweep.py", "baseline_facts.py"])
+@pytest.mark.parametrize("script", ["plot_run.py", "plot_sweep.py", "baseline_facts.py", "validation_report.py"])
 def test_the_old_scripts_say_it_too(script):
     done = subprocess.run([sys.executable, "-S", str(SOURCE / "tools" / script), "x.h5"],
                           capture_output=True, text=True, check=False)
@@ -77,5 +78,5 @@ def test_cmake_install_makes_a_working_package(tmp_path):
     assert done.returncode == 0, done.stderr
     path, rows = done.stdout.split()
     assert path.startswith(str(package)) and int(rows) == 13
-    for name in ("simulation.py", "plot.py", "facts.py", "_requires.py"):
+    for name in ("simulation.py", "plot.py", "facts.py", "_requires.py", "results.py", "validation/__main__.py"):
         assert (package / "geosim" / name).is_file()

@@ -27,8 +27,8 @@ def require(tool: str, *modules: str) -> tuple[ModuleType, ...]:
 
     If one is missing, raise ImportError naming the tool, every missing module,
     the Debian packages that provide them and this interpreter; when `tool` is
-    being run as a program (``python3 -m geosim.plot``), print that and exit
-    with status 2 instead of a traceback.
+    being run as a program (``python3 -m geosim.plot``, or a package's
+    ``__main__``), print that and exit with status 2 instead of a traceback.
     """
     loaded, missing = [], []
     for name in modules:
@@ -42,7 +42,9 @@ def require(tool: str, *modules: str) -> tuple[ModuleType, ...]:
     message = (f"{tool} needs {', '.join(missing)}, which this Python ({sys.executable}) lacks; "
                f"run it with Debian's /usr/bin/python3 (apt-get install {packages})")
     main = sys.modules.get("__main__")
-    if main is not None and getattr(main, "__spec__", None) is not None and main.__spec__.name == tool:
+    # A package run with -m runs its __main__ submodule.
+    if main is not None and getattr(main, "__spec__", None) is not None and main.__spec__.name in (
+            tool, f"{tool}.__main__"):
         print(message, file=sys.stderr)
         sys.exit(2)
     raise ImportError(message)
