@@ -159,3 +159,20 @@ def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path):
     assert not (tmp_path / "sweep.h5.journal").exists()
     assert_identical(without(resumed, ["runs_failed", *SOURCE]),
                      without(geosim.sweep(spec, jobs=2), ["runs_failed", *SOURCE]))
+
+
+def test_a_batch_equals_the_cli_batch(cli, tmp_path):
+    other = tmp_path / "richer.yaml"
+    other.write_text(f"extends: {MINIMAL}\nname: richer\npowers:\n  CHN:\n    budget: {{soft: 2.0}}\n")
+    out = tmp_path / "cli.h5"
+    done = run_cli(cli, "batch", str(MINIMAL), str(other), "-o", str(out), "-r", "3", "--seed", "5",
+                   "--time-series", "alignment", "--quiet")
+    assert done.returncode == 0, done.stderr
+    reference = tidy(open_file(out))
+    ds = geosim.batch([MINIMAL, other], replicates=3, seed=5, time_series=["alignment"], jobs=2)
+    assert_identical(without(ds, ["runs_failed"]), reference)
+    assert list(ds.scenario.values) == ["minimal", "richer"]
+    # Paired: replicate k has one seed in both scenarios.
+    np.testing.assert_array_equal(ds.seed.sel(scenario="minimal"), ds.seed.sel(scenario="richer"))
+    with pytest.raises(ValueError, match="overrides"):
+        geosim.batch([geosim.load(MINIMAL, set={"seed": 3})])

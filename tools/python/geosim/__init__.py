@@ -12,7 +12,7 @@ command line writes. README.md, "From Python", shows how to make
 """
 from .errors import InputError, RunError
 
-__all__ = ["InputError", "RunError", "Scenario", "evaluate", "load", "run", "sweep", "__version__"]
+__all__ = ["InputError", "RunError", "Scenario", "batch", "evaluate", "load", "run", "sweep", "__version__"]
 
 
 def __getattr__(name: str):
@@ -21,7 +21,7 @@ def __getattr__(name: str):
     if name in ("Scenario", "load", "run"):
         from . import simulation  # pylint: disable=import-outside-toplevel
         return getattr(simulation, name)
-    if name in ("sweep", "evaluate"):
+    if name in ("sweep", "batch", "evaluate"):
         from . import sweeping  # pylint: disable=import-outside-toplevel
         return getattr(sweeping, name)
     if name == "__version__":

@@ -182,7 +182,7 @@ def main():
         known = not ok and not tension and row in args.known_miss
         mark = "ok" if ok else ("tension" if tension else ("known miss" if known else "FAIL"))
         note = (f" (outside the article's band, inside the 90% predictive interval of {row})" if tension
-                else f" (a known miss of the calibrated baseline: docs/validation.md)" if known else "")
+                else " (a known miss of the calibrated baseline: docs/validation.md)" if known else "")
         print(f"  [{mark}] {text}: {detail}{note}")
         judged.append((text, ok or tension or known, detail))
     facts = judged

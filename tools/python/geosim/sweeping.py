@@ -24,7 +24,7 @@ from .sweeps import tidy
 
 np, xr, yaml = require("geosim", "numpy", "xarray", "yaml")
 
-__all__ = ["evaluate", "sweep"]
+__all__ = ["batch", "evaluate", "sweep"]
 
 Progress = Union[bool, Callable[[int, int, int], Any], None]
 
@@ -65,19 +65,57 @@ def _open(output: str) -> "xr.Dataset":
 
 def _run(path: str, text: Optional[str], output: Optional[PathLike], jobs: int, resume: bool,
          extend: bool, fail_fast: bool, progress: Progress) -> "xr.Dataset":
+    return _execute(lambda target, resuming, callback: _core().sweep(
+        path, text, target, jobs, bool(resuming), extend and resuming is not None, fail_fast, callback),
+        output, jobs, resume, progress)
+
+
+def _execute(start: Callable[[str, Optional[bool], Any], dict], output: Optional[PathLike], jobs: int,
+             resume: bool, progress: Progress) -> "xr.Dataset":
+    """Runs `start(target, resume, callback)` into `output` (or a temporary
+    folder, then resume is None) and returns the tidy results."""
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
         raise TypeError("jobs= takes an int >= 0 (0: all cores)")
     callback = _callback(progress)
     if output is not None:
-        summary = _core().sweep(path, text, os.fspath(output), jobs, resume, extend, fail_fast, callback)
+        summary = start(os.fspath(output), resume, callback)
         dataset = _open(os.fspath(output))
     else:
         with tempfile.TemporaryDirectory(prefix="geosim-sweep-") as folder:
             target = os.path.join(folder, "sweep.h5")
-            summary = _core().sweep(path, text, target, jobs, False, False, fail_fast, callback)
+            summary = start(target, None, callback)
             dataset = _open(target)
     dataset.attrs["runs_failed"] = np.int64(summary["failed"])
     return dataset
+
+
+def batch(scenarios: Sequence[Union[Scenario, PathLike]], *, replicates: int = 1, seed: int = 0,
+          ticks: Optional[int] = None, time_series: Sequence[str] = (), output: Optional[PathLike] = None,
+          jobs: int = 0, resume: bool = False, fail_fast: bool = False,
+          progress: Progress = False) -> "xr.Dataset":
+    """Run scenario files side by side, as ``geosim batch`` does, and return tidy results.
+
+    Replicate k has the same seed in every scenario, so differences between
+    scenarios are paired (the effect of the scenarios' differences alone).
+    Results are over ``scenario``, ``point`` (one) and ``replicate``; the
+    axes are the union of the scenarios' labels, with fill values where one
+    lacks a label. Every built-in metric is kept, and the named
+    ``time_series``. ``output``, ``resume``, ``jobs`` and ``progress`` are
+    as in :func:`sweep`. A :class:`Scenario` stands for its file: its
+    overrides are not applied (give a file, or use :func:`sweep` with
+    ``scenarios:`` and ``set:``).
+    """
+    paths = []
+    for item in scenarios:
+        if isinstance(item, Scenario):
+            if item.overrides:
+                raise ValueError(f"batch runs scenario files; {item.name} has overrides {item.overrides}: "
+                                 "write them into a file that extends it, or use geosim.sweep with set:")
+            item = item.path
+        paths.append(os.path.abspath(os.fspath(item)))
+    return _execute(lambda target, resuming, callback: _core().batch(
+        paths, replicates, seed, ticks, list(time_series), target, jobs, bool(resuming), fail_fast, callback),
+        output, jobs, resume, progress)
 
 
 def sweep(sweep: Union[PathLike, Mapping[str, Any]], *, output: Optional[PathLike] = None, jobs: int = 0,

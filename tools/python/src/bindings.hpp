@@ -25,7 +25,7 @@ py::dict to_python(RunDataset dataset);
 /// Translates the engine's exceptions: InputError to geosim.errors.InputError
 /// (file, line, column, key, detail; str() is the CLI's message),
 /// RuntimeFailure to geosim.errors.RunError.
-void register_errors(py::module_& m);
+void register_errors();
 
 /// Checks for Python signals (Ctrl-C) from a run holding no GIL: every
 /// 50 ms at most it takes the GIL and runs the signal handlers; if one raised,

@@ -94,9 +94,9 @@ py::dict to_python(RunDataset dataset) {
   return out;
 }
 
-void register_errors(py::module_& m) {
-  (void)m;
-  py::register_exception_translator([](std::exception_ptr p) {
+void register_errors() {
+  // By value: pybind11 takes a plain void(*)(std::exception_ptr).
+  py::register_exception_translator([](std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param)
     try {
       if (p) std::rethrow_exception(p);
     } catch (const InputError& e) {

@@ -81,7 +81,7 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "geosim's engine in process (private: use the geosim package)";
   m.attr("version") = build_info::version;
   m.attr("git_commit") = build_info::git_commit;
-  register_errors(m);
+  register_errors();
 
   py::class_<Scenario, std::shared_ptr<Scenario>>(m, "Scenario")
       .def_property_readonly("name", [](const Scenario& s) { return s.name; })

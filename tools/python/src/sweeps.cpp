@@ -4,6 +4,8 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
+
 #include "bindings.hpp"
 #include "geosim/run/run.hpp"
 #include "geosim/sweep/sweep.hpp"
@@ -29,12 +31,19 @@ py::dict summary_dict(const SweepSummary& s) {
   return out;
 }
 
-py::dict sweep(const std::filesystem::path& path, const std::optional<std::string>& text,
-               const std::filesystem::path& output, int jobs, bool resume, bool extend, bool fail_fast,
-               const std::function<void(std::int64_t, std::int64_t, std::int64_t)>& progress) {
+using ProgressFunction = std::function<void(std::int64_t, std::int64_t, std::int64_t)>;
+
+/// Runs `spec` as `geosim sweep` or `geosim batch` would, with Ctrl-C and a progress function.
+py::dict execute(SweepSpec spec, const std::filesystem::path& output, int jobs, bool resume, bool extend,
+                 bool fail_fast, const ProgressFunction& progress) {
   if (jobs < 0) throw UsageError({"geosim.sweep"}, "jobs", "expected an integer >= 0 (0: all cores)");
   if (output.empty()) throw UsageError({"geosim.sweep"}, "output", "no output file given");
-  const Sweep plan(spec_of(path, text));
+  std::optional<Sweep> built;
+  {
+    const py::gil_scoped_release release;
+    built.emplace(std::move(spec));
+  }
+  const Sweep& plan = *built;
   check_sweep_fits(plan, jobs);
 
   InterruptWatch interrupts;
@@ -70,12 +79,35 @@ py::dict sweep(const std::filesystem::path& path, const std::optional<std::strin
   return summary_dict(summary);
 }
 
+py::dict sweep(const std::filesystem::path& path, const std::optional<std::string>& text,
+               const std::filesystem::path& output, int jobs, bool resume, bool extend, bool fail_fast,
+               const ProgressFunction& progress) {
+  return execute(spec_of(path, text), output, jobs, resume, extend, fail_fast, progress);
+}
+
+py::dict batch(const std::vector<std::filesystem::path>& scenarios, int replicates, std::uint64_t seed,
+               std::optional<int> ticks, const std::vector<std::string>& time_series,
+               const std::filesystem::path& output, int jobs, bool resume, bool fail_fast,
+               const ProgressFunction& progress) {
+  if (ticks && *ticks < 1) throw UsageError({"geosim.batch"}, "ticks", "expected an integer >= 1");
+  SweepSpec spec = batch_spec(scenarios, replicates, seed, false, ticks.value_or(-1));
+  const auto known = time_series_names();
+  for (const auto& name : time_series)
+    if (std::find(known.begin(), known.end(), name) == known.end())
+      throw UsageError({"geosim.batch"}, "time_series", "unknown time series '" + name + "'");
+  spec.time_series = time_series;
+  return execute(std::move(spec), output, jobs, resume, false, fail_fast, progress);
+}
+
 }  // namespace
 
 void bind_sweeps(py::module_& m) {
   m.def("sweep", &sweep, py::arg("path"), py::arg("text"), py::arg("output"), py::arg("jobs"),
         py::arg("resume"), py::arg("extend"), py::arg("fail_fast"), py::arg("progress"),
         "Runs a sweep file (or its text) into `output` with its journal; returns the summary.");
+  m.def("batch", &batch, py::arg("scenarios"), py::arg("replicates"), py::arg("seed"), py::arg("ticks"),
+        py::arg("time_series"), py::arg("output"), py::arg("jobs"), py::arg("resume"), py::arg("fail_fast"),
+        py::arg("progress"), "Runs scenarios as `geosim batch` does into `output`; returns the summary.");
   m.def(
       "time_series_names", [] { return time_series_names(); }, "Names accepted in a sweep's time_series:.");
   m.def(
