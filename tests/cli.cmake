@@ -63,6 +63,9 @@ endfunction()
 
 geosim_cli_test(help 0 "" --help)
 geosim_cli_test(version 0 "" --version)
+geosim_cli_test(schema_help 0 "" schema --help)
+geosim_cli_test(schema_unknown_option 2 "geosim: command line: --jsonschema: unknown option of schema"
+                schema --jsonschema)
 geosim_cli_test(validate_minimal 0 "" validate ${_cli_data}/minimal.yaml)
 geosim_cli_test(validate_extends 0 "" validate ${_cli_data}/extends/no_sanctions.yaml)
 geosim_cli_test(validate_set_ok 0 "" validate ${_cli_data}/minimal.yaml

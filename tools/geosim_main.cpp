@@ -62,6 +62,7 @@ const char* kUsage =
     "  compare SWEEP.h5        a batch's scenarios against a reference, as paired differences\n"
     "  calibrate CALIB.yaml    ABC calibration of priors against observations (docs/calibration.md)\n"
     "  schema                  list every scenario key: type, unit, default, range, meaning\n"
+    "                          (--sweep: every sweep-file key; --json-schema: as a JSON Schema)\n"
     "\n"
     "options:\n"
     "  -h [ --help ]           this help; `geosim COMMAND --help` for a command\n"
@@ -144,14 +145,29 @@ std::string joined(int argc, char** argv) {
 }
 
 int command_schema(const std::vector<std::string>& args) {
-  if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
-    std::cout << "usage: geosim schema\n\n"
-                 "Lists every key of the scenario format, one per line, tab-separated:\n"
-                 "path (<power> etc. stand for any name), type, unit, default, range, meaning.\n";
-    return kExitOk;
+  bool sweep = false, json = false;
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::cout << "usage: geosim schema [--sweep] [--json-schema]\n\n"
+                   "Lists every key of the scenario format (--sweep: of the sweep-file format),\n"
+                   "one per line, tab-separated: path (<power> etc. stand for any name), type,\n"
+                   "unit, default, range, meaning.\n\n"
+                   "options:\n"
+                   "  --sweep         the sweep-file format (docs/sweeps.md) instead of the scenario's\n"
+                   "  --json-schema   print the format as a JSON Schema (draft-07) instead, for editors\n"
+                   "                  with the YAML language server (docs/scenario-format.md, \"Editor\n"
+                   "                  support\"); the repository ships both as docs/schema/*.schema.json\n"
+                   "  -h [ --help ]   this help\n";
+      return kExitOk;
+    }
+    if (a == "--sweep") sweep = true;
+    else if (a == "--json-schema") json = true;
+    else
+      throw UsageError({"command line"}, a,
+                       "unknown option of schema (expected --sweep, --json-schema or --help)");
   }
-  if (!args.empty()) throw UsageError({"command line"}, "", "schema takes no arguments");
-  std::cout << config::to_table(scenario_schema());
+  if (json) std::cout << (sweep ? sweep_json_schema() : scenario_json_schema()).dump();
+  else std::cout << config::to_table(sweep ? sweep_file_schema() : scenario_schema());
   return kExitOk;
 }
 

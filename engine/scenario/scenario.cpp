@@ -234,7 +234,9 @@ class Validator {
     };
     std::map<std::string, Seen> seen;
     auto collect = [&](const char* key, const std::string& kind, std::vector<Entry>& nodes,
-                       std::vector<std::string>& list, bool required, bool shared) {
+                       std::vector<std::string>& list, bool shared) {
+      const std::vector<std::string>& needed = scenario_required_collections();
+      const bool required = std::find(needed.begin(), needed.end(), key) != needed.end();
       const Node* n = required ? &req(root, key, "", "a mapping of " + kind + "s") : opt(root, key);
       if (!n) return;
       expect_map(*n, key, "a mapping of " + kind + "s");
@@ -255,11 +257,11 @@ class Validator {
         list.push_back(name);
       }
     };
-    collect("powers", "power", power_nodes_, names_.powers, true, true);
-    collect("targets", "target", target_nodes_, names_.targets, true, true);
-    collect("groups", "group", group_nodes_, names_.groups, true, true);
-    collect("institutions", "institution", institution_nodes_, names_.institutions, false, false);
-    collect("surveys", "survey", survey_nodes_, names_.surveys, false, false);
+    collect("powers", "power", power_nodes_, names_.powers, true);
+    collect("targets", "target", target_nodes_, names_.targets, true);
+    collect("groups", "group", group_nodes_, names_.groups, true);
+    collect("institutions", "institution", institution_nodes_, names_.institutions, false);
+    collect("surveys", "survey", survey_nodes_, names_.surveys, false);
   }
 
   int P() const { return static_cast<int>(names_.powers.size()); }

@@ -462,6 +462,11 @@ const std::vector<std::string>& scenario_collections() {
   return collections;
 }
 
+const std::vector<std::string>& scenario_required_collections() {
+  static const std::vector<std::string> required{"powers", "targets", "groups"};
+  return required;
+}
+
 void write_in_default_channels(config::Node& tree, const std::vector<std::string>& overrides) {
   if (!tree.is_map() || tree.find("channels")) return;
   if (std::none_of(overrides.begin(), overrides.end(),

@@ -3,6 +3,7 @@
 // range and meaning. The loader reads defaults and ranges from here, `geosim
 // schema` lists it, and docs/scenario-format.md's tables are generated from
 // it (tools/scenario_tables.py checks they agree).
+#include "geosim/config/json_schema.hpp"
 #include "geosim/config/schema.hpp"
 
 namespace geosim {
@@ -16,6 +17,11 @@ const config::Schema& scenario_core_schema();
 /// Overrides never create an entry in one except by giving it whole.
 const std::vector<std::string>& scenario_collections();
 
+/// The collections a scenario must give, each with at least one entry
+/// (`powers`, `targets`, `groups`): the loader requires them, and the JSON
+/// Schema says so.
+const std::vector<std::string>& scenario_required_collections();
+
 /// Writes the default channels into a tree that has no `channels` when one of
 /// `overrides` sets a channel's key, so that `channels.soft.decay=0.1` sets
 /// one of the default channels instead of being refused as a new entry.
@@ -24,5 +30,9 @@ void write_in_default_channels(config::Node& tree, const std::vector<std::string
 /// Every key of a scenario file, in the order of docs/scenario-format.md: the
 /// core keys and those of every policy and event action registered now.
 config::Schema scenario_schema();
+
+/// The scenario format as a JSON Schema (draft-07) for editors, from
+/// scenario_schema() (`geosim schema --json-schema`; docs/schema/scenario.schema.json).
+config::Json scenario_json_schema();
 
 }  // namespace geosim

@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "geosim/config/json_schema.hpp"
 #include "geosim/config/node.hpp"
 #include "geosim/config/schema.hpp"
 #include "geosim/core/dates.hpp"
@@ -88,6 +89,10 @@ struct SweepSpec {
 /// The sweep-file format: every key with its type, default, range and doc
 /// (docs/sweeps.md), the registered designs' keys included.
 config::Schema sweep_file_schema();
+
+/// The sweep-file format as a JSON Schema (draft-07) for editors, from
+/// sweep_file_schema() (`geosim schema --sweep --json-schema`; docs/schema/sweep.schema.json).
+config::Json sweep_json_schema();
 
 /// Reads and validates a sweep file's syntax and schema (file:line:col
 /// errors, InputError subclasses). Parameters are checked against the base
