@@ -16,3 +16,14 @@ add_test(NAME docs.baseline_is_posterior_median
           ${PROJECT_SOURCE_DIR}/scenarios/calibration/baseline.yaml
           ${PROJECT_SOURCE_DIR}/scenarios/calibration/baseline_posterior.csv)
 set_tests_properties(docs.baseline_is_posterior_median PROPERTIES LABELS docs)
+# docs/schema/*.schema.json, the JSON Schemas editors read, equal what the
+# program generates from the loaders' schemas (`geosim schema [--sweep] --json-schema`).
+add_test(NAME docs.json_schemas_match_loader
+  COMMAND ${GEOSIM_PYTHON} ${PROJECT_SOURCE_DIR}/tools/json_schemas.py $<TARGET_FILE:geosim>
+          ${PROJECT_SOURCE_DIR}/docs/schema --check)
+set_tests_properties(docs.json_schemas_match_loader PROPERTIES LABELS docs)
+# Every shipped scenario and sweep file is valid against them, and files the
+# loaders refuse for a reason a schema can see are flagged (python3-jsonschema).
+add_test(NAME docs.json_schemas_accept_shipped_files
+  COMMAND ${GEOSIM_PYTHON} ${PROJECT_SOURCE_DIR}/tests/python/check_json_schema.py ${PROJECT_SOURCE_DIR})
+set_tests_properties(docs.json_schemas_accept_shipped_files PROPERTIES LABELS docs)
