@@ -1,13 +1,10 @@
 #!/usr/bin/python3
 """Kept for earlier command lines: the tool is now `/usr/bin/python3 -m geosim.plot`
-(tools/python/geosim/plot.py), which takes the same arguments."""
+(tools/python/geosim/plot), which takes the same arguments."""
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python"))
-try:
-    from geosim.plot import main
-except ImportError as error:  # a Python without the tool's packages: say which, no traceback
-    print(error, file=sys.stderr)
-    sys.exit(2)
-sys.exit(main())
+from geosim._requires import run_tool  # noqa: E402  (after the path it is found on)
+
+run_tool("geosim.plot")

@@ -135,13 +135,7 @@ CheckSummary run_check(const Calibration& calibration, const CheckOptions& optio
   if (!summary.reporting) return summary;
   const detail::PredictiveCheck check =
       detail::predictive_check(calibration, std::move(r.measures), r.failed, seed);
-  for (std::size_t i = 0; i < calibration.targets().size(); ++i) {
-    const Target& t = calibration.targets()[i];
-    const bool fitted = t.use == Target::Use::fitted, held = t.use == Target::Use::held_out;
-    summary.fitted += fitted, summary.held_out += held;
-    summary.fitted_covered += fitted && check.covered[i] == 1;
-    summary.held_out_covered += held && check.covered[i] == 1;
-  }
+  detail::count_coverage(calibration, check, summary);
   summary.seconds = now() - started;
   write_check_file(options.output, calibration, options, check, units, summary.seconds, seed);
   return summary;

@@ -167,13 +167,7 @@ CalibrationSummary run_calibration(const Calibration& calibration, const Calibra
   }
   const detail::PredictiveCheck check =
       detail::predictive_check(calibration, std::move(model), pred_failed, pred_seed);
-  for (std::size_t i = 0; i < calibration.targets().size(); ++i) {
-    const Target& t = calibration.targets()[i];
-    const bool fitted = t.use == Target::Use::fitted, held = t.use == Target::Use::held_out;
-    summary.fitted += fitted, summary.held_out += held;
-    summary.fitted_covered += fitted && check.covered[i] == 1;
-    summary.held_out_covered += held && check.covered[i] == 1;
-  }
+  detail::count_coverage(calibration, check, summary);
   summary.seconds = now_seconds() - started;
   detail::write_posterior_file(options.output, calibration, sampler, check,
                                detail::PosteriorRun{summary.stop, summary.seconds, pred_seed});

@@ -29,6 +29,19 @@ struct PredictiveCheck {
 PredictiveCheck predictive_check(const Calibration& calibration, std::vector<std::vector<double>> model,
                                  std::int64_t failed, std::uint64_t seed);
 
+/// Adds the fitted and held-out targets, and those `check` covers, to a
+/// summary's counts (CalibrationSummary, CheckSummary).
+template <class Summary>
+void count_coverage(const Calibration& calibration, const PredictiveCheck& check, Summary& summary) {
+  for (std::size_t i = 0; i < calibration.targets().size(); ++i) {
+    const Target& t = calibration.targets()[i];
+    const bool fitted = t.use == Target::Use::fitted, held = t.use == Target::Use::held_out;
+    summary.fitted += fitted, summary.held_out += held;
+    summary.fitted_covered += fitted && check.covered[i] == 1;
+    summary.held_out_covered += held && check.covered[i] == 1;
+  }
+}
+
 struct PosteriorRun {
   std::string stop;
   double seconds = 0.0;

@@ -60,6 +60,8 @@ class World {
  public:
   /// Builds the initial state (row 0) of `scenario` with the given seed.
   World(const Scenario& scenario, std::uint64_t seed);
+  /// The World keeps a reference to its scenario: from a temporary it would dangle.
+  World(Scenario&&, std::uint64_t) = delete;
   World(const World&) = delete;
   World& operator=(const World&) = delete;
   ~World();

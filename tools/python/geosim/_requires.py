@@ -48,3 +48,14 @@ def require(tool: str, *modules: str) -> tuple[ModuleType, ...]:
         print(message, file=sys.stderr)
         sys.exit(2)
     raise ImportError(message)
+
+
+def run_tool(module: str) -> None:
+    """Run `module`'s main() as a program and exit with its status (the old
+    scripts in tools/ call this); a missing package is one message, exit 2."""
+    try:
+        main = importlib.import_module(module).main
+    except ImportError as error:
+        print(error, file=sys.stderr)
+        sys.exit(2)
+    sys.exit(main())
