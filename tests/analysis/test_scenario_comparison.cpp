@@ -91,7 +91,7 @@ TEST_CASE("compare: a crossed experiment's scenarios against the reference, run 
   CHECK(got.lo == direct.lo);
   CHECK(got.mean != 0.0);
 
-  const fs::path report = fs::temp_directory_path() / "geosim_compare_crossed.compare.h5";
+  const fs::path report = testing::temp_dir("compare") / "geosim_compare_crossed.compare.h5";
   write_comparison(report, r);
   const Variable mean = read_variable(report, "mean_difference");
   CHECK(mean.dims == std::vector<std::string>{"scenario", "output"});

@@ -63,7 +63,7 @@ TEST_CASE(
   // Kazakhstan's alignment depends on Kazakhstan's opinion sensitivity.
   CHECK(r.outputs[0].sobol.total[0].estimate > 0.05);
 
-  const fs::path report = fs::temp_directory_path() / "geosim_analyse_saltelli.sensitivity.h5";
+  const fs::path report = testing::temp_dir("analyse") / "geosim_analyse_saltelli.sensitivity.h5";
   write_report(report, r);
   const Variable first = read_variable(report, "first_order");
   CHECK(first.dims == std::vector<std::string>{"output", "parameter"});

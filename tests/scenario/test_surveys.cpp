@@ -82,7 +82,7 @@ TEST_CASE("surveys: the run file has the survey dimension and variables only whe
   const Scenario with = load_scenario(
       write_temp("surveys_run.yaml",
                  with_surveys("{favourable_above: 0.1, unfavourable_below: -0.1, response_sd: 0.1}")));
-  const fs::path out = fs::temp_directory_path() / "geosim_surveys_run.h5";
+  const fs::path out = testing::temp_dir("surveys") / "geosim_surveys_run.h5";
   run(with, {.output = out});
   CHECK(read_labels(out, "survey") == std::vector<std::string>{"pew", "barometer"});
   for (const char* name : {"survey_favourable", "survey_unfavourable"}) {
@@ -96,7 +96,7 @@ TEST_CASE("surveys: the run file has the survey dimension and variables only whe
   for (std::size_t i = 0; i < f.values.size(); ++i) CHECK(f.values[i] + u.values[i] <= 1.0 + 1e-15);
 
   const Scenario without = load_scenario(write_temp("surveys_run_none.yaml", testing::scenario_with("")));
-  const fs::path plain = fs::temp_directory_path() / "geosim_surveys_run_none.h5";
+  const fs::path plain = testing::temp_dir("surveys") / "geosim_surveys_run_none.h5";
   run(without, {.output = plain});
   CHECK_FALSE(has_variable(plain, "survey"));
   CHECK_FALSE(has_variable(plain, "survey_favourable"));

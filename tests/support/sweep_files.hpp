@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "geosim/sweep/sweep.hpp"
+#include "support/temp_files.hpp"
 
 namespace geosim::testing {
 
@@ -40,7 +41,7 @@ inline double value(const Sweep& s, std::int64_t run, std::size_t parameter) {
 /// over from an earlier test) in the temporary directory; returns its path.
 inline std::filesystem::path run_to_file(const Sweep& sweep, const std::string& file_name) {
   namespace fs = std::filesystem;
-  fs::path out = fs::temp_directory_path() / file_name;
+  fs::path out = temp_dir("sweep_results") / file_name;  // per process: suites may run side by side
   fs::remove(out);
   fs::remove(journal_path(out));
   SweepOptions options;

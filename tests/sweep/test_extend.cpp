@@ -56,7 +56,7 @@ bool same(const Variable& a, const Variable& b) {
 }
 
 void check_extension_equals_fresh(const std::string& head, const std::string& tag) {
-  const fs::path extended = fs::temp_directory_path() / ("geosim_extend_" + tag + ".h5");
+  const fs::path extended = temp_dir("extend") / ("geosim_extend_" + tag + ".h5");
   fs::remove(extended);
   fs::remove(journal_path(extended));
   run_into(saltelli("extend_small_" + tag, head, 4), extended, false);
@@ -91,7 +91,7 @@ TEST_CASE("extend: a crossed experiment keeps each scenario's runs at their new 
 
 TEST_CASE("extend: only a larger samples of a design that keeps its points") {
   const std::string head = "base: " + (fs::path(GEOSIM_TEST_DATA_DIR) / "minimal.yaml").string() + "\n";
-  const fs::path out = fs::temp_directory_path() / "geosim_extend_refused.h5";
+  const fs::path out = temp_dir("extend") / "geosim_extend_refused.h5";
   fs::remove(out);
   fs::remove(journal_path(out));
   run_into(saltelli("extend_refused_small", head, 8), out, false);
@@ -112,7 +112,7 @@ TEST_CASE("extend: only a larger samples of a design that keeps its points") {
           run_into(Sweep(load_sweep_spec(lhs16)), lhs_out, true);
         }).find("the lhs design's points change") != std::string::npos);
   const std::string crossed = crossed_head();
-  const fs::path cout_ = fs::temp_directory_path() / "geosim_extend_difference.h5";
+  const fs::path cout_ = temp_dir("extend") / "geosim_extend_difference.h5";
   fs::remove(cout_);
   fs::remove(journal_path(cout_));
   const std::string difference =
