@@ -175,10 +175,14 @@ geosim_baseline_test(plot baseline_own
 
 # The README's examples work as printed: the two Quick start commands, the
 # scenario example (geosim validate), the Python example (on the baseline).
+# From Python only where the module is built (not in the sanitizer presets).
+set(_bl_readme_python "")
+if(GEOSIM_BUILD_PYTHON)
+  set(_bl_readme_python --python-path=${CMAKE_BINARY_DIR}/python)
+endif()
 geosim_baseline_test(readme_examples baseline_own
   ${GEOSIM_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/baseline/readme_examples.py ${PROJECT_SOURCE_DIR}/README.md
-  --geosim $<TARGET_FILE:geosim> --results ${_bl_dir}/own.h5 --workdir ${_bl_dir}/readme
-  $<$<BOOL:${GEOSIM_BUILD_PYTHON}>:--python-path=${CMAKE_BINARY_DIR}/python>)
+  --geosim $<TARGET_FILE:geosim> --results ${_bl_dir}/own.h5 --workdir ${_bl_dir}/readme ${_bl_readme_python})
 
 # The baseline file read back from C++ and compared with an in-process run.
 # PASS_REGULAR_EXPRESSION makes sure the filter selected the test case and it passed.
