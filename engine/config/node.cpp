@@ -430,6 +430,59 @@ void emit(YAML::Emitter& out, const Node& n) {
 
 }  // namespace
 
+namespace {
+
+std::string double_quoted(const std::string& text) {
+  YAML::Emitter out;
+  out << YAML::DoubleQuoted << text;
+  return out.c_str();
+}
+
+/// A plain scalar that means the same inside [...] or {...}: none of the flow
+/// indicators, no ": " or " #".
+bool flow_safe(const std::string& s) {
+  return !s.empty() && s.find_first_of(",[]{}\"'") == std::string::npos &&
+         s.find(": ") == std::string::npos && s.find(" #") == std::string::npos && s.back() != ':' &&
+         s.front() != ' ' && s.back() != ' ';
+}
+
+void emit_flow(std::string& out, const Node& n, bool nested) {
+  switch (n.kind) {
+    case Node::Kind::null: out += "null"; break;
+    case Node::Kind::scalar:
+      if (n.quoted || (nested && !flow_safe(n.scalar))) out += double_quoted(n.scalar);
+      else out += n.scalar;
+      break;
+    case Node::Kind::sequence:
+      out += '[';
+      for (std::size_t i = 0; i < n.items.size(); ++i) {
+        if (i > 0) out += ", ";
+        emit_flow(out, n.items[i], true);
+      }
+      out += ']';
+      break;
+    case Node::Kind::map:
+      out += '{';
+      for (std::size_t i = 0; i < n.entries.size(); ++i) {
+        if (i > 0) out += ", ";
+        const std::string& key = n.entries[i].key;
+        out += flow_safe(key) ? key : double_quoted(key);
+        out += ": ";
+        emit_flow(out, n.entries[i].value, true);
+      }
+      out += '}';
+      break;
+  }
+}
+
+}  // namespace
+
+std::string to_flow_yaml(const Node& node) {
+  std::string out;
+  emit_flow(out, node, false);
+  return out;
+}
+
 std::string to_yaml(const Node& node) {
   YAML::Emitter out;
   emit(out, node);

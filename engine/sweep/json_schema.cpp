@@ -84,7 +84,7 @@ Json sweep_json_schema() {
           .set("required", Json::strings({"name", "variable"}));
   o.replace = {
       {"scenarios", list_of(scalar(), 1)},
-      {"set", type("object").set("additionalProperties", scalar())},
+      {"set", type("object")},
       {"metrics", names_or_all(Json::object().set(
                       "anyOf", Json::array({Json::object().set("enum", Json::strings(metric_names())),
                                             declared_metric})))},

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "geosim/config/key_path.hpp"
+#include "geosim/config/node.hpp"
 #include "geosim/config/reader.hpp"
 #include "geosim/config/schema.hpp"
 #include "geosim/sweep/sweep.hpp"
@@ -293,9 +294,8 @@ SweepSpec spec_from_tree(const Node& root, const std::filesystem::path& path, bo
   if (const Node* set = opt(root, "set")) {
     config::expect_map(*set, "set", "a mapping of dotted paths to values");
     for (const auto& [key, value] : set->entries) {
-      if (!value.is_scalar())
-        throw TypeError(place(value), join("set", key), "expected a scalar value, got " + describe(value));
-      s.set.push_back(key + "=" + value.scalar);
+      // As --set takes it; a quoted value stays quoted ("Sanctions: phase 1" is a string, not a mapping).
+      s.set.push_back(key + "=" + config::to_flow_yaml(value));
       s.set_where.push_back(value.where);
     }
   }

@@ -23,8 +23,8 @@ const char* kCalibration = R"(name: surveys
 base: other_powers.yaml
 seed: 3
 set:
-  surveys.barometer: "{favourable_above: 0.0, unfavourable_below: -0.1, response_sd: 0.1}"
-  surveys.pew: "{favourable_above: 0.2, unfavourable_below: -0.2}"
+  surveys.barometer: {favourable_above: 0.0, unfavourable_below: -0.1, response_sd: 0.1}
+  surveys.pew: {favourable_above: 0.2, unfavourable_below: -0.2}
 parameters:
   powers.CHN.valence.economic: {range: [-1.0, 1.0]}
 observations:

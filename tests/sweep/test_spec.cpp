@@ -84,6 +84,28 @@ TEST_CASE("the scenario loader's rules: 1e6 integers, no .nan or .inf, booleans 
             .find("design: expected one of grid, random, lhs, sobol") != std::string::npos);
 }
 
+TEST_CASE("set: keeps a quoted value quoted, so a string with YAML syntax stays a string") {
+  const SweepSpec s =
+      spec_of("quoted", std::string(kParams) +
+                            "set:\n  description: \"Sanctions: phase 1\"\n  output.agents: final\n"
+                            "  name: '010'\n");
+  REQUIRE(s.set.size() == 3);
+  CHECK(s.set[0] == "description=\"Sanctions: phase 1\"");
+  CHECK(s.set[1] == "output.agents=final");
+  CHECK(s.set[2] == "name=\"010\"");
+}
+
+TEST_CASE("set: takes lists and mappings as --set does, on one line") {
+  const SweepSpec s =
+      spec_of("flow", std::string(kParams) +
+                          "set:\n  surveys.pew:\n    favourable_above: 0.1\n    response_sd: 0.2\n"
+                          "  events.e.actions: [{note: \"a, b: c\"}, [x, 'y']]\n  seed: ~\n");
+  REQUIRE(s.set.size() == 3);
+  CHECK(s.set[0] == "surveys.pew={favourable_above: 0.1, response_sd: 0.2}");
+  CHECK(s.set[1] == "events.e.actions=[{note: \"a, b: c\"}, [x, \"y\"]]");
+  CHECK(s.set[2] == "seed=null");
+}
+
 TEST_CASE("metrics and time series: lists of names, all or none") {
   CHECK(spec_of("none", std::string(kParams) + "metrics: none\ntime_series: [alignment]\n").metrics.empty());
   CHECK(spec_of("all", std::string(kParams) + "time_series: all\n").time_series == time_series_names());

@@ -19,8 +19,8 @@ namespace {
 // entry is given whole), and attitudes that move so that the shares change.
 const char* kSurveySweep = R"(
 set:
-  surveys.pew: "{favourable_above: 0.05, unfavourable_below: -0.05, response_sd: 0.2}"
-  surveys.barometer: "{favourable_above: 0.3, unfavourable_below: -0.3}"
+  surveys.pew: {favourable_above: 0.05, unfavourable_below: -0.05, response_sd: 0.2}
+  surveys.barometer: {favourable_above: 0.3, unfavourable_below: -0.3}
   groups.public.susceptibility: 0.3
 parameters:
   groups.public.noise: [0.02, 0.05, 0.08]

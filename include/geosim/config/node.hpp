@@ -87,6 +87,11 @@ void merge(Node& base, const Node& overlay);
 /// Canonical YAML text of a tree (block style, keys in order).
 std::string to_yaml(const Node& node);
 
+/// The same value on one line, as a --set value: a plain scalar as written,
+/// a quoted one double-quoted (still a string when read back), collections in
+/// flow style.
+std::string to_flow_yaml(const Node& node);
+
 /// The nearest of `candidates` to `word` by edit distance, or "" if none is
 /// close. Bounded in time: a word longer than kMaxSuggestionLength gets no
 /// suggestion, and only the first kMaxSuggestionCandidates candidates are examined.
