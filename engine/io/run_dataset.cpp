@@ -188,7 +188,11 @@ RunDataset run_dataset(const Scenario& sc, RunRecord record, AgentCapture* agent
     out.dims.emplace_back(vars[i].name, std::get<std::vector<std::string>>(vars[i].values).size());
   out.dims.emplace_back("event", sc.events.size());
 
-  const bool with_citizens = agents != nullptr && !agents->target.empty();
+  // From the scenario, not from what was captured: a scenario of no citizens
+  // still has the (empty) citizen variables its output section asks for.
+  const bool with_final = agents != nullptr && sc.output.agents == OutputSpec::Agents::final;
+  const bool with_snapshots = agents != nullptr && !agents->snapshot_ticks.empty();
+  const bool with_citizens = with_final || with_snapshots;
   if (with_citizens) out.dims.emplace_back("citizen", static_cast<std::size_t>(agents->citizens));
   const std::vector<std::string> citizen_power{"citizen", "power"};
   auto add_indices = [&] {
@@ -203,7 +207,7 @@ RunDataset run_dataset(const Scenario& sc, RunRecord record, AgentCapture* agent
          index_values(agents->group, sc.num_groups()),
          described("1", "index of the citizen's group (0-based position on the group dimension)")});
   };
-  if (with_citizens && !agents->snapshot_ticks.empty()) {
+  if (with_snapshots) {
     out.dims.emplace_back("snapshot", agents->snapshot_ticks.size());
     auto snapshot_time = DatasetVariable{
         "snapshot_time",
@@ -254,13 +258,13 @@ RunDataset run_dataset(const Scenario& sc, RunRecord record, AgentCapture* agent
 
   for (auto& event : run_events(sc)) vars.push_back(std::move(event));
 
-  if (with_citizens && !agents->final_attitudes.empty()) {
+  if (with_final) {
     vars.push_back(
         {"final_attitude", citizen_power, std::move(agents->final_attitudes),
          described("1",
                    "attitude of each citizen toward each power at the end of the run (-1 hostile .. 1 "
                    "favourable)")});
-    if (agents->snapshot_ticks.empty()) add_indices();
+    if (!with_snapshots) add_indices();
   }
   out.attrs = run_attributes(sc, info);
   return out;

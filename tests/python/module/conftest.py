@@ -42,12 +42,23 @@ def without_provenance(ds: xr.Dataset) -> xr.Dataset:
     return out
 
 
+def _attribute_problems(where: str, a: dict, b: dict) -> list[str]:
+    """Attributes that differ in value or in type (identical() takes 1 == 1.0 == True)."""
+    problems = []
+    for key in sorted(set(a) | set(b)):
+        x, y = a.get(key), b.get(key)
+        if type(x) is not type(y) or getattr(x, "dtype", None) != getattr(y, "dtype", None) \
+                or str(x) != str(y):
+            problems.append(f"{where}attribute {key}: {x!r:.60} ({type(x).__name__}) vs "
+                            f"{y!r:.60} ({type(y).__name__})")
+    return problems
+
+
 def assert_identical(a: xr.Dataset, b: xr.Dataset) -> None:
-    """Equal values, dims, coordinates and attributes (dtypes included), provenance aside;
-    on failure, say which variable or attribute differs."""
+    """Equal values, dims, coordinates and attributes, provenance aside, with the
+    same dtypes for every variable and attribute (which identical() alone does
+    not check); on failure, say which variable or attribute differs."""
     a, b = without_provenance(a), without_provenance(b)
-    if a.identical(b):
-        return
     problems = [f"variables only in one: {sorted(set(a.variables) ^ set(b.variables))}"] \
         if set(a.variables) != set(b.variables) else []
     for name in sorted(set(a.variables) & set(b.variables)):
@@ -55,7 +66,9 @@ def assert_identical(a: xr.Dataset, b: xr.Dataset) -> None:
             problems.append(f"{name}: dtype {a[name].dtype} vs {b[name].dtype}")
         elif not a[name].variable.identical(b[name].variable):
             problems.append(f"{name}: differs ({a[name].attrs} vs {b[name].attrs})")
-    for key in sorted(set(a.attrs) | set(b.attrs)):
-        if str(a.attrs.get(key)) != str(b.attrs.get(key)):
-            problems.append(f"attribute {key}: {a.attrs.get(key)!r:.60} vs {b.attrs.get(key)!r:.60}")
-    raise AssertionError("datasets differ: " + "; ".join(problems or ["(coordinates or order)"]))
+        problems += _attribute_problems(f"{name}: ", a[name].attrs, b[name].attrs)
+    problems += _attribute_problems("", a.attrs, b.attrs)
+    if not problems and not a.identical(b):
+        problems.append("(coordinates or order)")
+    if problems:
+        raise AssertionError("datasets differ: " + "; ".join(problems))

@@ -11,10 +11,14 @@ import sys
 import textwrap
 import threading
 import time
+from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 import geosim
+from geosim.simulation import set_arguments
 from conftest import BASELINE, MINIMAL, assert_identical, open_file, run_cli
 
 MIGRATION = {"targets.KGZ.migration": {"host": "RUS", "share": 0.2, "attitude_effect": 0.5,
@@ -37,6 +41,14 @@ CASES = {
                                           "response_sd": 0.2}},
                 ["surveys.pew={favourable_above: 0.1, unfavourable_below: -0.1, response_sd: 0.2}"], None),
     "baseline": (BASELINE, {}, [], None),
+    # The citizen variables the output section asks for, empty.
+    "no_citizens": (MINIMAL, {"targets.KAZ.citizens": 0, "targets.KGZ.citizens": 0, "output.agents": "final",
+                              "output.agents_every": 3},
+                    ["targets.KAZ.citizens=0", "targets.KGZ.citizens=0", "output.agents=final",
+                     "output.agents_every=3"], None),
+    # Dates past datetime64[ns] (2262): cftime dates, as open_dataset decodes them.
+    "after_2262": (MINIMAL, {"time.start": "2250-01", "time.end": "2263-06"},
+                   ["time.start=2250-01", "time.end=2263-06"], None),
 }
 
 
@@ -125,6 +137,33 @@ def test_a_typo_in_set_names_the_key(cli):
     assert done.stderr.strip() == "geosim: " + str(error)
 
 
+def test_set_writes_each_python_value_as_yaml_of_the_same_value():
+    assert set_arguments({
+        "a": "final", "b": "2040-12", "c": "Sanctions: phase 1", "d": "", "e": "~", "f": "# x", "g": "[a]",
+        "h": "on", "i": "010", "j": "12.5", "k": np.float64(0.5), "l": [np.int64(1), 2.5], "m": Path("x/y"),
+        "n": pd.Timestamp("2020-01-01"), "o": True, "p": {"q": np.bool_(False)}, "r": "é"}) == [
+        "a=final", "b=2040-12", 'c="Sanctions: phase 1"', 'd=""', 'e="~"', 'f="# x"', 'g="[a]"', 'h="on"',
+        'i="010"', 'j="12.5"', "k=0.5", "l=[1, 2.5]", "m=x/y", 'n="2020-01-01"', "o=true", "p={q: false}",
+        "r=é"]
+    with pytest.raises(TypeError, match="'a'.*set"):
+        set_arguments({"a": {1, 2}})
+    with pytest.raises(TypeError, match="time of day"):
+        set_arguments({"time.start": pd.Timestamp("2020-01-01 12:00")})
+
+
+@pytest.mark.parametrize("text", ["Sanctions: phase 1", "", "~", "# x", "[a]", "on", "010", "a #b"])
+def test_a_string_reaches_the_scenario_as_written(text):
+    assert geosim.load(MINIMAL, set={"description": text}).description == text
+
+
+def test_a_string_is_not_taken_for_a_number(cli):
+    with pytest.raises(geosim.InputError) as caught:
+        geosim.load(MINIMAL, set={"powers.RUS.budget.soft": "1.5"})
+    assert caught.value.key == "powers.RUS.budget.soft" and '"1.5"' in caught.value.detail
+    assert geosim.load(MINIMAL, set={"powers.RUS.budget.soft": np.float32(1.5)}).get(
+        "powers.RUS.budget.soft") == 1.5
+
+
 def test_arguments_are_checked():
     with pytest.raises(geosim.InputError, match="ticks"):
         geosim.run(MINIMAL, ticks=0)
@@ -132,6 +171,13 @@ def test_arguments_are_checked():
         geosim.run(MINIMAL, set=["powers.RUS.budget.soft=1"])
     with pytest.raises(geosim.InputError, match="threads"):
         geosim.run(MINIMAL, threads=-1)
+    for bad in ("3", 1.0, True):
+        with pytest.raises(TypeError, match="seed"):
+            geosim.run(MINIMAL, seed=bad)
+    for bad in (-1, 1 << 64):
+        with pytest.raises(geosim.InputError, match="seed"):
+            geosim.load(MINIMAL, seed=bad)
+    assert geosim.load(MINIMAL, seed=np.uint64((1 << 64) - 1), ticks=np.int32(2)).seed == (1 << 64) - 1
     with pytest.raises(geosim.InputError) as caught:
         geosim.load("/nonexistent/scenario.yaml")
     assert caught.value.kind == "FileError"

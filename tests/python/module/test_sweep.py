@@ -32,6 +32,8 @@ GRID = {
 }
 # Attributes naming where the sweep came from (a file or a dict).
 SOURCE = ("sweep_file",)
+# Attributes geosim.sweep adds: runs that failed, and runs a resume took from the journal.
+COUNTS = ("runs_failed", "runs_recovered")
 
 
 def without(ds, names):
@@ -51,11 +53,11 @@ def test_a_64_run_sweep_equals_the_cli_sweep(cli, tmp_path):
     assert reference.sizes["point"] == 64 and reference.sizes["replicate"] == 1
 
     from_file = geosim.sweep(spec, jobs=1, output=tmp_path / "python.h5")
-    assert_identical(without(from_file, ["runs_failed"]), reference)
+    assert_identical(without(from_file, COUNTS), reference)
     assert not (tmp_path / "python.h5.journal").exists()
 
     from_dict = geosim.sweep(GRID, jobs=2)
-    assert_identical(without(from_dict, ["runs_failed", *SOURCE]), without(reference, SOURCE))
+    assert_identical(without(from_dict, [*COUNTS, *SOURCE]), without(reference, SOURCE))
     assert int(from_dict.attrs["runs_failed"]) == 0
     # Parameters are named variables over point.
     assert from_dict["powers.CHN.budget.soft"].dims == ("point",)
@@ -82,6 +84,19 @@ def test_a_design_from_a_dataframe_equals_its_points_run_one_by_one():
     identity = ["sweep_id", "sweep_identity"]
     assert_identical(without(ds, identity), without(geosim.evaluate(MINIMAL, DESIGN, replicates=2, seed=4, jobs=1,
                                                                     time_series=["alignment"]), identity))
+
+
+def test_a_design_keeps_the_scenario_overrides_as_written():
+    # Strings that read as other things unquoted, and a number.
+    scenario = geosim.load(MINIMAL, set={"description": "on: 010", "name": "010", "targets.KAZ.citizens": 400,
+                                         "surveys.pew": {"favourable_above": 0.1, "unfavourable_below": -0.1}})
+    ds = geosim.evaluate(scenario, DESIGN.head(2), seed=5, jobs=1, time_series=["alignment"])
+    overrides = str(ds.overrides.values[0, 0])
+    assert 'description="on: 010"' in overrides and 'name="010"' in overrides, overrides
+    assert "surveys.pew={favourable_above: 0.1, unfavourable_below: -0.1}" in overrides, overrides
+    for point, row in DESIGN.head(2).iterrows():
+        alone = geosim.run(scenario, set=dict(row), seed=int(ds.seed.values[point, 0]))
+        np.testing.assert_array_equal(ds.alignment.values[point, 0], alone.alignment.values)
 
 
 def test_a_design_from_a_dataframe_equals_the_cli_table_sweep(cli, tmp_path):
@@ -157,8 +172,9 @@ def test_an_interrupted_sweep_resumes_where_it_stopped(tmp_path):
 
     resumed = geosim.sweep(spec, output=out, resume=True, jobs=2)
     assert not (tmp_path / "sweep.h5.journal").exists()
-    assert_identical(without(resumed, ["runs_failed", *SOURCE]),
-                     without(geosim.sweep(spec, jobs=2), ["runs_failed", *SOURCE]))
+    assert 3 <= int(resumed.attrs["runs_recovered"]) < 60
+    assert_identical(without(resumed, [*COUNTS, *SOURCE]),
+                     without(geosim.sweep(spec, jobs=2), [*COUNTS, *SOURCE]))
 
 
 def test_a_batch_equals_the_cli_batch(cli, tmp_path):
@@ -170,7 +186,7 @@ def test_a_batch_equals_the_cli_batch(cli, tmp_path):
     assert done.returncode == 0, done.stderr
     reference = tidy(open_file(out))
     ds = geosim.batch([MINIMAL, other], replicates=3, seed=5, time_series=["alignment"], jobs=2)
-    assert_identical(without(ds, ["runs_failed"]), reference)
+    assert_identical(without(ds, COUNTS), reference)
     assert list(ds.scenario.values) == ["minimal", "richer"]
     # Paired: replicate k has one seed in both scenarios.
     np.testing.assert_array_equal(ds.seed.sel(scenario="minimal"), ds.seed.sel(scenario="richer"))

@@ -7,12 +7,15 @@ no file written unless one is asked for.
 """
 from __future__ import annotations
 
-import math
+import datetime
+import json
+import operator
 import os
 from collections.abc import Mapping
 from typing import Any, Optional, Union
 
 from ._requires import require
+from .errors import InputError
 
 np, pd, xr, yaml = require("geosim", "numpy", "pandas", "xarray", "yaml")
 
@@ -34,21 +37,77 @@ def _core():
     return core
 
 
-def _yaml_value(value: Any) -> str:
-    """`value` as the YAML text of a --set value."""
+def _plain(value: Any, where: str) -> Any:
+    """`value` as the plain Python types YAML writes: numpy scalars and arrays,
+    paths, dates and tuples converted; TypeError saying `where` for anything else."""
     if isinstance(value, np.generic):
-        value = value.item()
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return [_plain(v, where) for v in value.tolist()]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, datetime.datetime):  # pandas.Timestamp too
+        if value.tzinfo is not None or value.time() != datetime.time():
+            raise TypeError(f"{where}: {value!r} has a time of day or a zone; "
+                            "scenario dates are YYYY-MM or YYYY-MM-DD")
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v, where) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v, where) for k, v in value.items()}
+    raise TypeError(f"{where}: cannot write a {type(value).__name__} as YAML "
+                    "(give a number, bool, str, date, list or dict)")
+
+
+def _plain_string(text: str) -> bool:
+    """Whether `text` reads back as itself when written unquoted: no YAML syntax
+    (``a: b``, ``[a]``, ``# x``, ``~``, ``""``) and no value of another type."""
+    if not text or any(c < " " for c in text):
+        return False
+    try:
+        return yaml.safe_load(text) == text
+    except yaml.YAMLError:
+        return False
+
+
+def _yaml_value(value: Any, key: str = "value") -> str:
+    """`value` as the YAML text of a --set value. A str stays a str: it is
+    quoted unless it reads back as itself."""
+    value = _plain(value, f"set= value of {key!r}")
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if not math.isfinite(value):
-            return repr(value)  # refused by the loader with its own message
-        return repr(value)
-    if isinstance(value, (int, str)):
+        return repr(value)  # nan and inf are refused by the loader with its own message
+    if isinstance(value, int):
         return str(value)
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1 << 30).strip().removesuffix("\n...")
+    if isinstance(value, str):
+        return value if _plain_string(value) else json.dumps(value, ensure_ascii=False)
+    if value is None:
+        return "null"
+    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1 << 30,
+                          allow_unicode=True).strip().removesuffix("\n...")
+
+
+def _integer(value: Any, name: str, minimum: int, maximum: int = (1 << 63) - 1) -> Optional[int]:
+    """`value` (None, an int or a numpy integer) checked against [minimum, maximum]:
+    TypeError for another type, InputError (as the engine's own checks) out of range."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not hasattr(value, "__index__"):
+        raise TypeError(f"{name}= takes an int, not {type(value).__name__}")
+    value = operator.index(value)
+    if not minimum <= value <= maximum:
+        bound = f">= {minimum}" if maximum == (1 << 63) - 1 else f"in [{minimum}, {maximum}]"
+        detail = f"expected an integer {bound}, got {value}"
+        raise InputError(f"geosim: {name}: {detail}", "geosim", 0, 0, name, detail, "UsageError")
+    return value
+
+
+SEED_MAX = (1 << 64) - 1
 
 
 def set_arguments(values: Optional[Mapping[str, Any]]) -> list[str]:
@@ -65,7 +124,7 @@ def set_arguments(values: Optional[Mapping[str, Any]]) -> list[str]:
     for key, value in values.items():
         if not isinstance(key, str):
             raise TypeError(f"set= keys are dotted paths (str), not {type(key).__name__}")
-        out.append(f"{key}={_yaml_value(value)}")
+        out.append(f"{key}={_yaml_value(value, key)}")
     return out
 
 
@@ -187,6 +246,7 @@ def load(path: PathLike, *, set: Optional[Mapping[str, Any]] = None, ticks: Opti
     the CLI's message) on bad input.
     """
     overrides = list(_overrides or []) + set_arguments(set)
+    ticks, seed = _integer(ticks, "ticks", 1), _integer(seed, "seed", 0, SEED_MAX)
     native = _core().load(os.fspath(path), overrides, ticks, seed)
     return Scenario(native, os.fspath(path), overrides, ticks, seed)
 
@@ -203,6 +263,21 @@ def _command(scenario: Scenario, seed: Optional[int]) -> str:
     return "geosim.run(" + ", ".join(args) + ")"
 
 
+# Dates datetime64[ns] holds; xarray decodes others to cftime objects.
+_NS_DATES = (np.datetime64("1678-01-01", "D"), np.datetime64("2262-04-11", "D"))
+
+
+def _dates(days: "np.ndarray", units: str, calendar: str) -> "np.ndarray":
+    """Days since the start as xarray decodes them: datetime64[ns], or, out of
+    its range, what open_dataset gives (cftime dates, with its warning)."""
+    start = np.datetime64(units[len("days since "):], "D")
+    dates = start + days.astype(np.int64).astype("timedelta64[D]")
+    if days.size == 0 or (_NS_DATES[0] <= dates.min() and dates.max() < _NS_DATES[1]):
+        return dates.astype("datetime64[ns]")
+    from xarray.coding.times import decode_cf_datetime  # pylint: disable=import-outside-toplevel
+    return decode_cf_datetime(days, units, calendar)
+
+
 def _variable(dims: tuple, values: Any, attrs: dict) -> "xr.Variable":
     """One variable as xarray decodes it from the file (CF conventions): times
     as datetime64, fill values moved into the encoding."""
@@ -214,8 +289,7 @@ def _variable(dims: tuple, values: Any, attrs: dict) -> "xr.Variable":
     units = attrs.get("units")
     if "calendar" in attrs and isinstance(units, str) and units.startswith("days since "):
         encoding["units"], encoding["calendar"] = attrs.pop("units"), attrs.pop("calendar")
-        start = np.datetime64(units[len("days since "):], "ns")
-        values = start + values.astype(np.int64).astype("timedelta64[D]").astype("timedelta64[ns]")
+        values = _dates(values, encoding["units"], encoding["calendar"])
     if "coordinates" in attrs:
         encoding["coordinates"] = attrs.pop("coordinates")
     # fastpath: the arrays are final (native dtypes, datetime64[ns], str objects),
@@ -233,8 +307,11 @@ def dataset_from_raw(raw: dict) -> "xr.Dataset":
         if dims == (name,):
             coords.add(name)
     try:
+        if any(v.dtype == object and v.size and not isinstance(v.values.flat[0], str)
+               for v in variables.values()):
+            raise TypeError("cftime dates: xarray builds their index")
         return _construct(variables, coords, dict(raw["dims"]), raw["attrs"])
-    except (AttributeError, TypeError):  # another xarray than Debian 12's: the public way
+    except (AttributeError, TypeError):  # cftime dates, or another xarray than Debian 12's: the public way
         data = {k: v for k, v in variables.items() if k not in coords}
         return xr.Dataset(data, coords={k: variables[k] for k in coords}, attrs=raw["attrs"])
 
@@ -273,12 +350,11 @@ def run(scenario: Union[Scenario, PathLike], *, seed: Optional[int] = None,
     and leaves no file. Raises :class:`geosim.InputError` on bad input and
     :class:`geosim.RunError` if the run fails.
     """
+    seed, threads = _integer(seed, "seed", 0, SEED_MAX), _integer(threads, "threads", 0)
     if not isinstance(scenario, Scenario):
         scenario = load(scenario, set=set, ticks=ticks)
     elif set or ticks is not None:
         scenario = scenario.replace(set=set, ticks=ticks)
-    if not isinstance(threads, int) or isinstance(threads, bool):
-        raise TypeError("threads= takes an int (0: all cores)")
     raw = _core().run(scenario._native, seed, threads,  # pylint: disable=protected-access
                       None if path is None else os.fspath(path), _command(scenario, seed))
     return dataset_from_raw(raw)

@@ -11,6 +11,7 @@ results come back tidy: parameters as variables over ``point``, results over
 from __future__ import annotations
 
 import csv
+import json
 import os
 import sys
 import tempfile
@@ -19,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Optional, Union
 
 from ._requires import require
-from .simulation import PathLike, Scenario, _core, _yaml_value
+from .simulation import SEED_MAX, PathLike, Scenario, _core, _integer, _plain, _yaml_value
 from .sweeps import tidy
 
 np, xr, yaml = require("geosim", "numpy", "xarray", "yaml")
@@ -74,8 +75,7 @@ def _execute(start: Callable[[str, Optional[bool], Any], dict], output: Optional
              resume: bool, progress: Progress) -> "xr.Dataset":
     """Runs `start(target, resume, callback)` into `output` (or a temporary
     folder, then resume is None) and returns the tidy results."""
-    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
-        raise TypeError("jobs= takes an int >= 0 (0: all cores)")
+    _integer(jobs, "jobs", 0)
     callback = _callback(progress)
     if output is not None:
         summary = start(os.fspath(output), resume, callback)
@@ -86,6 +86,7 @@ def _execute(start: Callable[[str, Optional[bool], Any], dict], output: Optional
             summary = start(target, None, callback)
             dataset = _open(target)
     dataset.attrs["runs_failed"] = np.int64(summary["failed"])
+    dataset.attrs["runs_recovered"] = np.int64(summary["recovered"])
     return dataset
 
 
@@ -105,6 +106,8 @@ def batch(scenarios: Sequence[Union[Scenario, PathLike]], *, replicates: int = 1
     overrides are not applied (give a file, or use :func:`sweep` with
     ``scenarios:`` and ``set:``).
     """
+    replicates, seed = _integer(replicates, "replicates", 1), _integer(seed, "seed", 0, SEED_MAX)
+    ticks, jobs = _integer(ticks, "ticks", 1), _integer(jobs, "jobs", 0)
     paths = []
     for item in scenarios:
         if isinstance(item, Scenario):
@@ -133,7 +136,8 @@ def sweep(sweep: Union[PathLike, Mapping[str, Any]], *, output: Optional[PathLik
     ``jobs`` is the worker threads (0: all cores); results do not depend on
     it. A run that fails is recorded in ``run_status`` and ``run_error`` and
     counted in the ``runs_failed`` attribute (``fail_fast=True`` raises at
-    the first instead). ``progress`` is True for a progress line on stderr,
+    the first instead); ``runs_recovered`` counts the runs a resume took
+    from the journal rather than ran. ``progress`` is True for a progress line on stderr,
     or a function called with (finished, failed, total) about ten times a
     second (raising in it stops the sweep, journal kept).
 
@@ -142,7 +146,7 @@ def sweep(sweep: Union[PathLike, Mapping[str, Any]], *, output: Optional[PathLik
     every parameter a variable over ``point``.
     """
     if isinstance(sweep, Mapping):
-        text = yaml.safe_dump(dict(sweep), sort_keys=False, allow_unicode=True)
+        text = yaml.safe_dump(_plain(sweep, "sweep="), sort_keys=False, allow_unicode=True)
         anchor = os.path.join(os.getcwd(), "<sweep>")
         return _run(anchor, text, output, jobs, resume, extend, fail_fast, progress)
     return _run(os.fspath(sweep), None, output, jobs, resume, extend, fail_fast, progress)
@@ -162,6 +166,18 @@ def _design_rows(design: Any) -> tuple[list[str], list[list[Any]]]:
         return columns, [list(row) for row in zip(*values)]
     raise TypeError("design= takes a pandas DataFrame (or a mapping of columns) whose columns are "
                     "parameter paths")
+
+
+def _set_section(overrides: list[str]) -> str:
+    """A sweep file's ``set:`` of a scenario's overrides, their YAML text kept
+    as it was given (not read back, which would turn ``010`` into 8)."""
+    if not overrides:
+        return ""
+    lines = ["set:"]
+    for override in overrides:
+        key, text = override.split("=", 1)
+        lines.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
+    return "\n".join(lines) + "\n"
 
 
 def evaluate(scenario: Union[Scenario, PathLike], design: Any, *, replicates: int = 1, seed: int = 0,
@@ -190,9 +206,9 @@ def evaluate(scenario: Union[Scenario, PathLike], design: Any, *, replicates: in
         ticks = ticks if ticks is not None else scenario._ticks  # pylint: disable=protected-access
     else:
         base, overrides = os.path.abspath(os.fspath(scenario)), []
+    replicates, seed = _integer(replicates, "replicates", 1), _integer(seed, "seed", 0, SEED_MAX)
+    ticks, jobs = _integer(ticks, "ticks", 1), _integer(jobs, "jobs", 0)
     spec: dict[str, Any] = {"name": "evaluate", "base": base}
-    if overrides:
-        spec["set"] = {key: yaml.safe_load(value) for key, value in (o.split("=", 1) for o in overrides)}
     if ticks is not None:
         spec["ticks"] = ticks
     spec.update({"design": "table", "table": None, "replicates": replicates, "seed": seed})
@@ -207,9 +223,9 @@ def evaluate(scenario: Union[Scenario, PathLike], design: Any, *, replicates: in
         with open(table, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f, lineterminator="\n")
             writer.writerow(columns)
-            writer.writerows([_yaml_value(v) for v in row] for row in rows)
+            writer.writerows([_yaml_value(v, column) for v, column in zip(row, columns)] for row in rows)
         spec["table"] = table
-        text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True)
+        text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True) + _set_section(overrides)
         return _run(os.path.join(os.getcwd(), "<evaluate>"), text, target, jobs, resume, False, fail_fast,
                     progress)
 

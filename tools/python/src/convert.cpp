@@ -2,6 +2,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <string>
 #include <variant>
 
 #include "bindings.hpp"
@@ -72,7 +73,21 @@ py::dict to_python(RunDataset dataset) {
   py::list variables;
   for (auto& v : dataset.variables) {
     std::vector<py::ssize_t> shape;
-    for (const auto& d : v.dims) shape.push_back(lengths.at(d));
+    py::ssize_t elements = 1;
+    for (const auto& d : v.dims) {
+      const auto length = lengths.find(d);
+      if (length == lengths.end())
+        throw RuntimeFailure("internal error: results variable " + v.name + " has an undeclared dimension " +
+                             d);
+      shape.push_back(length->second);
+      elements *= length->second;
+    }
+    // numpy would read past a vector shorter than its shape.
+    const auto size =
+        std::visit([](const auto& vec) { return static_cast<py::ssize_t>(vec.size()); }, v.values);
+    if (size != elements)
+      throw RuntimeFailure("internal error: results variable " + v.name + " holds " + std::to_string(size) +
+                           " values for " + std::to_string(elements) + " places");
     py::object values = std::visit(
         [&](auto& vec) -> py::object {
           using T = typename std::decay_t<decltype(vec)>::value_type;

@@ -63,10 +63,11 @@ py::dict run_scenario(const std::shared_ptr<Scenario>& scenario, std::optional<s
     info.command_line = command_line;
     info.wall_seconds = result.wall_seconds;
     dataset = run_dataset(*scenario, std::move(result.record), &agents, info);
-  } catch (const RunCancelled&) {
-    interrupts.rethrow();
+  } catch (...) {
+    interrupts.rethrow();  // Ctrl-C is the cause, whatever the run threw on its way out
     throw;
   }
+  interrupts.rethrow();  // it came as the last tick finished
   py::dict out = to_python(std::move(dataset));
   out["engine_seconds"] = result.wall_seconds;
   return out;

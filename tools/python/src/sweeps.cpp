@@ -31,6 +31,16 @@ py::dict summary_dict(const SweepSummary& s) {
   return out;
 }
 
+/// Raises what stopped the sweep from Python, if anything did: the interrupt, else the callback's error.
+void raise_pending(InterruptWatch& interrupts, std::unique_ptr<py::error_already_set>& callback_error) {
+  interrupts.rethrow();
+  if (callback_error) {
+    const py::error_already_set error = *callback_error;
+    callback_error.reset();
+    throw error;
+  }
+}
+
 using ProgressFunction = std::function<void(std::int64_t, std::int64_t, std::int64_t)>;
 
 /// Runs `spec` as `geosim sweep` or `geosim batch` would, with Ctrl-C and a progress function.
@@ -71,11 +81,12 @@ py::dict execute(SweepSpec spec, const std::filesystem::path& output, int jobs, 
   try {
     const py::gil_scoped_release release;
     summary = run_sweep(plan, options);
-  } catch (const RunCancelled&) {
-    interrupts.rethrow();
-    if (callback_error) throw py::error_already_set(*callback_error);
+  } catch (...) {
+    // Ctrl-C or a raising callback is the cause, whatever the sweep threw on its way out.
+    raise_pending(interrupts, callback_error);
     throw;
   }
+  raise_pending(interrupts, callback_error);  // it came as the last run finished
   return summary_dict(summary);
 }
 
