@@ -28,6 +28,8 @@ import subprocess
 import sys
 import time
 
+from process_signals import wait_until_caught
+
 case, geosim, minimal, work = sys.argv[1:5]
 work = os.path.join(work, case)
 os.makedirs(work, exist_ok=True)
@@ -125,7 +127,11 @@ def sweep_signal():
     for sig in (signal.SIGINT, signal.SIGTERM):
         proc = subprocess.Popen([geosim, "sweep", sweep, "-o", out, "-j", "1", "--quiet", "--resume"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(1.5)
+        if not wait_until_caught(proc, sig):
+            proc.kill()
+            problems.append(f"{sig.name}: the sweep never installed its handler: rc {proc.returncode}")
+            return
+        time.sleep(1.5)  # into the sweep
         if proc.poll() is not None:
             problems.append(f"the sweep ended before the signal: rc {proc.returncode}")
             return

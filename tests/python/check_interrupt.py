@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 
+from process_signals import wait_until_caught
+
 geosim, scenario, work = sys.argv[1:4]
 sig = getattr(signal, sys.argv[4]) if len(sys.argv) > 4 else signal.SIGINT
 os.makedirs(work, exist_ok=True)
@@ -20,7 +22,10 @@ out = os.path.join(work, "interrupted.h5")
 proc = subprocess.Popen([geosim, "run", scenario, "-o", out, "--set", "time.end=2180-12",
                          "--set", "events.chinese_growth_slows.enabled=true"],
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-time.sleep(1.5)
+if not wait_until_caught(proc, sig):
+    proc.kill()
+    sys.exit(f"the run never installed its {sig.name} handler: rc {proc.returncode}")
+time.sleep(1.5)  # into the run
 if proc.poll() is not None:
     sys.exit(f"the run ended before the signal: rc {proc.returncode}, stderr {proc.stderr.read()}")
 proc.send_signal(sig)
