@@ -1,6 +1,9 @@
 #pragma once
 // Toy problems for the ABC samplers' tests (test_abc.cpp, test_abc_smc.cpp):
-// independent noise, posterior moments, and a loop that runs a sampler.
+// independent noise, posterior moments, a loop that runs a sampler, and the
+// binomial problem both samplers must solve exactly.
+#include <doctest/doctest.h>
+
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -47,6 +50,34 @@ void run(AbcSampler& s, Simulate simulate) {
       d[static_cast<std::size_t>(i)] = simulate(units, i, s.generation());
     s.observe(d);
   }
+}
+
+/// The binomial problem: p ~ U(0, 1) and 7 successes observed in 20 trials;
+/// the distance |k - 7| of a simulated count k. Being an integer, it reaches
+/// 0, and the kept particles are then exact draws of the posterior Beta(8, 14).
+inline double binomial_distance(const Eigen::MatrixXd& u, Eigen::Index i, int gen) {
+  int k = 0;
+  for (std::uint32_t t = 0; t < 20; ++t) {
+    const auto w = geosim::rng::philox(99, static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(gen),
+                                       geosim::rng::other, t);
+    k += (static_cast<double>(w[0]) + 0.5) / 4294967296.0 < u(i, 0) ? 1 : 0;
+  }
+  return std::abs(k - 7.0);
+}
+
+/// Checks a sampler's posterior of the binomial problem against Beta(8, 14):
+/// mean 0.3636, sd 0.1003, 5% and 95% quantiles 0.2078 and 0.5339.
+inline Moments check_beta_8_14(const AbcSampler& s) {
+  const Moments m = weighted_moments(s, 0, identity);
+  CHECK(s.posterior().tolerance == 0.0);
+  CHECK(std::abs(m.mean - 8.0 / 22.0) < 0.012);
+  CHECK(std::abs(m.sd / std::sqrt(8.0 * 14.0 / (22.0 * 22.0 * 23.0)) - 1.0) < 0.1);
+  const auto& g = s.posterior();
+  std::vector<double> v(g.weights.size());
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = g.units(static_cast<Eigen::Index>(i), 0);
+  CHECK(std::abs(geosim::calibration::weighted_quantile(v, g.weights, 0.05) - 0.2078) < 0.02);
+  CHECK(std::abs(geosim::calibration::weighted_quantile(v, g.weights, 0.95) - 0.5339) < 0.02);
+  return m;
 }
 
 }  // namespace geosim::testing::abc

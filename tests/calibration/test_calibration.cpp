@@ -75,6 +75,34 @@ std::vector<double> numbers(const fs::path& file, const char* name) {
   return read_variable(file, name).values;
 }
 
+/// The 90% posterior intervals of the recovery problem's two parameters.
+struct Intervals {
+  double v_lo, v_hi, s_lo, s_hi;
+};
+
+Intervals recovery_intervals(const fs::path& posterior) {
+  const auto weight = numbers(posterior, "posterior_weight");
+  const auto interval = [&](const char* name) {
+    const auto v = numbers(posterior, name);
+    return std::pair{weighted_quantile(v, weight, 0.05), weighted_quantile(v, weight, 0.95)};
+  };
+  const auto [v_lo, v_hi] = interval("powers.CHN.valence.economic");
+  const auto [s_lo, s_hi] = interval("groups.public.susceptibility");
+  return {v_lo, v_hi, s_lo, s_hi};
+}
+
+/// Both intervals hold the truth the data came from (valence -0.2, susceptibility
+/// 0.2) and are much narrower than the priors ([-1, 1] and [0.02, 0.5]).
+void check_recovered(const Intervals& ci) {
+  CHECK(ci.v_lo <= -0.2);
+  CHECK(-0.2 <= ci.v_hi);
+  CHECK(ci.s_lo <= 0.2);
+  CHECK(0.2 <= ci.s_hi);
+  CHECK(ci.v_hi - ci.v_lo <
+        0.2 * 2.0);  // a tenth of the prior's 90% width (1.8) would be 0.18; well inside it
+  CHECK(ci.s_hi - ci.s_lo < 0.5 * 0.48);
+}
+
 }  // namespace
 
 TEST_CASE("calibration: rows are matched to operators, held out by year, and refused when unmeasurable") {
@@ -140,23 +168,13 @@ TEST_CASE("calibration: the posterior recovers the parameters the data came from
   o.jobs = 2;
   const CalibrationSummary s = run_calibration(c, o);
   const auto valence = numbers(o.output, "powers.CHN.valence.economic");
-  const auto susceptibility = numbers(o.output, "groups.public.susceptibility");
   const auto weight = numbers(o.output, "posterior_weight");
-  const auto interval = [&](const std::vector<double>& v) {
-    return std::pair{weighted_quantile(v, weight, 0.05), weighted_quantile(v, weight, 0.95)};
-  };
-  const auto [v_lo, v_hi] = interval(valence);
-  const auto [s_lo, s_hi] = interval(susceptibility);
+  const Intervals ci = recovery_intervals(o.output);
   MESSAGE(s.generations, " generations, ", s.simulations, " simulations, tolerance ", s.tolerance,
-          "; valence 90% [", v_lo, ", ", v_hi, "] (truth -0.2, prior [-1, 1]); susceptibility [", s_lo, ", ",
-          s_hi, "] (truth 0.2, prior [0.02, 0.5]); covered ", s.fitted_covered, "/", s.fitted, " fitted, ",
-          s.held_out_covered, "/", s.held_out, " held out");
-  CHECK(v_lo <= -0.2);
-  CHECK(-0.2 <= v_hi);
-  CHECK(s_lo <= 0.2);
-  CHECK(0.2 <= s_hi);
-  CHECK(v_hi - v_lo < 0.2 * 2.0);  // a tenth of the prior's 90% width (1.8) would be 0.18; well inside it
-  CHECK(s_hi - s_lo < 0.5 * 0.48);
+          "; valence 90% [", ci.v_lo, ", ", ci.v_hi, "] (truth -0.2, prior [-1, 1]); susceptibility [",
+          ci.s_lo, ", ", ci.s_hi, "] (truth 0.2, prior [0.02, 0.5]); covered ", s.fitted_covered, "/",
+          s.fitted, " fitted, ", s.held_out_covered, "/", s.held_out, " held out");
+  check_recovered(ci);
   CHECK(s.fitted == 5);
   CHECK(s.held_out == 2);
   CHECK(s.fitted_covered >= 4);
@@ -200,24 +218,13 @@ TEST_CASE("calibration: resample-move SMC recovers the parameters too, and resum
   o.jobs = 2;
   const CalibrationSummary s = run_calibration(c, o);
   const auto valence = numbers(o.output, "powers.CHN.valence.economic");
-  const auto susceptibility = numbers(o.output, "groups.public.susceptibility");
-  const auto weight = numbers(o.output, "posterior_weight");
-  const auto interval = [&](const std::vector<double>& v) {
-    return std::pair{weighted_quantile(v, weight, 0.05), weighted_quantile(v, weight, 0.95)};
-  };
-  const auto [v_lo, v_hi] = interval(valence);
-  const auto [s_lo, s_hi] = interval(susceptibility);
+  const Intervals ci = recovery_intervals(o.output);
   const double ess = numbers(o.output, "effective_sample_size").back();
   MESSAGE(s.generations, " steps, ", s.simulations, " simulations, tolerance ", s.tolerance, ", ESS ", ess,
-          "; valence 90% [", v_lo, ", ", v_hi, "] (truth -0.2); susceptibility [", s_lo, ", ", s_hi,
-          "] (truth 0.2); covered ", s.fitted_covered, "/", s.fitted, " fitted, ", s.held_out_covered, "/",
-          s.held_out, " held out");
-  CHECK(v_lo <= -0.2);
-  CHECK(-0.2 <= v_hi);
-  CHECK(s_lo <= 0.2);
-  CHECK(0.2 <= s_hi);
-  CHECK(v_hi - v_lo < 0.2 * 2.0);
-  CHECK(s_hi - s_lo < 0.5 * 0.48);
+          "; valence 90% [", ci.v_lo, ", ", ci.v_hi, "] (truth -0.2); susceptibility [", ci.s_lo, ", ",
+          ci.s_hi, "] (truth 0.2); covered ", s.fitted_covered, "/", s.fitted, " fitted, ",
+          s.held_out_covered, "/", s.held_out, " held out");
+  check_recovered(ci);
   CHECK(ess > 0.3 * 400);
   CHECK(s.fitted_covered >= 4);
 
