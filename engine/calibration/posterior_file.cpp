@@ -156,6 +156,20 @@ void write_posterior_file(const fs::path& path, const Calibration& calibration, 
     std::vector<std::string> paths;
     for (const ParameterSpec& p : spec.sweep.parameters) paths.push_back(p.path);
     const Dim& parameter = w.label_coordinate("parameter", paths, "calibrated parameter (scenario key path)");
+    // The priors, so that the file says what the posterior was drawn from.
+    std::vector<std::string> prior;
+    std::vector<double> prior_min, prior_max;
+    for (const ParameterSpec& p : spec.sweep.parameters) {
+      prior.push_back(p.describe());
+      const bool ranged = p.is_range();
+      prior_min.push_back(ranged ? p.lo : std::numeric_limits<double>::quiet_NaN());
+      prior_max.push_back(ranged ? p.hi : std::numeric_limits<double>::quiet_NaN());
+    }
+    w.string_variable("prior", parameter, prior, "the parameter's prior distribution");
+    w.variable<double>("prior_min", {&parameter}, prior_min, "",
+                       "lower end of the prior's range (listed values: fill)", Storage{false, {}, true});
+    w.variable<double>("prior_max", {&parameter}, prior_max, "",
+                       "upper end of the prior's range (listed values: fill)", Storage{false, {}, true});
     std::vector<std::string> ids;
     for (const Target& t : calibration.targets()) ids.push_back(t.row->id);
     const Dim& observation = w.label_coordinate("observation", ids, "row of the observations table");

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "geosim/config/reader.hpp"
 #include "geosim/core/rng.hpp"
 #include "geosim/sweep/sweep.hpp"
 #include "sweep/designs/designs.hpp"
@@ -75,6 +76,28 @@ std::vector<std::string> ParameterSpec::overrides(const std::string& value) cons
   std::vector<std::string> out{path + "=" + value};
   for (const Tied& t : also) out.push_back(t.path + "=" + value);
   return out;
+}
+
+std::string ParameterSpec::describe() const {
+  const auto range = [this] { return "[" + config::fmt(lo) + ", " + config::fmt(hi) + "]"; };
+  if (!values.empty()) {
+    std::string out = "one of ";
+    for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? ", " : "") + values[i];
+    if (!weights.empty()) {
+      out += " (weights ";
+      for (std::size_t i = 0; i < weights.size(); ++i) out += (i > 0 ? ", " : "") + config::fmt(weights[i]);
+      out += ")";
+    }
+    return out;
+  }
+  if (step > 0) return "steps of " + config::fmt(step) + " on " + range();
+  switch (distribution) {
+    case Distribution::normal:
+      return "normal (mean " + config::fmt(mean) + ", sd " + config::fmt(sd) + ") truncated to " + range();
+    case Distribution::triangular: return "triangular on " + range() + ", mode " + config::fmt(mode);
+    case Distribution::uniform: break;
+  }
+  return (log ? "log-uniform on " : "uniform on ") + range();
 }
 
 std::string ParameterSpec::at_unit(double u) const {

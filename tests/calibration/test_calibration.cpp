@@ -183,6 +183,11 @@ TEST_CASE("calibration: the posterior recovers the parameters the data came from
   CHECK(static_cast<int>(tolerance.size()) == s.generations);
   CHECK(tolerance.back() < tolerance.front());
   CHECK(read_labels(o.output, "use")[5] == "held_out");
+  // The priors the posterior was drawn from, by parameter.
+  CHECK(read_labels(o.output, "prior") ==
+        std::vector<std::string>{"uniform on [-1, 1]", "uniform on [0.02, 0.5]"});
+  CHECK(numbers(o.output, "prior_min") == std::vector<double>{-1.0, 0.02});
+  CHECK(numbers(o.output, "prior_max") == std::vector<double>{1.0, 0.5});
   const auto covered = numbers(o.output, "covered");
   const auto predicted = numbers(o.output, "predicted");
   CHECK(covered[7] == -127);  // not measured: the fill value

@@ -118,3 +118,26 @@ TEST_CASE("distributions: inconsistent keys are refused where they are written")
   });
   CHECK(grid.find("a grid takes every level once") != std::string::npos);
 }
+
+TEST_CASE("distributions: each is described in words for results files") {
+  ParameterSpec p = range(0.5, 2.0);
+  CHECK(p.describe() == "uniform on [0.5, 2]");
+  p.log = true;
+  CHECK(p.describe() == "log-uniform on [0.5, 2]");
+  p.log = false;
+  p.distribution = ParameterSpec::Distribution::normal;
+  p.mean = 1.0;
+  p.sd = 0.25;
+  CHECK(p.describe() == "normal (mean 1, sd 0.25) truncated to [0.5, 2]");
+  p.distribution = ParameterSpec::Distribution::triangular;
+  p.mode = 0.75;
+  CHECK(p.describe() == "triangular on [0.5, 2], mode 0.75");
+  ParameterSpec stepped = range(0.0, 2.0);
+  stepped.step = 0.5;
+  CHECK(stepped.describe() == "steps of 0.5 on [0, 2]");
+  ParameterSpec listed;
+  listed.values = {"month", "quarter"};
+  CHECK(listed.describe() == "one of month, quarter");
+  listed.weights = {1.0, 3.0};
+  CHECK(listed.describe() == "one of month, quarter (weights 1, 3)");
+}

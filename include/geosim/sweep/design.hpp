@@ -63,6 +63,10 @@ struct ParameterSpec {
   /// the distribution's inverse CDF at u; for listed or stepped values, the
   /// one whose share of [0, 1) (by weight, else equal) holds u.
   std::string at_unit(double u) const;
+  /// The distribution in words, for results files: "uniform on [0.5, 2]",
+  /// "log-uniform on [0.02, 0.5]", "normal (mean 0.2, sd 0.1) truncated to [0, 1]",
+  /// "triangular on [0, 1], mode 0.3", "steps of 0.5 on [0, 2]", "one of a, b (weights 1, 3)".
+  std::string describe() const;
   /// The --set overrides that give the parameter `value`: its path and each tied path.
   std::vector<std::string> overrides(const std::string& value) const;
 };
