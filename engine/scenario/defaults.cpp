@@ -130,6 +130,8 @@ class Expander {
       d.value = map_given ? "0" : config::round_trip(1.0 / static_cast<double>(channels_.size()));
     } else if (key_->path == "targets.<target>.alignment.<power>") {
       d.value = map_given ? "0" : config::round_trip(1.0 / static_cast<double>(powers_.size() + 1));
+    } else if (key_->path == "campaigns.channels") {
+      d.value = declared_channels(key_->default_text);
     } else if (rule == "the code") {
       d.value = entry;
     } else if (d.value.empty()) {
@@ -137,6 +139,18 @@ class Expander {
     }
     if (!rule.empty() && d.rule.empty()) d.rule = rule;
     out_->push_back(std::move(d));
+  }
+
+  /// The channels of a default list of channels that the scenario declares:
+  /// what the loader uses (a scenario without `economic` penalises none).
+  std::string declared_channels(const std::string& default_list) const {
+    const Node list = config::parse_text(default_list, "default");
+    std::string out = "[";
+    for (const Node& item : list.items) {
+      if (std::find(channels_.begin(), channels_.end(), item.scalar) == channels_.end()) continue;
+      out += (out.size() > 1 ? ", " : "") + item.scalar;
+    }
+    return out + "]";
   }
 
   /// The part of parts_ that ends a mapping whose absence means none (a

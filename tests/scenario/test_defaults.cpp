@@ -99,6 +99,19 @@ TEST_CASE("defaults: every value the tree does not give is listed, with its valu
   CHECK(find(all, "powers.A.policy.economic") != nullptr);
 }
 
+TEST_CASE("defaults: campaigns.channels lists only the declared channels of its default") {
+  const config::Node standard = config::parse_text(kTwoPowers, "t.yaml");
+  const AppliedDefault* d = find(applied_defaults(standard), "campaigns.channels");
+  REQUIRE(d);
+  CHECK(d->value == "[economic]");
+  // Without an economic channel the loader penalises none; the record says so.
+  const config::Node own =
+      config::parse_text(std::string(kTwoPowers) + "channels: {trade: {}, arms: {}}\n", "t.yaml");
+  d = find(applied_defaults(own), "campaigns.channels");
+  REQUIRE(d);
+  CHECK(d->value == "[]");
+}
+
 TEST_CASE("defaults: the resolved scenario, defaults written in, runs identically and has none left") {
   const auto path = geosim::testing::write_temp("defaults", "t.yaml", kTwoPowers);
   const Scenario original = load_scenario(path);
