@@ -145,6 +145,8 @@ def test_set_writes_each_python_value_as_yaml_of_the_same_value():
         "a=final", "b=2040-12", 'c="Sanctions: phase 1"', 'd=""', 'e="~"', 'f="# x"', 'g="[a]"', 'h="on"',
         'i="010"', 'j="12.5"', "k=0.5", "l=[1, 2.5]", "m=x/y", 'n="2020-01-01"', "o=true", "p={q: false}",
         "r=é"]
+    # A number to the engine, though PyYAML (YAML 1.1) reads it as a string.
+    assert set_arguments({"x": "1e-05"}) == ['x="1e-05"']
     with pytest.raises(TypeError, match="'a'.*set"):
         set_arguments({"a": {1, 2}})
     with pytest.raises(TypeError, match="time of day"):
@@ -154,6 +156,17 @@ def test_set_writes_each_python_value_as_yaml_of_the_same_value():
 @pytest.mark.parametrize("text", ["Sanctions: phase 1", "", "~", "# x", "[a]", "on", "010", "a #b"])
 def test_a_string_reaches_the_scenario_as_written(text):
     assert geosim.load(MINIMAL, set={"description": text}).description == text
+
+
+def test_the_command_line_attribute_repeats_the_run():
+    ds = geosim.run(MINIMAL, set={"description": "Sanctions: phase 1", "name": "010", "seed": 3,
+                                  "powers.CHN.budget.soft": 0.2, "groups.public.noise": 1e-05,
+                                  "output.agents": "final", "events.sanctions": {"date": "2014-03", "note": "n",
+                                  "actions": [{"scale_budget": {"power": "RUS", "channel": "all", "factor": 0.5}}]}},
+                    ticks=4, seed=5)
+    command = ds.attrs["command_line"]
+    assert "'description': 'Sanctions: phase 1'" in command and "'powers.CHN.budget.soft': 0.2" in command
+    assert_identical(eval(command, {"geosim": geosim}), ds)  # pylint: disable=eval-used
 
 
 def test_a_string_is_not_taken_for_a_number(cli):

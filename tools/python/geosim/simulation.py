@@ -69,9 +69,32 @@ def _plain_string(text: str) -> bool:
     if not text or any(c < " " for c in text):
         return False
     try:
+        float(text)  # a number to the engine (YAML 1.2), though PyYAML reads 1e-05 as a string
+        return False
+    except ValueError:
+        pass
+    try:
         return yaml.safe_load(text) == text
     except yaml.YAMLError:
         return False
+
+
+def _python_value(text: str) -> Any:
+    """The Python value whose --set text (from _yaml_value) is `text`."""
+    if text.startswith('"'):
+        return json.loads(text)
+    if text in ("true", "false"):
+        return text == "true"
+    if text == "null":
+        return None
+    if text.startswith(("[", "{")):
+        return yaml.safe_load(text)
+    for number in (int, float):
+        try:
+            return number(text)
+        except ValueError:
+            pass
+    return text
 
 
 def _yaml_value(value: Any, key: str = "value") -> str:
@@ -255,7 +278,7 @@ def _command(scenario: Scenario, seed: Optional[int]) -> str:
     """The Python call that repeats a run (the file's command_line attribute)."""
     args = [repr(scenario.path)]
     if scenario.overrides:
-        args.append("set={" + ", ".join(repr(k) + ": " + repr(v) for k, v in
+        args.append("set={" + ", ".join(repr(k) + ": " + repr(_python_value(v)) for k, v in
                                         (o.split("=", 1) for o in scenario.overrides)) + "}")
     if scenario._ticks is not None:  # pylint: disable=protected-access
         args.append(f"ticks={scenario._ticks}")  # pylint: disable=protected-access
