@@ -12,6 +12,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -438,12 +440,15 @@ std::string double_quoted(const std::string& text) {
   return out.c_str();
 }
 
-/// A plain scalar that means the same inside [...] or {...}: none of the flow
-/// indicators, no ": " or " #".
+/// A plain scalar that means the same inside [...] or {...} as on its own:
+/// names, numbers, dates and words. Anything else is written double-quoted
+/// (a string either way, since only strings hold other characters).
 bool flow_safe(const std::string& s) {
-  return !s.empty() && s.find_first_of(",[]{}\"'") == std::string::npos &&
-         s.find(": ") == std::string::npos && s.find(" #") == std::string::npos && s.back() != ':' &&
-         s.front() != ' ' && s.back() != ' ';
+  if (s.empty() || s.front() == ' ' || s.back() == ' ' || s.starts_with("- ")) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isalnum(u) || u >= 0x80 || (c != '\0' && std::strchr("_.+-/ ", c) != nullptr);
+  });
 }
 
 void emit_flow(std::string& out, const Node& n, bool nested) {
@@ -466,7 +471,7 @@ void emit_flow(std::string& out, const Node& n, bool nested) {
       for (std::size_t i = 0; i < n.entries.size(); ++i) {
         if (i > 0) out += ", ";
         const std::string& key = n.entries[i].key;
-        out += flow_safe(key) ? key : double_quoted(key);
+        out += double_quoted(key);  // a key may start with any indicator (#, &, ?)
         out += ": ";
         emit_flow(out, n.entries[i].value, true);
       }

@@ -101,9 +101,17 @@ TEST_CASE("set: takes lists and mappings as --set does, on one line") {
                           "set:\n  surveys.pew:\n    favourable_above: 0.1\n    response_sd: 0.2\n"
                           "  events.e.actions: [{note: \"a, b: c\"}, [x, 'y']]\n  seed: ~\n");
   REQUIRE(s.set.size() == 3);
-  CHECK(s.set[0] == "surveys.pew={favourable_above: 0.1, response_sd: 0.2}");
-  CHECK(s.set[1] == "events.e.actions=[{note: \"a, b: c\"}, [x, \"y\"]]");
+  CHECK(s.set[0] == "surveys.pew={\"favourable_above\": 0.1, \"response_sd\": 0.2}");
+  CHECK(s.set[1] == "events.e.actions=[{\"note\": \"a, b: c\"}, [x, \"y\"]]");
   CHECK(s.set[2] == "seed=null");
+  // Keys starting with an indicator, and words with one, are quoted; names, numbers and dates are not.
+  const SweepSpec more =
+      spec_of("flow_indicators", std::string(kParams) +
+                                     "set:\n  events:\n    \"#x\":\n      date: 2014-05\n"
+                                     "      note: Is it over?\n      shares: [-0.5, 1e-05, a b]\n");
+  REQUIRE(more.set.size() == 1);
+  CHECK(more.set[0] ==
+        "events={\"#x\": {\"date\": 2014-05, \"note\": \"Is it over?\", \"shares\": [-0.5, 1e-05, a b]}}");
 }
 
 TEST_CASE("metrics and time series: lists of names, all or none") {

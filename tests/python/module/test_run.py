@@ -142,11 +142,17 @@ def test_set_writes_each_python_value_as_yaml_of_the_same_value():
         "a": "final", "b": "2040-12", "c": "Sanctions: phase 1", "d": "", "e": "~", "f": "# x", "g": "[a]",
         "h": "on", "i": "010", "j": "12.5", "k": np.float64(0.5), "l": [np.int64(1), 2.5], "m": Path("x/y"),
         "n": pd.Timestamp("2020-01-01"), "o": True, "p": {"q": np.bool_(False)}, "r": "é"}) == [
-        "a=final", "b=2040-12", 'c="Sanctions: phase 1"', 'd=""', 'e="~"', 'f="# x"', 'g="[a]"', 'h="on"',
+        "a=final", "b=2040-12", 'c="Sanctions: phase 1"', 'd=""', 'e="~"', 'f="# x"', 'g="[a]"', "h=on",
         'i="010"', 'j="12.5"', "k=0.5", "l=[1, 2.5]", "m=x/y", 'n="2020-01-01"', "o=true", "p={q: false}",
         "r=é"]
-    # A number to the engine, though PyYAML (YAML 1.1) reads it as a string.
+    # A number to the engine, though PyYAML (YAML 1.1) reads it as a string; in lists too.
     assert set_arguments({"x": "1e-05"}) == ['x="1e-05"']
+    assert set_arguments({"x": ["1e5", "0o10", "010", "a"]}) == ['x=["1e5", "0o10", "010", a]']
+    # numpy dates (a pandas datetime column) at midnight are dates; other numpy values are refused.
+    assert set_arguments({"d": np.datetime64("2014-01-01", "ns")}) == ['d="2014-01-01"']
+    for bad in (np.datetime64("2014-01-01T05", "ns"), np.bytes_(b"x"), np.complex128(1j)):
+        with pytest.raises(TypeError, match="'d'"):
+            set_arguments({"d": bad})
     with pytest.raises(TypeError, match="'a'.*set"):
         set_arguments({"a": {1, 2}})
     with pytest.raises(TypeError, match="time of day"):
@@ -167,6 +173,28 @@ def test_the_command_line_attribute_repeats_the_run():
     command = ds.attrs["command_line"]
     assert "'description': 'Sanctions: phase 1'" in command and "'powers.CHN.budget.soft': 0.2" in command
     assert_identical(eval(command, {"geosim": geosim}), ds)  # pylint: disable=eval-used
+
+
+def test_a_repeated_override_is_repeated_by_the_command_line():
+    soft = "powers.RUS.budget.soft"
+    scenario = geosim.load(MINIMAL, set={soft: 5.0}, ticks=3).replace(
+        set={"powers.RUS.budget": {"economic": 1, "security": 2, "soft": 1}}).replace(set={soft: 5.0})
+    assert scenario.get(soft) == 5.0
+    ds = geosim.run(scenario, seed=2)
+    assert_identical(eval(ds.attrs["command_line"], {"geosim": geosim}), ds)  # pylint: disable=eval-used
+
+
+def test_a_run_before_1678_has_cftime_dates():
+    # xarray cannot load this file's empty event_time (it fails on no dates before 1678), so compare
+    # with what it decodes lazily: cftime dates, and object for the empty variable.
+    ds = geosim.run(MINIMAL, set={"time.start": "1600-01", "time.end": "1600-06"}, seed=1)
+    assert ds.time.values[0].year == 1600 and ds.time.dtype == object
+    assert ds.event_time.dtype == object and ds.event_time.size == 0
+
+
+def test_values_read_as_the_engine_reads_them():
+    scenario = geosim.load(MINIMAL, set={"powers.RUS.budget.soft": 1e-05, "description": "on"})
+    assert scenario.get("powers.RUS.budget.soft") == 1e-05 and scenario.get("description") == "on"
 
 
 def test_a_string_is_not_taken_for_a_number(cli):
@@ -191,6 +219,9 @@ def test_arguments_are_checked():
         with pytest.raises(geosim.InputError, match="seed"):
             geosim.load(MINIMAL, seed=bad)
     assert geosim.load(MINIMAL, seed=np.uint64((1 << 64) - 1), ticks=np.int32(2)).seed == (1 << 64) - 1
+    for name in ("threads", "ticks"):
+        with pytest.raises(geosim.InputError, match=name):
+            geosim.run(MINIMAL, **{name: 1 << 31})
     with pytest.raises(geosim.InputError) as caught:
         geosim.load("/nonexistent/scenario.yaml")
     assert caught.value.kind == "FileError"

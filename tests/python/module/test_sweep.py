@@ -93,10 +93,19 @@ def test_a_design_keeps_the_scenario_overrides_as_written():
     ds = geosim.evaluate(scenario, DESIGN.head(2), seed=5, jobs=1, time_series=["alignment"])
     overrides = str(ds.overrides.values[0, 0])
     assert 'description="on: 010"' in overrides and 'name="010"' in overrides, overrides
-    assert "surveys.pew={favourable_above: 0.1, unfavourable_below: -0.1}" in overrides, overrides
+    assert 'surveys.pew={"favourable_above": 0.1, "unfavourable_below": -0.1}' in overrides, overrides
     for point, row in DESIGN.head(2).iterrows():
         alone = geosim.run(scenario, set=dict(row), seed=int(ds.seed.values[point, 0]))
         np.testing.assert_array_equal(ds.alignment.values[point, 0], alone.alignment.values)
+
+
+def test_a_design_takes_a_scenario_whose_overrides_repeat_a_path():
+    soft = "powers.RUS.budget.soft"
+    scenario = geosim.load(MINIMAL, set={soft: 1.0}).replace(set={soft: 2.0})
+    ds = geosim.evaluate(scenario, DESIGN.head(1), seed=3, jobs=1, time_series=["alignment"])
+    alone = geosim.run(scenario, set=dict(DESIGN.iloc[0]), seed=int(ds.seed.values[0, 0]))
+    np.testing.assert_array_equal(ds.alignment.values[0, 0], alone.alignment.values)
+    assert f"{soft}=2.0" in str(ds.overrides.values[0, 0]) and f"{soft}=1.0" not in str(ds.overrides.values[0, 0])
 
 
 def test_a_design_from_a_dataframe_equals_the_cli_table_sweep(cli, tmp_path):

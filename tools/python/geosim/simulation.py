@@ -11,6 +11,7 @@ import datetime
 import json
 import operator
 import os
+import re
 from collections.abc import Mapping
 from typing import Any, Optional, Union
 
@@ -40,10 +41,15 @@ def _core():
 def _plain(value: Any, where: str) -> Any:
     """`value` as the plain Python types YAML writes: numpy scalars and arrays,
     paths, dates and tuples converted; TypeError saying `where` for anything else."""
+    if isinstance(value, np.datetime64):  # what pandas datetime columns hold
+        day = value.astype("datetime64[D]")
+        if np.isnat(value) or day != value:
+            raise TypeError(f"{where}: {value!r} is not a date at midnight; scenario dates are YYYY-MM-DD")
+        return str(day)
     if isinstance(value, np.generic):
-        return value.item()
+        return _plain(value.item(), where)
     if isinstance(value, np.ndarray):
-        return [_plain(v, where) for v in value.tolist()]
+        return [_plain(v, where) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, os.PathLike):
@@ -74,7 +80,7 @@ def _plain_string(text: str) -> bool:
     except ValueError:
         pass
     try:
-        return yaml.safe_load(text) == text
+        return _load_yaml(text) == text
     except yaml.YAMLError:
         return False
 
@@ -88,7 +94,7 @@ def _python_value(text: str) -> Any:
     if text == "null":
         return None
     if text.startswith(("[", "{")):
-        return yaml.safe_load(text)
+        return _load_yaml(text)
     for number in (int, float):
         try:
             return number(text)
@@ -111,8 +117,42 @@ def _yaml_value(value: Any, key: str = "value") -> str:
         return value if _plain_string(value) else json.dumps(value, ensure_ascii=False)
     if value is None:
         return "null"
-    return yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1 << 30,
-                          allow_unicode=True).strip().removesuffix("\n...")
+    return yaml.dump(value, Dumper=_Dumper, default_flow_style=True, sort_keys=False, width=1 << 30,
+                     allow_unicode=True).strip().removesuffix("\n...")
+
+
+class _Dumper(yaml.SafeDumper):  # pylint: disable=too-many-ancestors
+    """Writes a str inside a list or mapping quoted unless it reads back as
+    itself to the engine (PyYAML would leave 1e5 or 0o10 bare)."""
+
+
+_Dumper.add_representer(str, lambda dumper, text: dumper.represent_scalar(
+    "tag:yaml.org,2002:str", text, style=None if _plain_string(text) else '"'))
+
+
+class _Loader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+    """Reads YAML as the engine does (the 1.2 core schema): 010 is ten, 1e-05 a
+    number, on and yes are strings; PyYAML's default is YAML 1.1."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+for _tag, _pattern, _first in (
+        ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                                    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+.0123456789")):
+    _Loader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+_Loader.add_constructor("tag:yaml.org,2002:int", lambda loader, node: int(loader.construct_scalar(node), 0)
+                        if loader.construct_scalar(node)[:2] in ("0o", "0x")
+                        else int(loader.construct_scalar(node)))
+
+
+def _load_yaml(text: str) -> Any:
+    """`text` read as the engine reads it (see _Loader)."""
+    return yaml.load(text, Loader=_Loader)  # nosec: a SafeLoader
 
 
 def _integer(value: Any, name: str, minimum: int, maximum: int = (1 << 63) - 1) -> Optional[int]:
@@ -131,6 +171,7 @@ def _integer(value: Any, name: str, minimum: int, maximum: int = (1 << 63) - 1) 
 
 
 SEED_MAX = (1 << 64) - 1
+INT_MAX = (1 << 31) - 1  # ticks, threads, jobs, replicates: C ints in the engine
 
 
 def set_arguments(values: Optional[Mapping[str, Any]]) -> list[str]:
@@ -219,7 +260,7 @@ class Scenario:
     @property
     def values(self) -> dict:
         """Every resolved value, as nested dicts and lists (a copy)."""
-        return yaml.safe_load(self._native.resolved_yaml) or {}
+        return _load_yaml(self._native.resolved_yaml) or {}
 
     @property
     def defaults(self) -> dict[str, Any]:
@@ -227,7 +268,7 @@ class Scenario:
         out = {}
         for line in self._native.defaults_applied.splitlines():
             key, _, text = line.partition(": ")
-            out[key] = yaml.safe_load(text)
+            out[key] = _load_yaml(text)
         return out
 
     def get(self, path: str) -> Any:
@@ -269,17 +310,26 @@ def load(path: PathLike, *, set: Optional[Mapping[str, Any]] = None, ticks: Opti
     the CLI's message) on bad input.
     """
     overrides = list(_overrides or []) + set_arguments(set)
-    ticks, seed = _integer(ticks, "ticks", 1), _integer(seed, "seed", 0, SEED_MAX)
+    ticks, seed = _integer(ticks, "ticks", 1, INT_MAX), _integer(seed, "seed", 0, SEED_MAX)
     native = _core().load(os.fspath(path), overrides, ticks, seed)
     return Scenario(native, os.fspath(path), overrides, ticks, seed)
+
+
+def last_of_each(overrides: list[str]) -> list[tuple[str, str]]:
+    """The (path, text) of `overrides` with only the last of a repeated path,
+    in the order of the last ones: the same scenario, since an override
+    replaces what its path held, and a form a mapping can hold."""
+    pairs = [tuple(o.split("=", 1)) for o in overrides]
+    last = {key: i for i, (key, _) in enumerate(pairs)}
+    return [pair for i, pair in enumerate(pairs) if last[pair[0]] == i]
 
 
 def _command(scenario: Scenario, seed: Optional[int]) -> str:
     """The Python call that repeats a run (the file's command_line attribute)."""
     args = [repr(scenario.path)]
     if scenario.overrides:
-        args.append("set={" + ", ".join(repr(k) + ": " + repr(_python_value(v)) for k, v in
-                                        (o.split("=", 1) for o in scenario.overrides)) + "}")
+        args.append("set={" + ", ".join(repr(k) + ": " + repr(_python_value(v))
+                                        for k, v in last_of_each(scenario.overrides)) + "}")
     if scenario._ticks is not None:  # pylint: disable=protected-access
         args.append(f"ticks={scenario._ticks}")  # pylint: disable=protected-access
     args.append(f"seed={seed if seed is not None else scenario.seed}")
@@ -295,8 +345,11 @@ def _dates(days: "np.ndarray", units: str, calendar: str) -> "np.ndarray":
     its range, what open_dataset gives (cftime dates, with its warning)."""
     start = np.datetime64(units[len("days since "):], "D")
     dates = start + days.astype(np.int64).astype("timedelta64[D]")
-    if days.size == 0 or (_NS_DATES[0] <= dates.min() and dates.max() < _NS_DATES[1]):
+    in_range = _NS_DATES[0] <= start < _NS_DATES[1]
+    if in_range and (days.size == 0 or (_NS_DATES[0] <= dates.min() and dates.max() < _NS_DATES[1])):
         return dates.astype("datetime64[ns]")
+    if days.size == 0:  # as open_dataset gives it (decode_cf_datetime fails on no dates)
+        return np.empty(0, dtype=object)
     from xarray.coding.times import decode_cf_datetime  # pylint: disable=import-outside-toplevel
     return decode_cf_datetime(days, units, calendar)
 
@@ -373,7 +426,7 @@ def run(scenario: Union[Scenario, PathLike], *, seed: Optional[int] = None,
     and leaves no file. Raises :class:`geosim.InputError` on bad input and
     :class:`geosim.RunError` if the run fails.
     """
-    seed, threads = _integer(seed, "seed", 0, SEED_MAX), _integer(threads, "threads", 0)
+    seed, threads = _integer(seed, "seed", 0, SEED_MAX), _integer(threads, "threads", 0, INT_MAX)
     if not isinstance(scenario, Scenario):
         scenario = load(scenario, set=set, ticks=ticks)
     elif set or ticks is not None:

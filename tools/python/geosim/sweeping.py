@@ -20,7 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Optional, Union
 
 from ._requires import require
-from .simulation import SEED_MAX, PathLike, Scenario, _core, _integer, _plain, _yaml_value
+from .simulation import (INT_MAX, SEED_MAX, PathLike, Scenario, _core, _Dumper, _integer, _plain, _yaml_value,
+                         last_of_each)
 from .sweeps import tidy
 
 np, xr, yaml = require("geosim", "numpy", "xarray", "yaml")
@@ -75,7 +76,7 @@ def _execute(start: Callable[[str, Optional[bool], Any], dict], output: Optional
              resume: bool, progress: Progress) -> "xr.Dataset":
     """Runs `start(target, resume, callback)` into `output` (or a temporary
     folder, then resume is None) and returns the tidy results."""
-    _integer(jobs, "jobs", 0)
+    _integer(jobs, "jobs", 0, INT_MAX)
     callback = _callback(progress)
     if output is not None:
         summary = start(os.fspath(output), resume, callback)
@@ -106,8 +107,8 @@ def batch(scenarios: Sequence[Union[Scenario, PathLike]], *, replicates: int = 1
     overrides are not applied (give a file, or use :func:`sweep` with
     ``scenarios:`` and ``set:``).
     """
-    replicates, seed = _integer(replicates, "replicates", 1), _integer(seed, "seed", 0, SEED_MAX)
-    ticks, jobs = _integer(ticks, "ticks", 1), _integer(jobs, "jobs", 0)
+    replicates, seed = _integer(replicates, "replicates", 1, INT_MAX), _integer(seed, "seed", 0, SEED_MAX)
+    ticks, jobs = _integer(ticks, "ticks", 1, INT_MAX), _integer(jobs, "jobs", 0, INT_MAX)
     paths = []
     for item in scenarios:
         if isinstance(item, Scenario):
@@ -146,7 +147,7 @@ def sweep(sweep: Union[PathLike, Mapping[str, Any]], *, output: Optional[PathLik
     every parameter a variable over ``point``.
     """
     if isinstance(sweep, Mapping):
-        text = yaml.safe_dump(_plain(sweep, "sweep="), sort_keys=False, allow_unicode=True)
+        text = yaml.dump(_plain(sweep, "sweep="), Dumper=_Dumper, sort_keys=False, allow_unicode=True)
         anchor = os.path.join(os.getcwd(), "<sweep>")
         return _run(anchor, text, output, jobs, resume, extend, fail_fast, progress)
     return _run(os.fspath(sweep), None, output, jobs, resume, extend, fail_fast, progress)
@@ -174,8 +175,7 @@ def _set_section(overrides: list[str]) -> str:
     if not overrides:
         return ""
     lines = ["set:"]
-    for override in overrides:
-        key, text = override.split("=", 1)
+    for key, text in last_of_each(overrides):
         lines.append(f"  {json.dumps(key, ensure_ascii=False)}: {text}")
     return "\n".join(lines) + "\n"
 
@@ -206,8 +206,8 @@ def evaluate(scenario: Union[Scenario, PathLike], design: Any, *, replicates: in
         ticks = ticks if ticks is not None else scenario._ticks  # pylint: disable=protected-access
     else:
         base, overrides = os.path.abspath(os.fspath(scenario)), []
-    replicates, seed = _integer(replicates, "replicates", 1), _integer(seed, "seed", 0, SEED_MAX)
-    ticks, jobs = _integer(ticks, "ticks", 1), _integer(jobs, "jobs", 0)
+    replicates, seed = _integer(replicates, "replicates", 1, INT_MAX), _integer(seed, "seed", 0, SEED_MAX)
+    ticks, jobs = _integer(ticks, "ticks", 1, INT_MAX), _integer(jobs, "jobs", 0, INT_MAX)
     spec: dict[str, Any] = {"name": "evaluate", "base": base}
     if ticks is not None:
         spec["ticks"] = ticks
@@ -225,7 +225,7 @@ def evaluate(scenario: Union[Scenario, PathLike], design: Any, *, replicates: in
             writer.writerow(columns)
             writer.writerows([_yaml_value(v, column) for v, column in zip(row, columns)] for row in rows)
         spec["table"] = table
-        text = yaml.safe_dump(spec, sort_keys=False, allow_unicode=True) + _set_section(overrides)
+        text = yaml.dump(spec, Dumper=_Dumper, sort_keys=False, allow_unicode=True) + _set_section(overrides)
         return _run(os.path.join(os.getcwd(), "<evaluate>"), text, target, jobs, resume, False, fail_fast,
                     progress)
 
