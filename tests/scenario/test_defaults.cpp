@@ -101,13 +101,15 @@ TEST_CASE("defaults: every value the tree does not give is listed, with its valu
 
 TEST_CASE("defaults: campaigns.channels lists only the declared channels of its default") {
   const config::Node standard = config::parse_text(kTwoPowers, "t.yaml");
-  const AppliedDefault* d = find(applied_defaults(standard), "campaigns.channels");
+  const std::vector<AppliedDefault> standard_defaults = applied_defaults(standard);
+  const AppliedDefault* d = find(standard_defaults, "campaigns.channels");
   REQUIRE(d);
   CHECK(d->value == "[economic]");
   // Without an economic channel the loader penalises none; the record says so.
   const config::Node own =
       config::parse_text(std::string(kTwoPowers) + "channels: {trade: {}, arms: {}}\n", "t.yaml");
-  d = find(applied_defaults(own), "campaigns.channels");
+  const std::vector<AppliedDefault> own_defaults = applied_defaults(own);
+  d = find(own_defaults, "campaigns.channels");
   REQUIRE(d);
   CHECK(d->value == "[]");
 }
